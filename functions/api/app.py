@@ -1,0 +1,237 @@
+"""The HTTP API: the board API (submissions) and the public search API, behind API Gateway."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from http import HTTPStatus
+from typing import Annotated, Any
+
+from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
+from aws_lambda_powertools.event_handler.depends import Depends, DependencyResolutionError
+from aws_lambda_powertools.event_handler.exceptions import NotFoundError
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
+from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+from aws_lambda_powertools.event_handler.request import Request
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from case_reviews import bootstrap
+from case_reviews.api_models import (
+    BadCursor,
+    Problem,
+    RecordView,
+    SearchResponse,
+    SubmissionCreated,
+    SubmissionRequest,
+    SubmissionView,
+    YearView,
+    decode_cursor,
+    record_view,
+    search_item,
+    search_response,
+    submission_created,
+    submission_view,
+)
+from case_reviews.domain.errors import CopyRemoved, NotFound, Unauthorised
+from case_reviews.domain.models import Board, PublicationDate
+from case_reviews.domain.search import SearchQuery, SortOrder
+from case_reviews.domain.vocabulary import DocumentType, Nation, ReviewType
+
+logger = Logger()
+tracer = Tracer()
+metrics = Metrics()
+app = APIGatewayRestResolver(enable_validation=True)
+
+API_TITLE = "National case review repository"
+API_VERSION = "1.0.0"
+PROBLEM_JSON = "application/problem+json"
+# Nothing this API serves is for search engines: files are reached only by searching the library.
+ROBOTS = "noindex, nofollow"
+PARTIAL_DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
+BOARD_SECURITY = [{"boardKey": []}]
+
+
+def problem(status: HTTPStatus, detail: str, errors: list[dict[str, Any]] | None = None,
+            headers: dict[str, str] | None = None) -> Response:
+    body = Problem(title=status.phrase, status=status.value, detail=detail, errors=errors)
+    return Response(
+        status_code=status.value,
+        content_type=PROBLEM_JSON,
+        body=body.model_dump_json(exclude_none=True),
+        headers=headers,
+    )
+
+
+def _unauthorised(detail: str) -> Response:
+    return problem(HTTPStatus.UNAUTHORIZED, detail, headers={"WWW-Authenticate": 'Bearer realm="case-reviews"'})
+
+
+@app.exception_handler(RequestValidationError)
+def _invalid_request(error: RequestValidationError) -> Response:
+    errors = [
+        {"location": ".".join(str(part) for part in item.get("loc", ())), "message": item.get("msg", "invalid")}
+        for item in error.errors()
+    ]
+    return problem(HTTPStatus.BAD_REQUEST, "The request is not valid; see errors.", errors)
+
+
+@app.exception_handler(DependencyResolutionError)
+def _dependency_failed(error: DependencyResolutionError) -> Response:
+    if isinstance(error.__cause__, Unauthorised):
+        return _unauthorised(str(error.__cause__))
+    raise error
+
+
+@app.exception_handler(Unauthorised)
+def _not_authorised(error: Unauthorised) -> Response:
+    return _unauthorised(str(error))
+
+
+@app.exception_handler(NotFound)
+def _not_found(error: NotFound) -> Response:
+    return problem(HTTPStatus.NOT_FOUND, str(error))
+
+
+@app.exception_handler(CopyRemoved)
+def _gone(error: CopyRemoved) -> Response:
+    return problem(HTTPStatus.GONE, str(error))
+
+
+@app.exception_handler(BadCursor)
+def _bad_cursor(error: BadCursor) -> Response:
+    return problem(HTTPStatus.BAD_REQUEST, str(error), [{"location": "query.cursor", "message": str(error)}])
+
+
+@app.not_found
+def _no_route(error: NotFoundError) -> Response:
+    return problem(HTTPStatus.NOT_FOUND, "No such resource.")
+
+
+@app.exception_handler(Exception)
+def _unexpected(error: Exception) -> Response:
+    logger.exception("Unhandled error")
+    return problem(HTTPStatus.INTERNAL_SERVER_ERROR, "Something went wrong on our side; please try again later.")
+
+
+def authenticated_board(request: Request) -> Board:
+    """The board whose key is in the Authorization header."""
+    authorization = request.resolved_event.headers.get("Authorization") or request.resolved_event.headers.get(
+        "authorization"
+    )
+    return bootstrap.board_service().authenticate(authorization)
+
+
+# ---------------------------------------------------------------- board API
+
+
+@app.post("/submissions", tags=["Board"], security=BOARD_SECURITY, summary="Ask to deposit a report")
+def open_submission(
+    request: SubmissionRequest, board: Annotated[Board, Depends(authenticated_board)]
+) -> Response[SubmissionCreated]:
+    opened = bootstrap.submission_service().open(board, request.to_metadata(), datetime.now(UTC))
+    return Response(
+        status_code=HTTPStatus.CREATED.value,
+        content_type="application/json",
+        body=submission_created(opened.submission, opened.upload),
+        headers={"Location": f"/submissions/{opened.submission.submission_id}", "Cache-Control": "no-store"},
+    )
+
+
+@app.get("/submissions/<submission_id>", tags=["Board"], security=BOARD_SECURITY, summary="Follow a submission")
+def get_submission(
+    submission_id: Annotated[str, Path(pattern=r"^[0-9a-f-]{36}$")],
+    board: Annotated[Board, Depends(authenticated_board)],
+) -> SubmissionView:
+    return submission_view(bootstrap.submission_service().get(board, submission_id))
+
+
+# ---------------------------------------------------------------- public search API
+
+
+@app.get("/reviews", tags=["Search"], summary="Search the catalogue")
+def search_reviews(
+    q: Annotated[str | None, Query(max_length=500, description="Words from the text or the metadata")] = None,
+    year: Annotated[int | None, Query(ge=1900, le=2100)] = None,
+    from_: Annotated[str | None, Query(alias="from", pattern=PARTIAL_DATE_PATTERN)] = None,
+    to: Annotated[str | None, Query(pattern=PARTIAL_DATE_PATTERN)] = None,
+    nation: Annotated[list[Nation] | None, Query()] = None,
+    review_type: Annotated[list[ReviewType] | None, Query()] = None,
+    document_type: Annotated[list[DocumentType] | None, Query()] = None,
+    theme: Annotated[list[str] | None, Query()] = None,
+    board: Annotated[str | None, Query(max_length=200)] = None,
+    has_copy: Annotated[bool | None, Query()] = None,
+    sort: Annotated[SortOrder, Query()] = SortOrder.RELEVANCE,
+    page_size: Annotated[int, Query(ge=1, le=100)] = 20,
+    cursor: Annotated[str | None, Query(max_length=1000)] = None,
+) -> SearchResponse:
+    published_from = PublicationDate.parse(from_).value if from_ else None
+    published_to = PublicationDate.parse(to).last_day() if to else None
+    if year is not None:
+        published_from = max(filter(None, [published_from, PublicationDate.parse(str(year)).value]))
+        published_to = min(filter(None, [published_to, PublicationDate.parse(str(year)).last_day()]))
+    query = SearchQuery(
+        text=q.strip() if q and q.strip() else None,
+        published_from=published_from,
+        published_to=published_to,
+        nations=tuple(nation or ()),
+        review_types=tuple(review_type or ()),
+        document_types=tuple(document_type or ()),
+        themes=tuple(t.strip().lower().replace(" ", "_") for t in theme or ()),
+        board=board,
+        has_copy=has_copy,
+        sort=sort,
+        page_size=page_size,
+        search_after=decode_cursor(cursor, sort) if cursor else None,
+    )
+    return search_response(bootstrap.search_service().search(query), sort)
+
+
+@app.get("/reviews/<reference>", tags=["Search"], summary="A catalogue record")
+def get_review(reference: Annotated[str, Path(min_length=1, max_length=40)]) -> RecordView:
+    return record_view(bootstrap.search_service().record(reference))
+
+
+@app.get("/reviews/<reference>/download", tags=["Search"], summary="A short-lived link to the report's PDF",
+         responses={302: {"description": "Redirect to the PDF"}, 410: {"description": "The copy was removed"}})
+def download_review(reference: Annotated[str, Path(min_length=1, max_length=40)]) -> Response[None]:
+    link = bootstrap.search_service().download_link(reference)
+    return Response(status_code=HTTPStatus.FOUND.value, headers={"Location": link, "Cache-Control": "no-store"})
+
+
+@app.get("/years/<year>", tags=["Search"], summary="Everything published in a year, in date order")
+def list_year(year: Annotated[int, Path(ge=1900, le=2100)]) -> YearView:
+    items = [search_item(hit) for hit in bootstrap.search_service().published_in(year)]
+    return YearView(year=year, total=len(items), items=items)
+
+
+# ---------------------------------------------------------------- operations
+
+
+@app.get("/health", tags=["Operations"], summary="Liveness")
+def health() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+@app.get("/openapi.json", include_in_schema=False)
+def openapi_document() -> Response[str]:
+    return Response(
+        status_code=HTTPStatus.OK.value,
+        content_type="application/json",
+        body=app.get_openapi_json_schema(
+            title=API_TITLE,
+            version=API_VERSION,
+            security_schemes={"boardKey": HTTPBearer(description="The board's key, issued by the library")},
+        ),
+    )
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    response = app.resolve(event, context)
+    # Added here, not per route, so that error responses carry it too.
+    response.setdefault("multiValueHeaders", {})["X-Robots-Tag"] = [ROBOTS]
+    return response

@@ -1,0 +1,78 @@
+"""API Gateway's REST proxy integration, reproduced locally: HTTP request → event → HTTP response.
+
+The same event shape reaches the API function behind API Gateway (`ANY /{proxy+}`), so the
+handler cannot tell the local front from AWS.
+"""
+
+from __future__ import annotations
+
+import base64
+import time
+import uuid
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+STAGE = "v1"
+_TEXT_TYPES = ("application/json", "application/problem+json", "text/", "application/x-www-form-urlencoded")
+
+
+def proxy_event(
+    method: str,
+    target: str,
+    headers: Mapping[str, str] | None = None,
+    body: bytes | str | None = None,
+    source_ip: str = "127.0.0.1",
+) -> dict[str, Any]:
+    """The REST API proxy event for one request (`target` is the path with its query string)."""
+    parts = urlsplit(target)
+    path = parts.path or "/"
+    query = parse_qs(parts.query, keep_blank_values=True)
+    header_map = dict(headers or {})
+    multi_headers = {name: [value] for name, value in header_map.items()}
+    raw = body.encode("utf-8") if isinstance(body, str) else body
+    content_type = next((v for k, v in header_map.items() if k.lower() == "content-type"), "")
+    is_text = raw is None or content_type.startswith(_TEXT_TYPES) or not content_type
+    now = time.time()
+    return {
+        "resource": "/{proxy+}",
+        "path": path,
+        "httpMethod": method.upper(),
+        "headers": header_map or None,
+        "multiValueHeaders": multi_headers or None,
+        "queryStringParameters": {name: values[-1] for name, values in query.items()} or None,
+        "multiValueQueryStringParameters": query or None,
+        "pathParameters": {"proxy": path.lstrip("/")} if path != "/" else None,
+        "stageVariables": None,
+        "requestContext": {
+            "resourcePath": "/{proxy+}",
+            "httpMethod": method.upper(),
+            "path": f"/{STAGE}{path}",
+            "stage": STAGE,
+            "protocol": "HTTP/1.1",
+            "requestId": str(uuid.uuid4()),
+            "requestTime": time.strftime("%d/%b/%Y:%H:%M:%S +0000", time.gmtime(now)),
+            "requestTimeEpoch": int(now * 1000),
+            "accountId": "123456789012",
+            "apiId": "local",
+            "domainName": "localhost",
+            "identity": {"sourceIp": source_ip, "userAgent": header_map.get("User-Agent")},
+        },
+        "body": None if raw is None else (raw.decode("utf-8") if is_text else base64.b64encode(raw).decode("ascii")),
+        "isBase64Encoded": not is_text,
+    }
+
+
+def response_parts(result: Mapping[str, Any]) -> tuple[int, list[tuple[str, str]], bytes]:
+    """Status, headers and body of the function's proxy response, as API Gateway would send them."""
+    headers: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    for name, values in (result.get("multiValueHeaders") or {}).items():
+        headers += [(name, str(value)) for value in values]
+        seen.add(name.lower())
+    for name, value in (result.get("headers") or {}).items():
+        if name.lower() not in seen:
+            headers.append((name, str(value)))
+    body = result.get("body") or ""
+    payload = base64.b64decode(body) if result.get("isBase64Encoded") else body.encode("utf-8")
+    return int(result.get("statusCode", 502)), headers, payload

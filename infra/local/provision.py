@@ -1,0 +1,174 @@
+"""Provision, on the embedded AWS (moto), the resources template.yaml defines.
+
+The names differ from AWS (no stack prefixes); the shapes match: the bucket and its
+S3 → SQS notification, the queues with their dead-letter queues, the table and its
+indexes, the idempotency table, the bus with its rules, and the SES sender identity.
+Tests call `provision()` inside `mock_aws`; the local stack calls it against moto's server.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+import boto3
+
+REGION = "eu-west-2"
+EVENT_SOURCE = "case-reviews.catalogue"
+MAX_RECEIVE_COUNT = 5
+
+
+@dataclass(frozen=True)
+class QueueNames:
+    """The four queues the functions consume, in template.yaml's order."""
+
+    catalogue: str = "case-reviews-catalogue"
+    index: str = "case-reviews-index"
+    acknowledge: str = "case-reviews-acknowledge"
+    retention: str = "case-reviews-retention"
+
+    def all(self) -> dict[str, str]:
+        return {"catalogue": self.catalogue, "index": self.index, "acknowledge": self.acknowledge, "retention": self.retention}
+
+
+@dataclass(frozen=True)
+class StackNames:
+    bucket: str = "case-reviews-reports-local"
+    catalogue_table: str = "case-reviews-catalogue"
+    idempotency_table: str = "case-reviews-idempotency"
+    event_bus: str = "case-reviews"
+    sender_email: str = "case-reviews@library.example.org"
+    region: str = REGION
+    queues: QueueNames = field(default_factory=QueueNames)
+
+    def function_environment(self, opensearch_url: str, public_base_url: str) -> dict[str, str]:
+        """The environment every function gets locally, as the template's Globals give it in AWS."""
+        return {
+            "AWS_REGION": self.region,
+            "AWS_DEFAULT_REGION": self.region,
+            "CATALOGUE_TABLE_NAME": self.catalogue_table,
+            "IDEMPOTENCY_TABLE_NAME": self.idempotency_table,
+            "REPORTS_BUCKET_NAME": self.bucket,
+            "EVENT_BUS_NAME": self.event_bus,
+            "OPENSEARCH_URL": opensearch_url,
+            "OPENSEARCH_AUTH": "none",
+            "OPENSEARCH_INDEX": "reviews",
+            "SENDER_EMAIL": self.sender_email,
+            "PUBLIC_BASE_URL": public_base_url,
+            "POWERTOOLS_SERVICE_NAME": "case-reviews",
+            "POWERTOOLS_METRICS_NAMESPACE": "CaseReviews",
+            "POWERTOOLS_TRACE_DISABLED": "true",
+            "POWERTOOLS_METRICS_DISABLED": "true",
+        }
+
+
+@dataclass(frozen=True)
+class Provisioned:
+    names: StackNames
+    queue_urls: dict[str, str]
+    dead_letter_queue_urls: dict[str, str]
+
+
+def provision(names: StackNames | None = None, endpoint_url: str | None = None) -> Provisioned:
+    """Create every resource (idempotently: creating what exists is a no-op in moto and AWS alike)."""
+    names = names or StackNames()
+
+    def client(service: str) -> Any:
+        return boto3.client(service, region_name=names.region, endpoint_url=endpoint_url)
+
+    sqs, s3, dynamodb, events, ses = (client(s) for s in ("sqs", "s3", "dynamodb", "events", "sesv2"))
+
+    queue_urls: dict[str, str] = {}
+    dead_letter_urls: dict[str, str] = {}
+    queue_arns: dict[str, str] = {}
+    for role, queue_name in names.queues.all().items():
+        dlq_url = sqs.create_queue(QueueName=f"{queue_name}-dlq", Attributes={"MessageRetentionPeriod": "1209600"})["QueueUrl"]
+        dlq_arn = _queue_arn(sqs, dlq_url)
+        url = sqs.create_queue(
+            QueueName=queue_name,
+            Attributes={
+                # Six times the function timeout, as in template.yaml (catalogue 60 s, others 30 s).
+                "VisibilityTimeout": "360" if role == "catalogue" else "180",
+                "RedrivePolicy": json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": str(MAX_RECEIVE_COUNT)}),
+            },
+        )["QueueUrl"]
+        queue_urls[role], dead_letter_urls[role], queue_arns[role] = url, dlq_url, _queue_arn(sqs, url)
+
+    s3.create_bucket(Bucket=names.bucket, CreateBucketConfiguration={"LocationConstraint": names.region})
+    s3.put_public_access_block(
+        Bucket=names.bucket,
+        PublicAccessBlockConfiguration={
+            "BlockPublicAcls": True,
+            "IgnorePublicAcls": True,
+            "BlockPublicPolicy": True,
+            "RestrictPublicBuckets": True,
+        },
+    )
+    s3.put_bucket_versioning(Bucket=names.bucket, VersioningConfiguration={"Status": "Enabled"})
+    s3.put_bucket_notification_configuration(
+        Bucket=names.bucket,
+        NotificationConfiguration={
+            "QueueConfigurations": [
+                {
+                    "QueueArn": queue_arns["catalogue"],
+                    "Events": ["s3:ObjectCreated:*"],
+                    "Filter": {"Key": {"FilterRules": [{"Name": "prefix", "Value": "incoming/"}]}},
+                }
+            ]
+        },
+    )
+
+    _create_table(
+        dynamodb,
+        TableName=names.catalogue_table,
+        BillingMode="PAY_PER_REQUEST",
+        AttributeDefinitions=[
+            {"AttributeName": name, "AttributeType": "S"}
+            for name in ("pk", "sk", "gsi1pk", "gsi1sk", "expiry_pk", "expiry_sk")
+        ],
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
+        GlobalSecondaryIndexes=[
+            {
+                "IndexName": index,
+                "KeySchema": [{"AttributeName": hash_key, "KeyType": "HASH"}, {"AttributeName": range_key, "KeyType": "RANGE"}],
+                "Projection": {"ProjectionType": "ALL"},
+            }
+            for index, hash_key, range_key in (("gsi1", "gsi1pk", "gsi1sk"), ("copy_expiry", "expiry_pk", "expiry_sk"))
+        ],
+    )
+    _create_table(
+        dynamodb,
+        TableName=names.idempotency_table,
+        BillingMode="PAY_PER_REQUEST",
+        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+    )
+
+    if names.event_bus not in {bus["Name"] for bus in events.list_event_buses()["EventBuses"]}:
+        events.create_event_bus(Name=names.event_bus)
+    for rule, detail_types, target in (
+        ("report-catalogued-to-index", ["ReportCatalogued"], "index"),
+        ("notify-board", ["ReportCatalogued", "SubmissionRejected"], "acknowledge"),
+    ):
+        events.put_rule(
+            Name=rule,
+            EventBusName=names.event_bus,
+            EventPattern=json.dumps({"source": [EVENT_SOURCE], "detail-type": detail_types}),
+        )
+        events.put_targets(Rule=rule, EventBusName=names.event_bus, Targets=[{"Id": target, "Arn": queue_arns[target]}])
+
+    ses.create_email_identity(EmailIdentity=names.sender_email)
+    return Provisioned(names=names, queue_urls=queue_urls, dead_letter_queue_urls=dead_letter_urls)
+
+
+def _queue_arn(sqs: Any, url: str) -> str:
+    return str(sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"])
+
+
+def _create_table(dynamodb: Any, **definition: Any) -> None:
+    try:
+        dynamodb.create_table(**definition)
+    except dynamodb.exceptions.ResourceInUseException:
+        return
+    dynamodb.get_waiter("table_exists").wait(TableName=definition["TableName"])

@@ -1,0 +1,514 @@
+"""The catalogue table: boards, credentials, submissions and catalogue records in one DynamoDB table.
+
+The item models below are the table's shape; the domain models never leak into DynamoDB
+directly, and every conversion is one explicit function.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, datetime
+from typing import Any
+
+from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+from botocore.exceptions import ClientError
+from pydantic import BaseModel, ConfigDict
+
+from case_reviews.adapters.aws import new_client
+from case_reviews.domain.models import (
+    Board,
+    CatalogueRecord,
+    ElectronicCopy,
+    PublicationDate,
+    ReportMetadata,
+    Submission,
+)
+from case_reviews.domain.vocabulary import CopyStatus, SubmissionStatus
+
+_serializer = TypeSerializer()
+_deserializer = TypeDeserializer()
+
+COPY_EXPIRY_INDEX = "copy_expiry"
+BOARDS_INDEX = "gsi1"
+_AVAILABLE_COPIES = f"COPY#{CopyStatus.AVAILABLE.value}"
+_OPEN_STATUSES = (SubmissionStatus.AWAITING_UPLOAD.value, SubmissionStatus.PROCESSING.value)
+
+
+class DuplicateContent(Exception):
+    """The same file is already catalogued under `reference`."""
+
+    def __init__(self, reference: str) -> None:
+        super().__init__(reference)
+        self.reference = reference
+
+
+# ---------------------------------------------------------------- item models
+
+
+class _Item(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    pk: str
+    sk: str
+
+
+class BoardItem(_Item):
+    board_id: str
+    name: str
+    active: bool
+    created_at: datetime
+    gsi1pk: str = "BOARDS"
+    gsi1sk: str
+
+
+class BoardKeyItem(_Item):
+    board_id: str
+    created_at: datetime
+    revoked: bool = False
+    gsi1pk: str
+    gsi1sk: str
+
+
+class SubmissionItem(_Item):
+    submission_id: str
+    board_id: str
+    metadata: dict[str, Any]
+    status: str
+    upload_key: str
+    created_at: datetime
+    updated_at: datetime
+    reference: str | None = None
+    reason: str | None = None
+    gsi1pk: str
+    gsi1sk: str
+
+
+class CopyItem(BaseModel):
+    status: str
+    object_key: str | None = None
+    text_key: str | None = None
+    sha256: str
+    size_bytes: int
+    page_count: int
+    available_until: date
+    removed_on: date | None = None
+    removal_reason: str | None = None
+
+
+class RecordItem(_Item):
+    reference: str
+    title: str
+    nation: str
+    review_type: str
+    document_type: str
+    publication_date: date
+    date_precision: str
+    board_id: str | None = None
+    board_name: str | None = None
+    anonymous: bool = False
+    commissioned_date: date | None = None
+    themes: list[str] = []
+    summary: str | None = None
+    submission_id: str | None = None
+    deposited_on: date | None = None
+    electronic_copy: CopyItem | None = None
+    created_at: datetime
+    updated_at: datetime
+    version: int
+    # Sparse index of copies still held, ordered by their last available day.
+    expiry_pk: str | None = None
+    expiry_sk: str | None = None
+
+
+def board_key(board_id: str) -> dict[str, str]:
+    return {"pk": f"BOARD#{board_id}", "sk": "BOARD"}
+
+
+def credential_key(key_hash: str) -> dict[str, str]:
+    return {"pk": f"KEY#{key_hash}", "sk": "KEY"}
+
+
+def submission_key(submission_id: str) -> dict[str, str]:
+    return {"pk": f"SUBMISSION#{submission_id}", "sk": "SUBMISSION"}
+
+
+def record_key(reference: str) -> dict[str, str]:
+    return {"pk": f"REVIEW#{reference}", "sk": "REVIEW"}
+
+
+def content_key(sha256: str) -> dict[str, str]:
+    return {"pk": f"CONTENT#{sha256}", "sk": "CONTENT"}
+
+
+def counter_key(year: int) -> dict[str, str]:
+    return {"pk": f"COUNTER#REFERENCE#{year:04d}", "sk": "COUNTER"}
+
+
+# ---------------------------------------------------------------- mapping
+
+
+def board_to_item(board: Board, created_at: datetime) -> BoardItem:
+    return BoardItem(
+        **board_key(board.board_id),
+        board_id=board.board_id,
+        name=board.name,
+        active=board.active,
+        created_at=created_at,
+        gsi1sk=board.name.lower(),
+    )
+
+
+def board_from_item(item: BoardItem) -> Board:
+    return Board(board_id=item.board_id, name=item.name, active=item.active)
+
+
+def submission_to_item(submission: Submission) -> SubmissionItem:
+    return SubmissionItem(
+        **submission_key(submission.submission_id),
+        submission_id=submission.submission_id,
+        board_id=submission.board_id,
+        metadata=submission.metadata.model_dump(mode="json"),
+        status=submission.status.value,
+        upload_key=submission.upload_key,
+        created_at=submission.created_at,
+        updated_at=submission.updated_at,
+        reference=submission.reference,
+        reason=submission.reason,
+        gsi1pk=f"BOARD#{submission.board_id}",
+        gsi1sk=f"SUBMISSION#{submission.created_at.isoformat()}",
+    )
+
+
+def submission_from_item(item: SubmissionItem) -> Submission:
+    return Submission(
+        submission_id=item.submission_id,
+        board_id=item.board_id,
+        metadata=ReportMetadata.model_validate(item.metadata),
+        status=SubmissionStatus(item.status),
+        upload_key=item.upload_key,
+        created_at=item.created_at,
+        updated_at=item.updated_at,
+        reference=item.reference,
+        reason=item.reason,
+    )
+
+
+def record_to_item(record: CatalogueRecord) -> RecordItem:
+    copy = record.electronic_copy
+    holds_copy = copy is not None and copy.status is CopyStatus.AVAILABLE
+    return RecordItem(
+        **record_key(record.reference),
+        reference=record.reference,
+        title=record.title,
+        nation=record.nation.value,
+        review_type=record.review_type.value,
+        document_type=record.document_type.value,
+        publication_date=record.publication_date.value,
+        date_precision=record.publication_date.precision.value,
+        board_id=record.board_id,
+        board_name=record.board_name,
+        anonymous=record.anonymous,
+        commissioned_date=record.commissioned_date,
+        themes=list(record.themes),
+        summary=record.summary,
+        submission_id=record.submission_id,
+        deposited_on=record.deposited_on,
+        electronic_copy=CopyItem.model_validate(copy.model_dump(mode="json")) if copy else None,
+        created_at=record.created_at,
+        updated_at=record.updated_at,
+        version=record.version,
+        expiry_pk=_AVAILABLE_COPIES if holds_copy else None,
+        expiry_sk=f"{copy.available_until.isoformat()}#{record.reference}" if holds_copy and copy else None,
+    )
+
+
+def record_from_item(item: RecordItem) -> CatalogueRecord:
+    return CatalogueRecord(
+        reference=item.reference,
+        title=item.title,
+        nation=item.nation,  # type: ignore[arg-type]
+        review_type=item.review_type,  # type: ignore[arg-type]
+        document_type=item.document_type,  # type: ignore[arg-type]
+        publication_date=PublicationDate(value=item.publication_date, precision=item.date_precision),  # type: ignore[arg-type]
+        board_id=item.board_id,
+        board_name=item.board_name,
+        anonymous=item.anonymous,
+        commissioned_date=item.commissioned_date,
+        themes=tuple(item.themes),
+        summary=item.summary,
+        submission_id=item.submission_id,
+        deposited_on=item.deposited_on,
+        electronic_copy=ElectronicCopy.model_validate(item.electronic_copy.model_dump()) if item.electronic_copy else None,
+        created_at=item.created_at,
+        updated_at=item.updated_at,
+        version=item.version,
+    )
+
+
+def _to_attributes(item: BaseModel | dict[str, Any]) -> dict[str, Any]:
+    plain = item.model_dump(mode="json", exclude_none=True) if isinstance(item, BaseModel) else item
+    return {name: _serializer.serialize(value) for name, value in plain.items()}
+
+
+def _from_attributes(attributes: dict[str, Any]) -> dict[str, Any]:
+    return {name: _deserializer.deserialize(value) for name, value in attributes.items()}
+
+
+def _condition_failed(error: ClientError) -> bool:
+    return error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException"
+
+
+# ---------------------------------------------------------------- repository
+
+
+class CatalogueRepository:
+    """All reads and writes of the catalogue table; conditional writes keep every step idempotent."""
+
+    def __init__(self, table_name: str, client: Any | None = None) -> None:
+        self.table_name = table_name
+        self._client = client
+
+    @property
+    def client(self) -> Any:
+        if self._client is None:
+            self._client = new_client("dynamodb")
+        return self._client
+
+    def _get(self, key: dict[str, str], consistent: bool = True) -> dict[str, Any] | None:
+        response = self.client.get_item(TableName=self.table_name, Key=_to_attributes(key), ConsistentRead=consistent)
+        return _from_attributes(response["Item"]) if "Item" in response else None
+
+    # ---- boards and their credentials
+
+    def save_board(self, board: Board, created_at: datetime) -> None:
+        self.client.put_item(TableName=self.table_name, Item=_to_attributes(board_to_item(board, created_at)))
+
+    def get_board(self, board_id: str) -> Board | None:
+        found = self._get(board_key(board_id))
+        return board_from_item(BoardItem.model_validate(found)) if found else None
+
+    def list_boards(self) -> list[Board]:
+        return [board_from_item(BoardItem.model_validate(item)) for item in self._query_index(BOARDS_INDEX, "gsi1pk", "BOARDS")]
+
+    def save_credential(self, key_hash: str, board_id: str, created_at: datetime) -> None:
+        item = BoardKeyItem(
+            **credential_key(key_hash),
+            board_id=board_id,
+            created_at=created_at,
+            gsi1pk=f"BOARD#{board_id}",
+            gsi1sk=f"KEY#{created_at.isoformat()}",
+        )
+        self.client.put_item(
+            TableName=self.table_name,
+            Item=_to_attributes(item),
+            ConditionExpression="attribute_not_exists(pk)",
+        )
+
+    def board_for_credential(self, key_hash: str) -> Board | None:
+        """The active board that holds this (hashed) credential, if the credential is live."""
+        found = self._get(credential_key(key_hash), consistent=False)
+        if not found:
+            return None
+        credential = BoardKeyItem.model_validate(found)
+        if credential.revoked:
+            return None
+        board = self.get_board(credential.board_id)
+        return board if board and board.active else None
+
+    # ---- submissions
+
+    def create_submission(self, submission: Submission) -> None:
+        self.client.put_item(
+            TableName=self.table_name,
+            Item=_to_attributes(submission_to_item(submission)),
+            ConditionExpression="attribute_not_exists(pk)",
+        )
+
+    def get_submission(self, submission_id: str) -> Submission | None:
+        found = self._get(submission_key(submission_id))
+        return submission_from_item(SubmissionItem.model_validate(found)) if found else None
+
+    def start_processing(self, submission_id: str, now: datetime) -> Submission:
+        """Move an open submission to `processing`; a final one comes back unchanged (a redelivery)."""
+        try:
+            response = self.client.update_item(
+                TableName=self.table_name,
+                Key=_to_attributes(submission_key(submission_id)),
+                UpdateExpression="SET #status = :processing, updated_at = :now",
+                ConditionExpression="attribute_exists(pk) AND #status IN (:awaiting, :processing)",
+                ExpressionAttributeNames={"#status": "status"},
+                ExpressionAttributeValues=_to_attributes(
+                    {
+                        ":processing": SubmissionStatus.PROCESSING.value,
+                        ":awaiting": SubmissionStatus.AWAITING_UPLOAD.value,
+                        ":now": now.isoformat(),
+                    }
+                ),
+                ReturnValues="ALL_NEW",
+            )
+        except ClientError as error:
+            if not _condition_failed(error):
+                raise
+            current = self.get_submission(submission_id)
+            if current is None:
+                raise LookupError(submission_id) from error
+            return current
+        return submission_from_item(SubmissionItem.model_validate(_from_attributes(response["Attributes"])))
+
+    def assign_reference(self, submission_id: str, year: int, format_reference: Any) -> str:
+        """The submission's reference: allocated once from the year's counter, then always the same."""
+        current = self.get_submission(submission_id)
+        if current and current.reference:
+            return current.reference
+        counter = self.client.update_item(
+            TableName=self.table_name,
+            Key=_to_attributes(counter_key(year)),
+            UpdateExpression="ADD #value :one",
+            ExpressionAttributeNames={"#value": "value"},
+            ExpressionAttributeValues=_to_attributes({":one": 1}),
+            ReturnValues="UPDATED_NEW",
+        )
+        reference = format_reference(year, int(_from_attributes(counter["Attributes"])["value"]))
+        try:
+            self.client.update_item(
+                TableName=self.table_name,
+                Key=_to_attributes(submission_key(submission_id)),
+                UpdateExpression="SET reference = :reference",
+                ConditionExpression="attribute_exists(pk) AND attribute_not_exists(reference)",
+                ExpressionAttributeValues=_to_attributes({":reference": reference}),
+            )
+        except ClientError as error:
+            if not _condition_failed(error):
+                raise
+            # A concurrent delivery got there first: its reference wins, this number stays unused.
+            winner = self.get_submission(submission_id)
+            assert winner and winner.reference, "a submission lost its reference"
+            return winner.reference
+        return reference
+
+    def reference_for_content(self, sha256: str) -> str | None:
+        found = self._get(content_key(sha256))
+        return str(found["reference"]) if found else None
+
+    def commit_catalogued(self, record: CatalogueRecord, now: datetime) -> None:
+        """Write the record, claim its content hash and close the submission, all or nothing.
+
+        Raises DuplicateContent when the same file was catalogued first under another reference.
+        """
+        assert record.electronic_copy and record.submission_id
+        try:
+            self.client.transact_write_items(
+                TransactItems=[
+                    {
+                        "Put": {
+                            "TableName": self.table_name,
+                            "Item": _to_attributes(record_to_item(record)),
+                            "ConditionExpression": "attribute_not_exists(pk)",
+                        }
+                    },
+                    {
+                        "Put": {
+                            "TableName": self.table_name,
+                            "Item": _to_attributes(
+                                {**content_key(record.electronic_copy.sha256), "reference": record.reference}
+                            ),
+                            "ConditionExpression": "attribute_not_exists(pk)",
+                        }
+                    },
+                    {
+                        "Update": {
+                            "TableName": self.table_name,
+                            "Key": _to_attributes(submission_key(record.submission_id)),
+                            "UpdateExpression": "SET #status = :catalogued, reference = :reference, updated_at = :now",
+                            "ConditionExpression": "#status IN (:awaiting, :processing)",
+                            "ExpressionAttributeNames": {"#status": "status"},
+                            "ExpressionAttributeValues": _to_attributes(
+                                {
+                                    ":catalogued": SubmissionStatus.CATALOGUED.value,
+                                    ":reference": record.reference,
+                                    ":now": now.isoformat(),
+                                    ":awaiting": SubmissionStatus.AWAITING_UPLOAD.value,
+                                    ":processing": SubmissionStatus.PROCESSING.value,
+                                }
+                            ),
+                        }
+                    },
+                ]
+            )
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") != "TransactionCanceledException":
+                raise
+            reasons = [reason.get("Code") for reason in error.response.get("CancellationReasons", [])]
+            if len(reasons) > 1 and reasons[1] == "ConditionalCheckFailed" and reasons[0] != "ConditionalCheckFailed":
+                existing = self.reference_for_content(record.electronic_copy.sha256)
+                if existing and existing != record.reference:
+                    raise DuplicateContent(existing) from error
+            # Otherwise another delivery committed this very submission first: nothing left to do.
+
+    def close_submission(
+        self,
+        submission_id: str,
+        status: SubmissionStatus,
+        now: datetime,
+        reason: str | None = None,
+        reference: str | None = None,
+    ) -> Submission:
+        """Record a final outcome (rejected or duplicate) unless another delivery already closed it."""
+        names = {"#status": "status"}
+        values: dict[str, Any] = {
+            ":status": status.value,
+            ":now": now.isoformat(),
+            ":awaiting": SubmissionStatus.AWAITING_UPLOAD.value,
+            ":processing": SubmissionStatus.PROCESSING.value,
+        }
+        assignments = ["#status = :status", "updated_at = :now"]
+        if reason is not None:
+            assignments.append("reason = :reason")
+            values[":reason"] = reason
+        if reference is not None:
+            assignments.append("reference = :reference")
+            values[":reference"] = reference
+        try:
+            self.client.update_item(
+                TableName=self.table_name,
+                Key=_to_attributes(submission_key(submission_id)),
+                UpdateExpression="SET " + ", ".join(assignments),
+                ConditionExpression="#status IN (:awaiting, :processing)",
+                ExpressionAttributeNames=names,
+                ExpressionAttributeValues=_to_attributes(values),
+            )
+        except ClientError as error:
+            if not _condition_failed(error):
+                raise
+        closed = self.get_submission(submission_id)
+        assert closed is not None
+        return closed
+
+    # ---- catalogue records
+
+    def get_record(self, reference: str) -> CatalogueRecord | None:
+        found = self._get(record_key(reference))
+        return record_from_item(RecordItem.model_validate(found)) if found else None
+
+    def records_with_copy_due(self, as_of: date) -> Iterator[CatalogueRecord]:
+        """Records whose electronic copy is still held although its last available day is before `as_of`."""
+        for item in self._query_index(COPY_EXPIRY_INDEX, "expiry_pk", _AVAILABLE_COPIES, sort_below=as_of.isoformat()):
+            yield record_from_item(RecordItem.model_validate(item))
+
+    def _query_index(
+        self, index: str, key_name: str, key_value: str, sort_below: str | None = None
+    ) -> Iterator[dict[str, Any]]:
+        sort_name = "gsi1sk" if index == BOARDS_INDEX else "expiry_sk"
+        condition = "#key = :key" + (" AND #sort < :below" if sort_below else "")
+        names = {"#key": key_name} | ({"#sort": sort_name} if sort_below else {})
+        values = {":key": key_value} | ({":below": sort_below} if sort_below else {})
+        paginator = self.client.get_paginator("query")
+        for page in paginator.paginate(
+            TableName=self.table_name,
+            IndexName=index,
+            KeyConditionExpression=condition,
+            ExpressionAttributeNames=names,
+            ExpressionAttributeValues=_to_attributes(values),
+        ):
+            for attributes in page["Items"]:
+                yield _from_attributes(attributes)

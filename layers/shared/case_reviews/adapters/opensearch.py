@@ -1,0 +1,295 @@
+"""The search index: one document per catalogue record, reached through an alias.
+
+`ReviewDocument` is the index's shape. An anonymous report's document holds neither the
+board's name nor its id, so no search (by text, facet or filter) can tie it to the board.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from opensearchpy import OpenSearch, RequestsHttpConnection
+from opensearchpy.exceptions import ConflictError, NotFoundError, RequestError
+from pydantic import BaseModel, ConfigDict
+
+from case_reviews.domain.models import CatalogueRecord, PublicationDate
+from case_reviews.domain.search import FacetCount, SearchHit, SearchPage, SearchQuery, SortOrder
+from case_reviews.domain.vocabulary import CopyStatus
+
+HIGHLIGHT_TAGS = ("<mark>", "</mark>")
+FACET_FIELDS = {
+    "nation": "nation",
+    "review_type": "review_type",
+    "document_type": "document_type",
+    "theme": "themes",
+    "year": "publication_year",
+    "has_copy": "has_copy",
+}
+TEXT_FIELDS = ["reference^8", "title^4", "summary^2", "publisher^2", "themes^2", "body"]
+YEAR_LIST_LIMIT = 2000
+
+
+class ReviewDocument(BaseModel):
+    """The index document of one catalogue record."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    reference: str
+    title: str
+    summary: str | None = None
+    body: str | None = None
+    publisher: str
+    board_id: str | None = None
+    anonymous: bool
+    nation: str
+    review_type: str
+    document_type: str
+    themes: list[str]
+    publication_date: date
+    publication_year: int
+    date_precision: str
+    commissioned_date: date | None = None
+    has_copy: bool
+    copy_status: str | None = None
+    available_until: date | None = None
+    record_version: int
+
+
+def document_from_record(record: CatalogueRecord, body: str | None) -> ReviewDocument:
+    copy = record.electronic_copy
+    return ReviewDocument(
+        reference=record.reference,
+        title=record.title,
+        summary=record.summary,
+        body=body if record.has_copy else None,
+        publisher=record.publisher,
+        board_id=None if record.anonymous else record.board_id,
+        anonymous=record.anonymous,
+        nation=record.nation.value,
+        review_type=record.review_type.value,
+        document_type=record.document_type.value,
+        themes=list(record.themes),
+        publication_date=record.publication_date.value,
+        publication_year=record.publication_date.value.year,
+        date_precision=record.publication_date.precision.value,
+        commissioned_date=record.commissioned_date,
+        has_copy=record.has_copy,
+        copy_status=copy.status.value if copy else None,
+        available_until=copy.available_until if copy and copy.status is CopyStatus.AVAILABLE else None,
+        record_version=record.version,
+    )
+
+
+def hit_from_source(source: dict[str, Any], highlights: list[str]) -> SearchHit:
+    published = PublicationDate(value=date.fromisoformat(source["publication_date"]), precision=source["date_precision"])
+    return SearchHit(
+        reference=source["reference"],
+        title=source["title"],
+        publisher=source["publisher"],
+        publication_date=str(published),
+        nation=source["nation"],
+        review_type=source["review_type"],
+        document_type=source["document_type"],
+        themes=tuple(source.get("themes", ())),
+        summary=source.get("summary"),
+        copy_status=source.get("copy_status"),
+        available_until=source.get("available_until"),
+        highlights=tuple(highlights),
+    )
+
+
+def build_search_body(query: SearchQuery) -> dict[str, Any]:
+    """The OpenSearch request for a search: text relevance, filters, facets, highlights, cursor paging."""
+    filters: list[dict[str, Any]] = []
+    for field, values in (
+        ("nation", query.nations),
+        ("review_type", query.review_types),
+        ("document_type", query.document_types),
+        ("themes", query.themes),
+    ):
+        if values:
+            filters.append({"terms": {field: [str(value) for value in values]}})
+    if query.published_from or query.published_to:
+        bounds = {}
+        if query.published_from:
+            bounds["gte"] = query.published_from.isoformat()
+        if query.published_to:
+            bounds["lte"] = query.published_to.isoformat()
+        filters.append({"range": {"publication_date": bounds}})
+    if query.board:
+        filters.append(
+            {"bool": {"should": [{"term": {"board_id": query.board}}, {"term": {"publisher.keyword": query.board}}]}}
+        )
+    if query.has_copy is not None:
+        filters.append({"term": {"has_copy": query.has_copy}})
+
+    must: list[dict[str, Any]] = []
+    if query.text:
+        must.append(
+            {
+                "simple_query_string": {
+                    "query": query.text,
+                    "fields": TEXT_FIELDS,
+                    "default_operator": "and",
+                    "flags": "AND|OR|NOT|PHRASE|PREFIX|PRECEDENCE|WHITESPACE",
+                }
+            }
+        )
+
+    order = query.sort
+    if order is SortOrder.RELEVANCE and not query.text:
+        order = SortOrder.NEWEST
+    direction = "asc" if order is SortOrder.OLDEST else "desc"
+    sort: list[Any] = [{"_score": "desc"}] if order is SortOrder.RELEVANCE else []
+    sort += [{"publication_date": direction}, {"reference": "asc"}]
+
+    body: dict[str, Any] = {
+        "size": query.page_size,
+        "track_total_hits": True,
+        "query": {"bool": {"must": must or [{"match_all": {}}], "filter": filters}},
+        "sort": sort,
+        "_source": {"excludes": ["body"]},
+        "aggs": {
+            name: {"terms": {"field": field, "size": 100, **({"order": {"_key": "desc"}} if name == "year" else {})}}
+            for name, field in FACET_FIELDS.items()
+        },
+    }
+    if query.text:
+        body["highlight"] = {
+            "pre_tags": [HIGHLIGHT_TAGS[0]],
+            "post_tags": [HIGHLIGHT_TAGS[1]],
+            "encoder": "html",
+            "fields": {
+                "body": {"fragment_size": 180, "number_of_fragments": 3},
+                "summary": {"fragment_size": 180, "number_of_fragments": 1},
+                "title": {"number_of_fragments": 0},
+            },
+        }
+    if query.search_after:
+        body["search_after"] = list(query.search_after)
+    return body
+
+
+def page_from_response(response: dict[str, Any], page_size: int) -> SearchPage:
+    raw_hits = response["hits"]["hits"]
+    hits = []
+    for raw in raw_hits:
+        fragments = raw.get("highlight", {})
+        highlights = [*fragments.get("body", []), *fragments.get("summary", []), *fragments.get("title", [])]
+        hits.append(hit_from_source(raw["_source"], highlights))
+    facets = {
+        name: tuple(
+            FacetCount(value=str(bucket.get("key_as_string", bucket["key"])).lower(), count=bucket["doc_count"])
+            for bucket in aggregation["buckets"]
+        )
+        for name, aggregation in response.get("aggregations", {}).items()
+    }
+    next_after = tuple(raw_hits[-1]["sort"]) if len(raw_hits) == page_size and raw_hits else None
+    return SearchPage(total=response["hits"]["total"]["value"], hits=tuple(hits), facets=facets, next_search_after=next_after)
+
+
+def build_client(url: str, auth: str, region: str) -> OpenSearch:
+    """An OpenSearch client; against AWS it signs every request with the function role (SigV4)."""
+    options: dict[str, Any] = {
+        "hosts": [url],
+        "connection_class": RequestsHttpConnection,
+        "timeout": 10,
+        "max_retries": 3,
+        "retry_on_timeout": True,
+    }
+    if auth == "sigv4":
+        import boto3
+        from opensearchpy import AWSV4SignerAuth
+
+        options["http_auth"] = AWSV4SignerAuth(boto3.Session().get_credentials(), region, "es")
+    return OpenSearch(**options)
+
+
+class SearchIndex:
+    """Writes and queries the reviews index through its alias."""
+
+    def __init__(self, alias: str, definition: dict[str, Any], client: OpenSearch | Any | None = None,
+                 client_factory: Any | None = None) -> None:
+        self.alias = alias
+        self.definition = definition
+        self._client = client
+        self._client_factory = client_factory
+        self._ready = False
+
+    @property
+    def client(self) -> OpenSearch:
+        if self._client is None:
+            assert self._client_factory is not None, "SearchIndex needs a client or a client factory"
+            self._client = self._client_factory()
+        return self._client
+
+    @property
+    def versioned_name(self) -> str:
+        return f"{self.alias}-v{self.definition['schema_version']}"
+
+    def ensure_index(self) -> None:
+        """Create the versioned index and point the alias at it, unless the alias already exists."""
+        if self._ready:
+            return
+        if not self.client.indices.exists_alias(name=self.alias):
+            body = {"settings": self.definition["settings"], "mappings": self.definition["mappings"],
+                    "aliases": {self.alias: {"is_write_index": True}}}
+            try:
+                self.client.indices.create(index=self.versioned_name, body=body)
+            except RequestError as error:
+                if error.error != "resource_already_exists_exception":
+                    raise
+        self._ready = True
+
+    def upsert(self, document: ReviewDocument) -> bool:
+        """Index the document under its reference; an older version than the indexed one is ignored.
+
+        Returns False when the write was stale (a newer version is already indexed).
+        """
+        self.ensure_index()
+        try:
+            self.client.index(
+                index=self.alias,
+                id=document.reference,
+                body=document.model_dump(mode="json", exclude_none=True),
+                version=document.record_version,
+                version_type="external_gte",
+            )
+        except ConflictError:
+            return False
+        return True
+
+    def search(self, query: SearchQuery) -> SearchPage:
+        """One page of results; before the first report is indexed there is no index, so nothing is found."""
+        try:
+            response = self.client.search(index=self.alias, body=build_search_body(query))
+        except NotFoundError:
+            return SearchPage(total=0, hits=(), facets={}, next_search_after=None)
+        return page_from_response(response, query.page_size)
+
+    def published_in(self, year: int) -> list[SearchHit]:
+        """Everything published in `year`, in date order."""
+        try:
+            response = self.client.search(
+            index=self.alias,
+            body={
+                "size": YEAR_LIST_LIMIT,
+                "query": {"bool": {"filter": [{"term": {"publication_year": year}}]}},
+                "sort": [{"publication_date": "asc"}, {"title.sort": "asc"}, {"reference": "asc"}],
+                "_source": {"excludes": ["body"]},
+                },
+            )
+        except NotFoundError:
+            return []
+        return [hit_from_source(raw["_source"], []) for raw in response["hits"]["hits"]]
+
+    def get(self, reference: str) -> ReviewDocument | None:
+        try:
+            found = self.client.get(index=self.alias, id=reference)
+        except NotFoundError:
+            return None
+        return ReviewDocument.model_validate(found["_source"])
+
+    def ping(self) -> bool:
+        return bool(self.client.ping())

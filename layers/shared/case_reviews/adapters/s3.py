@@ -1,0 +1,114 @@
+"""The private reports bucket: incoming uploads, the library's copies and their extracted text."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from case_reviews.adapters.aws import new_client
+
+INCOMING_PREFIX = "incoming/"
+REPORTS_PREFIX = "reports/"
+TEXT_PREFIX = "text/"
+PDF_CONTENT_TYPE = "application/pdf"
+
+
+@dataclass(frozen=True)
+class PresignedUpload:
+    url: str
+    fields: dict[str, str]
+    expires_at: datetime
+    max_bytes: int
+
+
+@dataclass(frozen=True)
+class StoredObject:
+    key: str
+    size_bytes: int
+    content_type: str | None
+
+
+class ReportStore:
+    """Reads and writes the reports bucket, and signs the short-lived links that reach it."""
+
+    def __init__(self, bucket: str, client: Any | None = None) -> None:
+        self.bucket = bucket
+        self._client = client
+
+    @property
+    def client(self) -> Any:
+        if self._client is None:
+            self._client = new_client("s3")
+        return self._client
+
+    @staticmethod
+    def incoming_key(submission_id: str) -> str:
+        return f"{INCOMING_PREFIX}{submission_id}.pdf"
+
+    @staticmethod
+    def report_key(reference: str) -> str:
+        # The public link shows this key: it names the reference, never the board.
+        return f"{REPORTS_PREFIX}{reference}.pdf"
+
+    @staticmethod
+    def text_key(reference: str) -> str:
+        return f"{TEXT_PREFIX}{reference}.txt"
+
+    def presign_upload(self, key: str, max_bytes: int, ttl_seconds: int, now: datetime) -> PresignedUpload:
+        """A presigned POST that admits one PDF of at most `max_bytes` at exactly `key`."""
+        post = self.client.generate_presigned_post(
+            Bucket=self.bucket,
+            Key=key,
+            Fields={"Content-Type": PDF_CONTENT_TYPE},
+            Conditions=[{"Content-Type": PDF_CONTENT_TYPE}, ["content-length-range", 1, max_bytes]],
+            ExpiresIn=ttl_seconds,
+        )
+        return PresignedUpload(
+            url=post["url"],
+            fields=dict(post["fields"]),
+            expires_at=now.astimezone(UTC) + timedelta(seconds=ttl_seconds),
+            max_bytes=max_bytes,
+        )
+
+    def head(self, key: str) -> StoredObject | None:
+        """The object's size and type, or None when it is not there (already processed, or never uploaded)."""
+        try:
+            response = self.client.head_object(Bucket=self.bucket, Key=key)
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") in {"404", "NoSuchKey", "NotFound"}:
+                return None
+            raise
+        return StoredObject(key=key, size_bytes=int(response["ContentLength"]), content_type=response.get("ContentType"))
+
+    def read(self, key: str) -> bytes:
+        return self.client.get_object(Bucket=self.bucket, Key=key)["Body"].read()
+
+    def read_text(self, key: str) -> str:
+        return self.read(key).decode("utf-8")
+
+    def write_pdf(self, key: str, data: bytes) -> None:
+        self.client.put_object(Bucket=self.bucket, Key=key, Body=data, ContentType=PDF_CONTENT_TYPE)
+
+    def write_text(self, key: str, text: str) -> None:
+        self.client.put_object(
+            Bucket=self.bucket, Key=key, Body=text.encode("utf-8"), ContentType="text/plain; charset=utf-8"
+        )
+
+    def delete(self, key: str) -> None:
+        self.client.delete_object(Bucket=self.bucket, Key=key)
+
+    def presign_download(self, key: str, filename: str, ttl_seconds: int) -> str:
+        """A short-lived GET link; it expires quickly so links copied elsewhere stop working."""
+        return self.client.generate_presigned_url(
+            "get_object",
+            Params={
+                "Bucket": self.bucket,
+                "Key": key,
+                "ResponseContentType": PDF_CONTENT_TYPE,
+                "ResponseContentDisposition": f'inline; filename="{filename}"',
+            },
+            ExpiresIn=ttl_seconds,
+        )

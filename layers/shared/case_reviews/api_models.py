@@ -1,0 +1,291 @@
+"""The public HTTP API's request and response models, and their mapping to and from the domain.
+
+These are the wire shapes of ../shared/interface.md; the domain models never go on the wire directly.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from datetime import date, datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from case_reviews.adapters.s3 import PresignedUpload
+from case_reviews.domain.models import (
+    ANONYMOUS_PUBLISHER,
+    CatalogueRecord,
+    EmailAddress,
+    ReportMetadata,
+    Submission,
+    Summary,
+    Theme,
+    Title,
+)
+from case_reviews.domain.search import SearchHit, SearchPage, SortOrder
+from case_reviews.domain.vocabulary import CopyStatus, DocumentType, Nation, ReviewType, SubmissionStatus
+
+# ---------------------------------------------------------------- board API
+
+
+class SubmissionRequest(BaseModel):
+    """The metadata a board sends with `POST /submissions`. The board itself comes from the credential."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
+        "title": "Serious Case Review: Child K — Overview Report",
+        "nation": "england",
+        "review_type": "serious_case_review",
+        "document_type": "overview_report",
+        "publication_date": "2016-03-14",
+        "contact_email": "business.manager@board.example",
+        "anonymous": False,
+        "commissioned_date": "2014-09-01",
+        "themes": ["neglect"],
+        "summary": "Learning about neglect and multi-agency working.",
+    }]})
+
+    title: Title
+    nation: Nation
+    review_type: ReviewType
+    document_type: DocumentType
+    publication_date: date
+    contact_email: EmailAddress
+    anonymous: bool = False
+    commissioned_date: date | None = None
+    themes: list[Theme] = Field(default_factory=list, max_length=20)
+    summary: Summary | None = None
+
+    def to_metadata(self) -> ReportMetadata:
+        return ReportMetadata(
+            title=self.title,
+            nation=self.nation,
+            review_type=self.review_type,
+            document_type=self.document_type,
+            publication_date=self.publication_date,
+            contact_email=self.contact_email,
+            anonymous=self.anonymous,
+            commissioned_date=self.commissioned_date,
+            themes=tuple(dict.fromkeys(self.themes)),
+            summary=self.summary,
+        )
+
+
+class UploadInstructions(BaseModel):
+    url: str = Field(description="POST the form fields, then the file as the last field named `file`, here.")
+    fields: dict[str, str]
+    expires_at: datetime
+    max_bytes: int
+
+
+class SubmissionCreated(BaseModel):
+    submission_id: str
+    status: SubmissionStatus
+    upload: UploadInstructions
+
+
+class SubmissionView(BaseModel):
+    submission_id: str
+    status: SubmissionStatus
+    title: str
+    reference: str | None = None
+    reason: str | None = None
+    created_at: datetime
+    updated_at: datetime
+
+
+def submission_created(submission: Submission, upload: PresignedUpload) -> SubmissionCreated:
+    return SubmissionCreated(
+        submission_id=submission.submission_id,
+        status=submission.status,
+        upload=UploadInstructions(url=upload.url, fields=upload.fields, expires_at=upload.expires_at, max_bytes=upload.max_bytes),
+    )
+
+
+def submission_view(submission: Submission) -> SubmissionView:
+    return SubmissionView(
+        submission_id=submission.submission_id,
+        status=submission.status,
+        title=submission.metadata.title,
+        reference=submission.reference,
+        reason=submission.reason,
+        created_at=submission.created_at,
+        updated_at=submission.updated_at,
+    )
+
+
+# ---------------------------------------------------------------- public search API
+
+
+class CopyAvailable(BaseModel):
+    status: Literal[CopyStatus.AVAILABLE] = CopyStatus.AVAILABLE
+    available_until: date | None = None
+    download: str | None = Field(default=None, description="Follow this link for a short-lived link to the PDF.")
+
+
+class CopyRemovedView(BaseModel):
+    status: Literal[CopyStatus.REMOVED] = CopyStatus.REMOVED
+    removed_on: date | None = None
+    reason: str | None = None
+
+
+class SearchItem(BaseModel):
+    reference: str
+    title: str
+    publisher: str
+    publication_date: str
+    nation: Nation
+    review_type: ReviewType
+    document_type: DocumentType
+    themes: list[str]
+    summary: str | None = None
+    electronic_copy: CopyAvailable | CopyRemovedView | None
+    highlights: list[str]
+    url: str
+
+
+class FacetBucket(BaseModel):
+    value: str
+    count: int
+
+
+class SearchResponse(BaseModel):
+    total: int
+    items: list[SearchItem]
+    facets: dict[str, list[FacetBucket]]
+    next_cursor: str | None = None
+
+
+class Rights(BaseModel):
+    copyright_holder: str
+    statement: str
+
+
+class RecordView(BaseModel):
+    reference: str
+    title: str
+    publisher: str
+    publication_date: str
+    nation: Nation
+    review_type: ReviewType
+    document_type: DocumentType
+    commissioned_date: date | None = None
+    themes: list[str]
+    summary: str | None = None
+    rights: Rights
+    electronic_copy: CopyAvailable | CopyRemovedView | None
+    url: str
+
+
+class YearView(BaseModel):
+    year: int
+    total: int
+    items: list[SearchItem]
+
+
+def _copy_view(reference: str, status: CopyStatus | None, available_until: date | None,
+               removed_on: date | None = None, reason: str | None = None) -> CopyAvailable | CopyRemovedView | None:
+    if status is CopyStatus.AVAILABLE:
+        return CopyAvailable(available_until=available_until, download=f"/reviews/{reference}/download")
+    if status is CopyStatus.REMOVED:
+        return CopyRemovedView(removed_on=removed_on, reason=reason)
+    return None
+
+
+def search_item(hit: SearchHit) -> SearchItem:
+    return SearchItem(
+        reference=hit.reference,
+        title=hit.title,
+        publisher=hit.publisher,
+        publication_date=hit.publication_date,
+        nation=hit.nation,
+        review_type=hit.review_type,
+        document_type=hit.document_type,
+        themes=list(hit.themes),
+        summary=hit.summary,
+        electronic_copy=_copy_view(hit.reference, hit.copy_status, hit.available_until),
+        highlights=list(hit.highlights),
+        url=f"/reviews/{hit.reference}",
+    )
+
+
+def search_response(page: SearchPage, sort: SortOrder) -> SearchResponse:
+    return SearchResponse(
+        total=page.total,
+        items=[search_item(hit) for hit in page.hits],
+        facets={name: [FacetBucket(value=b.value, count=b.count) for b in buckets] for name, buckets in page.facets.items()},
+        next_cursor=encode_cursor(page.next_search_after, sort) if page.next_search_after else None,
+    )
+
+
+def record_view(record: CatalogueRecord) -> RecordView:
+    copy = record.electronic_copy
+    holder = "The publishing board (published anonymously on its behalf)" if record.anonymous else record.publisher
+    return RecordView(
+        reference=record.reference,
+        title=record.title,
+        publisher=ANONYMOUS_PUBLISHER if record.anonymous else record.publisher,
+        publication_date=str(record.publication_date),
+        nation=record.nation,
+        review_type=record.review_type,
+        document_type=record.document_type,
+        commissioned_date=record.commissioned_date,
+        themes=list(record.themes),
+        summary=record.summary,
+        rights=Rights(
+            copyright_holder=holder,
+            statement="Copyright remains with the publishing board. The library holds a copy for "
+            "research and practice; ask the copyright holder before reproducing it.",
+        ),
+        electronic_copy=_copy_view(
+            record.reference,
+            copy.status if copy else None,
+            copy.available_until if copy else None,
+            copy.removed_on if copy else None,
+            copy.removal_reason if copy else None,
+        ),
+        url=f"/reviews/{record.reference}",
+    )
+
+
+# ---------------------------------------------------------------- paging cursor
+
+
+class _Cursor(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    after: list[str | int | float] = Field(min_length=1, max_length=4)
+    sort: SortOrder
+
+
+class BadCursor(ValueError):
+    pass
+
+
+def encode_cursor(search_after: tuple[Any, ...], sort: SortOrder) -> str:
+    raw = _Cursor(after=list(search_after), sort=sort).model_dump_json().encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, sort: SortOrder) -> tuple[Any, ...]:
+    """The position a cursor encodes; it is only valid with the sort order that made it."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        decoded = _Cursor.model_validate(json.loads(raw))
+    except (binascii.Error, ValueError, ValidationError, UnicodeDecodeError) as error:
+        raise BadCursor("The cursor is not one this API issued.") from error
+    if decoded.sort is not sort:
+        raise BadCursor("The cursor was made for another sort order; start again without it.")
+    return tuple(decoded.after)
+
+
+# ---------------------------------------------------------------- problems (RFC 9457)
+
+
+class Problem(BaseModel):
+    type: str = "about:blank"
+    title: str
+    status: int
+    detail: str
+    errors: list[dict[str, Any]] | None = None

@@ -1,0 +1,153 @@
+"""The one place where real adapters are built and wired into services.
+
+Everything is built on first use (never at import) from the settings of that moment, and
+kept for the life of the Lambda container. Tests call `reset()` to start again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import cache
+from typing import Any, TypeVar
+
+from aws_lambda_powertools.utilities.idempotency import (
+    DynamoDBPersistenceLayer,
+    IdempotencyConfig,
+    idempotent_function,
+)
+
+from case_reviews.adapters.aws import new_client
+from case_reviews.adapters.dynamodb import CatalogueRepository
+from case_reviews.adapters.eventbridge import EventPublisher
+from case_reviews.adapters.opensearch import SearchIndex, build_client
+from case_reviews.adapters.pdf import PdfTextExtractor
+from case_reviews.adapters.s3 import ReportStore
+from case_reviews.adapters.ses import Mailer
+from case_reviews.config import (
+    EventSettings,
+    IdempotencySettings,
+    MailSettings,
+    SearchSettings,
+    StorageSettings,
+    TableSettings,
+)
+from case_reviews.resources import index_definition
+from case_reviews.services.acknowledgement import AcknowledgementService
+from case_reviews.services.boards import BoardService
+from case_reviews.services.catalogue import CatalogueService
+from case_reviews.services.indexing import IndexingService
+from case_reviews.services.retention import RetentionService
+from case_reviews.services.search import SearchService
+from case_reviews.services.submissions import SubmissionService
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+# Long enough to cover a dead-letter queue's 14 days, so a replayed message never emails twice.
+IDEMPOTENCY_WINDOW_SECONDS = 15 * 24 * 3600
+
+
+@cache
+def repository() -> CatalogueRepository:
+    return CatalogueRepository(TableSettings.from_environment().catalogue_table_name)
+
+
+@cache
+def report_store() -> ReportStore:
+    return ReportStore(StorageSettings.from_environment().reports_bucket_name)
+
+
+@cache
+def search_index() -> SearchIndex:
+    settings = SearchSettings.from_environment()
+    return SearchIndex(
+        alias=settings.opensearch_index,
+        definition=index_definition(),
+        client_factory=lambda: build_client(
+            str(settings.opensearch_url).rstrip("/"), settings.opensearch_auth, settings.aws_region
+        ),
+    )
+
+
+@cache
+def board_service() -> BoardService:
+    return BoardService(repository())
+
+
+@cache
+def submission_service() -> SubmissionService:
+    storage = StorageSettings.from_environment()
+    return SubmissionService(repository(), report_store(), storage.max_upload_bytes, storage.upload_url_ttl_seconds)
+
+
+@cache
+def catalogue_service() -> CatalogueService:
+    return CatalogueService(
+        repository=repository(),
+        store=report_store(),
+        extractor=PdfTextExtractor(),
+        events=EventPublisher(EventSettings.from_environment().event_bus_name),
+        max_bytes=StorageSettings.from_environment().max_upload_bytes,
+    )
+
+
+@cache
+def indexing_service() -> IndexingService:
+    return IndexingService(repository(), report_store(), search_index())
+
+
+@cache
+def acknowledgement_service() -> AcknowledgementService:
+    mail = MailSettings.from_environment()
+    return AcknowledgementService(repository(), Mailer(mail.sender_email), str(mail.public_base_url))
+
+
+@cache
+def retention_service() -> RetentionService:
+    return RetentionService(repository())
+
+
+@cache
+def search_service() -> SearchService:
+    storage = StorageSettings.from_environment()
+    return SearchService(repository(), search_index(), report_store(), storage.download_url_ttl_seconds)
+
+
+@cache
+def idempotency_config() -> IdempotencyConfig:
+    return IdempotencyConfig(expires_after_seconds=IDEMPOTENCY_WINDOW_SECONDS)
+
+
+@cache
+def _idempotency_store() -> DynamoDBPersistenceLayer:
+    return DynamoDBPersistenceLayer(
+        table_name=IdempotencySettings.from_environment().idempotency_table_name,
+        boto3_client=new_client("dynamodb"),
+    )
+
+
+def once(function: F, *, payload: str) -> F:
+    """`function` made idempotent on its keyword argument `payload` (Powertools idempotency, DynamoDB)."""
+    return idempotent_function(  # type: ignore[no-any-return]
+        data_keyword_argument=payload,
+        persistence_store=_idempotency_store(),
+        config=idempotency_config(),
+    )(function)
+
+
+def reset() -> None:
+    """Forget every built adapter and service (tests change the environment between cases)."""
+    for factory in (
+        repository,
+        report_store,
+        search_index,
+        board_service,
+        submission_service,
+        catalogue_service,
+        indexing_service,
+        acknowledgement_service,
+        retention_service,
+        search_service,
+        idempotency_config,
+        _idempotency_store,
+    ):
+        factory.cache_clear()

@@ -1,0 +1,54 @@
+"""Settings read from the environment when they are needed, never at import time.
+
+Each adapter reads only the group it needs, so a function is not forced to carry
+variables it has no use for (the retention function has no bucket, for example).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Literal, Self
+
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, PositiveInt
+
+
+class _EnvironmentSettings(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="ignore", populate_by_name=True)
+
+    @classmethod
+    def from_environment(cls, environ: Mapping[str, str] | None = None) -> Self:
+        """Validate the variables of this group; a missing or bad one names itself in the error."""
+        return cls.model_validate(dict(os.environ if environ is None else environ))
+
+
+class TableSettings(_EnvironmentSettings):
+    catalogue_table_name: str = Field(alias="CATALOGUE_TABLE_NAME", min_length=3)
+
+
+class IdempotencySettings(_EnvironmentSettings):
+    idempotency_table_name: str = Field(alias="IDEMPOTENCY_TABLE_NAME", min_length=3)
+
+
+class StorageSettings(_EnvironmentSettings):
+    reports_bucket_name: str = Field(alias="REPORTS_BUCKET_NAME", min_length=3)
+    max_upload_bytes: PositiveInt = Field(alias="MAX_UPLOAD_BYTES", default=50 * 1024 * 1024)
+    upload_url_ttl_seconds: PositiveInt = Field(alias="UPLOAD_URL_TTL_SECONDS", default=900, le=3600)
+    download_url_ttl_seconds: PositiveInt = Field(alias="DOWNLOAD_URL_TTL_SECONDS", default=300, le=3600)
+
+
+class EventSettings(_EnvironmentSettings):
+    event_bus_name: str = Field(alias="EVENT_BUS_NAME", min_length=1)
+
+
+class SearchSettings(_EnvironmentSettings):
+    opensearch_url: HttpUrl = Field(alias="OPENSEARCH_URL")
+    # AWS signs with SigV4 (the domain only admits the function roles); the local server has no auth.
+    opensearch_auth: Literal["sigv4", "none"] = Field(alias="OPENSEARCH_AUTH", default="sigv4")
+    opensearch_index: str = Field(alias="OPENSEARCH_INDEX", default="reviews", pattern=r"^[a-z][a-z0-9_-]*$")
+    aws_region: str = Field(alias="AWS_REGION", default="eu-west-2")
+
+
+class MailSettings(_EnvironmentSettings):
+    sender_email: str = Field(alias="SENDER_EMAIL", min_length=3)
+    public_base_url: HttpUrl = Field(alias="PUBLIC_BASE_URL")

@@ -1,0 +1,23 @@
+"""Errors the domain and the services raise; the API maps each to a problem response."""
+
+from __future__ import annotations
+
+
+class CaseReviewsError(Exception):
+    """Base of every expected failure: the message is safe to show to the caller."""
+
+
+class NotFound(CaseReviewsError):
+    pass
+
+
+class Unauthorised(CaseReviewsError):
+    pass
+
+
+class CopyRemoved(CaseReviewsError):
+    """The electronic copy existed but has been removed (retention or a legal ruling)."""
+
+
+class UploadRejected(CaseReviewsError):
+    """The uploaded file cannot be catalogued; the message tells the board what to change."""

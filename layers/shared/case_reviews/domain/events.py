@@ -1,0 +1,28 @@
+"""Events the catalogue publishes on the bus; their detail carries identifiers, never personal data."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict
+
+EVENT_SOURCE = "case-reviews.catalogue"
+
+
+class DetailType(StrEnum):
+    REPORT_CATALOGUED = "ReportCatalogued"
+    SUBMISSION_REJECTED = "SubmissionRejected"
+
+
+class ReportCatalogued(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    reference: str
+    submission_id: str
+
+
+class SubmissionRejected(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    submission_id: str
+    reason: str

@@ -1,0 +1,68 @@
+"""What a search asks for and what it finds, independent of the search engine."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from case_reviews.domain.vocabulary import CopyStatus, DocumentType, Nation, ReviewType
+
+
+class SortOrder(StrEnum):
+    RELEVANCE = "relevance"
+    NEWEST = "newest"
+    OLDEST = "oldest"
+
+
+class SearchQuery(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    text: str | None = None
+    published_from: date | None = None
+    published_to: date | None = None
+    nations: tuple[Nation, ...] = ()
+    review_types: tuple[ReviewType, ...] = ()
+    document_types: tuple[DocumentType, ...] = ()
+    themes: tuple[str, ...] = ()
+    board: str | None = None
+    has_copy: bool | None = None
+    sort: SortOrder = SortOrder.RELEVANCE
+    page_size: int = Field(default=20, ge=1, le=100)
+    # Opaque position after the last hit of the previous page (the engine's sort values).
+    search_after: tuple[Any, ...] | None = None
+
+
+class SearchHit(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    reference: str
+    title: str
+    publisher: str
+    publication_date: str
+    nation: Nation
+    review_type: ReviewType
+    document_type: DocumentType
+    themes: tuple[str, ...] = ()
+    summary: str | None = None
+    copy_status: CopyStatus | None
+    available_until: date | None = None
+    highlights: tuple[str, ...] = ()
+
+
+class FacetCount(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    value: str
+    count: int
+
+
+class SearchPage(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    total: int
+    hits: tuple[SearchHit, ...]
+    facets: dict[str, tuple[FacetCount, ...]]
+    next_search_after: tuple[Any, ...] | None = None

@@ -1,0 +1,67 @@
+"""Boards and their credentials."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+import uuid
+from datetime import datetime
+from typing import Protocol
+
+from case_reviews.domain.errors import NotFound, Unauthorised
+from case_reviews.domain.models import Board
+
+KEY_PREFIX = "crk_"
+
+
+class BoardStore(Protocol):
+    def save_board(self, board: Board, created_at: datetime) -> None: ...
+    def get_board(self, board_id: str) -> Board | None: ...
+    def list_boards(self) -> list[Board]: ...
+    def save_credential(self, key_hash: str, board_id: str, created_at: datetime) -> None: ...
+    def board_for_credential(self, key_hash: str) -> Board | None: ...
+
+
+def hash_key(key: str) -> str:
+    """Only this hash is stored: a leaked table does not leak credentials."""
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+def board_id_for(name: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:40] or "board"
+    return f"{slug}-{uuid.uuid4().hex[:6]}"
+
+
+class BoardService:
+    """Registers boards, issues their credentials and recognises a board by its credential."""
+
+    def __init__(self, store: BoardStore) -> None:
+        self.store = store
+
+    def add_board(self, name: str, now: datetime, board_id: str | None = None) -> Board:
+        board = Board(board_id=board_id or board_id_for(name), name=name.strip())
+        self.store.save_board(board, created_at=now)
+        return board
+
+    def issue_key(self, board_id: str, now: datetime) -> str:
+        """A new credential for the board; it is shown once and never stored in clear."""
+        if self.store.get_board(board_id) is None:
+            raise NotFound(f"No board {board_id}.")
+        key = KEY_PREFIX + secrets.token_urlsafe(32)
+        self.store.save_credential(hash_key(key), board_id, created_at=now)
+        return key
+
+    def authenticate(self, authorization: str | None) -> Board:
+        """The board behind an `Authorization: Bearer <key>` header."""
+        scheme, _, key = (authorization or "").strip().partition(" ")
+        key = key.strip()
+        if scheme.lower() != "bearer" or not key.startswith(KEY_PREFIX):
+            raise Unauthorised("Send your board's key as 'Authorization: Bearer <key>'.")
+        board = self.store.board_for_credential(hash_key(key))
+        if board is None:
+            raise Unauthorised("This key is not valid (it may have been revoked).")
+        return board
+
+    def list_boards(self) -> list[Board]:
+        return self.store.list_boards()

@@ -1,0 +1,44 @@
+"""The public side: search, records, yearly lists and download links."""
+
+from __future__ import annotations
+
+from case_reviews.adapters.dynamodb import CatalogueRepository
+from case_reviews.adapters.opensearch import SearchIndex
+from case_reviews.adapters.s3 import ReportStore
+from case_reviews.domain.errors import CopyRemoved, NotFound
+from case_reviews.domain.models import CatalogueRecord
+from case_reviews.domain.search import SearchHit, SearchPage, SearchQuery
+from case_reviews.domain.vocabulary import CopyStatus
+
+
+class SearchService:
+    """Answers searchers; files are reached only through short-lived links issued here."""
+
+    def __init__(
+        self, repository: CatalogueRepository, index: SearchIndex, store: ReportStore, download_ttl_seconds: int
+    ) -> None:
+        self.repository = repository
+        self.index = index
+        self.store = store
+        self.download_ttl_seconds = download_ttl_seconds
+
+    def search(self, query: SearchQuery) -> SearchPage:
+        return self.index.search(query)
+
+    def published_in(self, year: int) -> list[SearchHit]:
+        return self.index.published_in(year)
+
+    def record(self, reference: str) -> CatalogueRecord:
+        record = self.repository.get_record(reference)
+        if record is None:
+            raise NotFound(f"No catalogue record {reference}.")
+        return record
+
+    def download_link(self, reference: str) -> str:
+        record = self.record(reference)
+        copy = record.electronic_copy
+        if copy is None:
+            raise NotFound(f"{reference} is catalogued without an electronic copy.")
+        if copy.status is CopyStatus.REMOVED or not copy.object_key:
+            raise CopyRemoved(f"The electronic copy of {reference} was removed on {copy.removed_on}.")
+        return self.store.presign_download(copy.object_key, f"{reference}.pdf", self.download_ttl_seconds)

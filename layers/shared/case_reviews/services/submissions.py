@@ -1,0 +1,64 @@
+"""A board asks to deposit a report and follows what became of it."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from case_reviews.adapters.s3 import PresignedUpload
+from case_reviews.domain.errors import NotFound
+from case_reviews.domain.models import Board, ReportMetadata, Submission
+from case_reviews.domain.vocabulary import SubmissionStatus
+
+
+class SubmissionStore(Protocol):
+    def create_submission(self, submission: Submission) -> None: ...
+    def get_submission(self, submission_id: str) -> Submission | None: ...
+
+
+class UploadSigner(Protocol):
+    @staticmethod
+    def incoming_key(submission_id: str) -> str: ...
+    def presign_upload(self, key: str, max_bytes: int, ttl_seconds: int, now: datetime) -> PresignedUpload: ...
+
+
+@dataclass(frozen=True)
+class OpenedSubmission:
+    submission: Submission
+    upload: PresignedUpload
+
+
+class SubmissionService:
+    """Opens submissions (one presigned upload each) and shows a board its own submissions."""
+
+    def __init__(self, store: SubmissionStore, uploads: UploadSigner, max_bytes: int, upload_ttl_seconds: int) -> None:
+        self.store = store
+        self.uploads = uploads
+        self.max_bytes = max_bytes
+        self.upload_ttl_seconds = upload_ttl_seconds
+
+    def open(self, board: Board, metadata: ReportMetadata, now: datetime) -> OpenedSubmission:
+        submission_id = str(uuid.uuid4())
+        key = self.uploads.incoming_key(submission_id)
+        submission = Submission(
+            submission_id=submission_id,
+            board_id=board.board_id,
+            metadata=metadata,
+            status=SubmissionStatus.AWAITING_UPLOAD,
+            upload_key=key,
+            created_at=now,
+            updated_at=now,
+        )
+        # Saved before the upload is signed, so every upload that can arrive has its submission.
+        self.store.create_submission(submission)
+        upload = self.uploads.presign_upload(key, self.max_bytes, self.upload_ttl_seconds, now)
+        return OpenedSubmission(submission=submission, upload=upload)
+
+    def get(self, board: Board, submission_id: str) -> Submission:
+        """A board's own submission; another board's is as unknown as a missing one."""
+        submission = self.store.get_submission(submission_id)
+        if submission is None or submission.board_id != board.board_id:
+            raise NotFound(f"No submission {submission_id} for this board.")
+        return submission

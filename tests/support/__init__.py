@@ -1,0 +1,1 @@
+"""Helpers the tests share: sample events, PDFs and the moto-backed stack."""
