@@ -53,3 +53,52 @@ def board_key(aws: Provisioned, now: datetime) -> tuple[str, str]:
 
 def client(service: str) -> Any:
     return boto3.client(service, region_name=os.environ["AWS_REGION"])
+
+
+class Pipeline:
+    """The queue → function wiring of the stack, run synchronously: `drain()` delivers until every queue is empty."""
+
+    def __init__(self, provisioned: Provisioned) -> None:
+        from functions.acknowledge import app as acknowledge
+        from functions.catalogue import app as catalogue
+        from functions.index import app as index
+        from functions.retention import app as retention
+        from infra.local.pollers import QueuePoller
+
+        sqs = client("sqs")
+        urls = provisioned.queue_urls
+        self.pollers = {
+            "catalogue": QueuePoller(sqs, urls["catalogue"], catalogue.lambda_handler, "catalogue"),
+            "index": QueuePoller(sqs, urls["index"], index.lambda_handler, "index"),
+            "acknowledge": QueuePoller(sqs, urls["acknowledge"], acknowledge.lambda_handler, "acknowledge"),
+            "retention": QueuePoller(sqs, urls["retention"], retention.lambda_handler, "retention"),
+        }
+
+    def drain(self, rounds: int = 10) -> dict[str, int]:
+        """Deliver every pending message; returns how many each function received."""
+        received = dict.fromkeys(self.pollers, 0)
+        for _ in range(rounds):
+            moved = 0
+            for name, poller in self.pollers.items():
+                result = poller.poll_once()
+                received[name] += result.received
+                moved += result.received
+            if not moved:
+                break
+        return received
+
+
+@pytest.fixture
+def pipeline(aws: Provisioned) -> Pipeline:
+    return Pipeline(aws)
+
+
+def sent_emails() -> list[dict[str, Any]]:
+    """Messages the embedded SES has accepted."""
+    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.ses.models import ses_backends
+
+    return [
+        {"to": message.destinations["ToAddresses"], "subject": message.subject, "body": message.body}
+        for message in ses_backends[DEFAULT_ACCOUNT_ID][os.environ["AWS_REGION"]].sent_messages
+    ]

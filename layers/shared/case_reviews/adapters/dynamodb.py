@@ -373,8 +373,9 @@ class CatalogueRepository:
             self.client.update_item(
                 TableName=self.table_name,
                 Key=_to_attributes(submission_key(submission_id)),
-                UpdateExpression="SET reference = :reference",
-                ConditionExpression="attribute_exists(pk) AND attribute_not_exists(reference)",
+                UpdateExpression="SET #reference = :reference",
+                ConditionExpression="attribute_exists(pk) AND attribute_not_exists(#reference)",
+                ExpressionAttributeNames={"#reference": "reference"},
                 ExpressionAttributeValues=_to_attributes({":reference": reference}),
             )
         except ClientError as error:
@@ -419,9 +420,9 @@ class CatalogueRepository:
                         "Update": {
                             "TableName": self.table_name,
                             "Key": _to_attributes(submission_key(record.submission_id)),
-                            "UpdateExpression": "SET #status = :catalogued, reference = :reference, updated_at = :now",
+                            "UpdateExpression": "SET #status = :catalogued, #reference = :reference, updated_at = :now",
                             "ConditionExpression": "#status IN (:awaiting, :processing)",
-                            "ExpressionAttributeNames": {"#status": "status"},
+                            "ExpressionAttributeNames": {"#status": "status", "#reference": "reference"},
                             "ExpressionAttributeValues": _to_attributes(
                                 {
                                     ":catalogued": SubmissionStatus.CATALOGUED.value,
@@ -463,10 +464,12 @@ class CatalogueRepository:
         }
         assignments = ["#status = :status", "updated_at = :now"]
         if reason is not None:
-            assignments.append("reason = :reason")
+            assignments.append("#reason = :reason")
+            names["#reason"] = "reason"
             values[":reason"] = reason
         if reference is not None:
-            assignments.append("reference = :reference")
+            assignments.append("#reference = :reference")
+            names["#reference"] = "reference"
             values[":reference"] = reference
         try:
             self.client.update_item(

@@ -255,6 +255,8 @@ class SearchIndex:
                 body=document.model_dump(mode="json", exclude_none=True),
                 version=document.record_version,
                 version_type="external_gte",
+                # Return only once the document is searchable: "indexed" then means "findable".
+                refresh="wait_for",
             )
         except ConflictError:
             return False
