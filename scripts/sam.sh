@@ -19,29 +19,8 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENV="${SAM_VENV:-$ROOT/.venv-sam}"
 STAMP="$VENV/.aws-sam-cli-version"
 
-find_python312() {
-  local candidate version
-  # python3.12 on PATH; a pyenv shim can be on PATH without 3.12 active, so try it.
-  if candidate="$(command -v python3.12 2>/dev/null)" && "$candidate" -c '' >/dev/null 2>&1; then
-    echo "$candidate"
-    return 0
-  fi
-  # pyenv: the newest installed 3.12.x.
-  if command -v pyenv >/dev/null 2>&1; then
-    version="$(pyenv versions --bare 2>/dev/null | grep -E '^3\.12\.[0-9]+$' | sort -t. -k3,3n | tail -n1 || true)"
-    if [[ -n "$version" ]] && candidate="$(PYENV_VERSION="$version" pyenv which python3.12 2>/dev/null)"; then
-      echo "$candidate"
-      return 0
-    fi
-  fi
-  return 1
-}
-
 if [[ ! -x "$VENV/bin/python3.12" ]]; then
-  if ! PY312="$(find_python312)"; then
-    echo "sam.sh: Python 3.12 not found (need python3.12 on PATH, or a 3.12.x under pyenv)" >&2
-    exit 1
-  fi
+  PY312="$("$ROOT/scripts/find-python312")"
   echo "sam.sh: creating $VENV with $PY312" >&2
   "$PY312" -m venv --clear "$VENV"
   printf '*\n' >"$VENV/.gitignore"

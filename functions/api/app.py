@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
-from aws_lambda_powertools.event_handler.depends import Depends, DependencyResolutionError
+from aws_lambda_powertools.event_handler.depends import DependencyResolutionError, Depends
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
@@ -53,8 +53,9 @@ PARTIAL_DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
 BOARD_SECURITY = [{"boardKey": []}]
 
 
-def problem(status: HTTPStatus, detail: str, errors: list[dict[str, Any]] | None = None,
-            headers: dict[str, str] | None = None) -> Response:
+def problem(
+    status: HTTPStatus, detail: str, errors: list[dict[str, Any]] | None = None, headers: dict[str, str] | None = None
+) -> Response:
     body = Problem(title=status.phrase, status=status.value, detail=detail, errors=errors)
     return Response(
         status_code=status.value,
@@ -193,8 +194,12 @@ def get_review(reference: Annotated[str, Path(min_length=1, max_length=40)]) -> 
     return record_view(bootstrap.search_service().record(reference))
 
 
-@app.get("/reviews/<reference>/download", tags=["Search"], summary="A short-lived link to the report's PDF",
-         responses={302: {"description": "Redirect to the PDF"}, 410: {"description": "The copy was removed"}})
+@app.get(
+    "/reviews/<reference>/download",
+    tags=["Search"],
+    summary="A short-lived link to the report's PDF",
+    responses={302: {"description": "Redirect to the PDF"}, 410: {"description": "The copy was removed"}},
+)
 def download_review(reference: Annotated[str, Path(min_length=1, max_length=40)]) -> Response[None]:
     link = bootstrap.search_service().download_link(reference)
     return Response(status_code=HTTPStatus.FOUND.value, headers={"Location": link, "Cache-Control": "no-store"})
@@ -209,9 +214,18 @@ def list_year(year: Annotated[int, Path(ge=1900, le=2100)]) -> YearView:
 # ---------------------------------------------------------------- operations
 
 
-@app.get("/health", tags=["Operations"], summary="Liveness")
-def health() -> dict[str, str]:
-    return {"status": "ok"}
+@app.get("/health", tags=["Operations"], summary="Whether the catalogue and the search index answer")
+def health() -> Response[dict[str, Any]]:
+    components = bootstrap.health_service().check()
+    if not all(components.values()):
+        failing = ", ".join(name for name, ok in components.items() if not ok)
+        return problem(HTTPStatus.SERVICE_UNAVAILABLE, f"Not answering: {failing}.")
+    return Response(
+        status_code=HTTPStatus.OK.value,
+        content_type="application/json",
+        body={"status": "ok", "components": {name: "ok" for name in components}},
+        headers={"Cache-Control": "no-store"},
+    )
 
 
 @app.get("/openapi.json", include_in_schema=False)

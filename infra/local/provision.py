@@ -29,7 +29,12 @@ class QueueNames:
     retention: str = "case-reviews-retention"
 
     def all(self) -> dict[str, str]:
-        return {"catalogue": self.catalogue, "index": self.index, "acknowledge": self.acknowledge, "retention": self.retention}
+        return {
+            "catalogue": self.catalogue,
+            "index": self.index,
+            "acknowledge": self.acknowledge,
+            "retention": self.retention,
+        }
 
 
 @dataclass(frozen=True)
@@ -83,14 +88,18 @@ def provision(names: StackNames | None = None, endpoint_url: str | None = None) 
     dead_letter_urls: dict[str, str] = {}
     queue_arns: dict[str, str] = {}
     for role, queue_name in names.queues.all().items():
-        dlq_url = sqs.create_queue(QueueName=f"{queue_name}-dlq", Attributes={"MessageRetentionPeriod": "1209600"})["QueueUrl"]
+        dlq_url = sqs.create_queue(QueueName=f"{queue_name}-dlq", Attributes={"MessageRetentionPeriod": "1209600"})[
+            "QueueUrl"
+        ]
         dlq_arn = _queue_arn(sqs, dlq_url)
         url = sqs.create_queue(
             QueueName=queue_name,
             Attributes={
                 # Six times the function timeout, as in template.yaml (catalogue 60 s, others 30 s).
                 "VisibilityTimeout": "360" if role == "catalogue" else "180",
-                "RedrivePolicy": json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": str(MAX_RECEIVE_COUNT)}),
+                "RedrivePolicy": json.dumps(
+                    {"deadLetterTargetArn": dlq_arn, "maxReceiveCount": str(MAX_RECEIVE_COUNT)}
+                ),
             },
         )["QueueUrl"]
         queue_urls[role], dead_letter_urls[role], queue_arns[role] = url, dlq_url, _queue_arn(sqs, url)
@@ -131,7 +140,10 @@ def provision(names: StackNames | None = None, endpoint_url: str | None = None) 
         GlobalSecondaryIndexes=[
             {
                 "IndexName": index,
-                "KeySchema": [{"AttributeName": hash_key, "KeyType": "HASH"}, {"AttributeName": range_key, "KeyType": "RANGE"}],
+                "KeySchema": [
+                    {"AttributeName": hash_key, "KeyType": "HASH"},
+                    {"AttributeName": range_key, "KeyType": "RANGE"},
+                ],
                 "Projection": {"ProjectionType": "ALL"},
             }
             for index, hash_key, range_key in (("gsi1", "gsi1pk", "gsi1sk"), ("copy_expiry", "expiry_pk", "expiry_sk"))

@@ -35,7 +35,9 @@ def submit(context: Any, key: str, pdf: bytes, **metadata: Any) -> str:
     status, created = call_api("POST", "/submissions", context, key, sample_metadata(**metadata))
     assert status == 201, created
     upload = created["upload"]
-    response = requests.post(upload["url"], data=upload["fields"], files={"file": ("report.pdf", pdf, "application/pdf")})
+    response = requests.post(
+        upload["url"], data=upload["fields"], files={"file": ("report.pdf", pdf, "application/pdf")}
+    )
     assert response.status_code in (200, 201, 204), response.text
     return created["submission_id"]
 

@@ -20,6 +20,8 @@ def sqs_event(bodies: list[str], queue_arn: str = "arn:aws:sqs:eu-west-2:1234567
     records = []
     for number, body in enumerate(bodies):
         record = copy.deepcopy(template)
-        record.update(messageId=f"message-{number}", receiptHandle=f"handle-{number}", body=body, eventSourceARN=queue_arn)
+        record.update(
+            messageId=f"message-{number}", receiptHandle=f"handle-{number}", body=body, eventSourceARN=queue_arn
+        )
         records.append(record)
     return {"Records": records}

@@ -33,18 +33,25 @@ from case_reviews.domain.vocabulary import CopyStatus, DocumentType, Nation, Rev
 class SubmissionRequest(BaseModel):
     """The metadata a board sends with `POST /submissions`. The board itself comes from the credential."""
 
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
-        "title": "Serious Case Review: Child K — Overview Report",
-        "nation": "england",
-        "review_type": "serious_case_review",
-        "document_type": "overview_report",
-        "publication_date": "2016-03-14",
-        "contact_email": "business.manager@board.example",
-        "anonymous": False,
-        "commissioned_date": "2014-09-01",
-        "themes": ["neglect"],
-        "summary": "Learning about neglect and multi-agency working.",
-    }]})
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "title": "Serious Case Review: Child K — Overview Report",
+                    "nation": "england",
+                    "review_type": "serious_case_review",
+                    "document_type": "overview_report",
+                    "publication_date": "2016-03-14",
+                    "contact_email": "business.manager@board.example",
+                    "anonymous": False,
+                    "commissioned_date": "2014-09-01",
+                    "themes": ["neglect"],
+                    "summary": "Learning about neglect and multi-agency working.",
+                }
+            ]
+        },
+    )
 
     title: Title
     nation: Nation
@@ -99,7 +106,9 @@ def submission_created(submission: Submission, upload: PresignedUpload) -> Submi
     return SubmissionCreated(
         submission_id=submission.submission_id,
         status=submission.status,
-        upload=UploadInstructions(url=upload.url, fields=upload.fields, expires_at=upload.expires_at, max_bytes=upload.max_bytes),
+        upload=UploadInstructions(
+            url=upload.url, fields=upload.fields, expires_at=upload.expires_at, max_bytes=upload.max_bytes
+        ),
     )
 
 
@@ -184,8 +193,13 @@ class YearView(BaseModel):
     items: list[SearchItem]
 
 
-def _copy_view(reference: str, status: CopyStatus | None, available_until: date | None,
-               removed_on: date | None = None, reason: str | None = None) -> CopyAvailable | CopyRemovedView | None:
+def _copy_view(
+    reference: str,
+    status: CopyStatus | None,
+    available_until: date | None,
+    removed_on: date | None = None,
+    reason: str | None = None,
+) -> CopyAvailable | CopyRemovedView | None:
     if status is CopyStatus.AVAILABLE:
         return CopyAvailable(available_until=available_until, download=f"/reviews/{reference}/download")
     if status is CopyStatus.REMOVED:
@@ -214,7 +228,9 @@ def search_response(page: SearchPage, sort: SortOrder) -> SearchResponse:
     return SearchResponse(
         total=page.total,
         items=[search_item(hit) for hit in page.hits],
-        facets={name: [FacetBucket(value=b.value, count=b.count) for b in buckets] for name, buckets in page.facets.items()},
+        facets={
+            name: [FacetBucket(value=b.value, count=b.count) for b in buckets] for name, buckets in page.facets.items()
+        },
         next_cursor=encode_cursor(page.next_search_after, sort) if page.next_search_after else None,
     )
 

@@ -35,6 +35,7 @@ from case_reviews.resources import index_definition
 from case_reviews.services.acknowledgement import AcknowledgementService
 from case_reviews.services.boards import BoardService
 from case_reviews.services.catalogue import CatalogueService
+from case_reviews.services.health import HealthService
 from case_reviews.services.indexing import IndexingService
 from case_reviews.services.retention import RetentionService
 from case_reviews.services.search import SearchService
@@ -113,6 +114,11 @@ def search_service() -> SearchService:
 
 
 @cache
+def health_service() -> HealthService:
+    return HealthService({"catalogue": repository().ping, "search": search_index().ping})
+
+
+@cache
 def idempotency_config() -> IdempotencyConfig:
     return IdempotencyConfig(expires_after_seconds=IDEMPOTENCY_WINDOW_SECONDS)
 
@@ -125,7 +131,7 @@ def _idempotency_store() -> DynamoDBPersistenceLayer:
     )
 
 
-def once(function: F, *, payload: str) -> F:
+def once[F: Callable[..., Any]](function: F, *, payload: str) -> F:
     """`function` made idempotent on its keyword argument `payload` (Powertools idempotency, DynamoDB)."""
     return idempotent_function(  # type: ignore[no-any-return]
         data_keyword_argument=payload,
@@ -147,6 +153,7 @@ def reset() -> None:
         acknowledgement_service,
         retention_service,
         search_service,
+        health_service,
         idempotency_config,
         _idempotency_store,
     ):

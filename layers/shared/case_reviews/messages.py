@@ -85,7 +85,9 @@ class UploadNotificationRecord(SqsRecordModel):  # type: ignore[override]
     def uploaded_objects(self) -> list[UploadedObject]:
         if isinstance(self.body, S3TestEvent):
             return []
-        return [record.uploaded_object() for record in self.body.Records if record.eventName.startswith("ObjectCreated")]
+        return [
+            record.uploaded_object() for record in self.body.Records if record.eventName.startswith("ObjectCreated")
+        ]
 
 
 # ---------------------------------------------------------------- EventBridge → SQS (index, acknowledge)

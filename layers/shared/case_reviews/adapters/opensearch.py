@@ -82,7 +82,9 @@ def document_from_record(record: CatalogueRecord, body: str | None) -> ReviewDoc
 
 
 def hit_from_source(source: dict[str, Any], highlights: list[str]) -> SearchHit:
-    published = PublicationDate(value=date.fromisoformat(source["publication_date"]), precision=source["date_precision"])
+    published = PublicationDate(
+        value=date.fromisoformat(source["publication_date"]), precision=source["date_precision"]
+    )
     return SearchHit(
         reference=source["reference"],
         title=source["title"],
@@ -186,7 +188,9 @@ def page_from_response(response: dict[str, Any], page_size: int) -> SearchPage:
         for name, aggregation in response.get("aggregations", {}).items()
     }
     next_after = tuple(raw_hits[-1]["sort"]) if len(raw_hits) == page_size and raw_hits else None
-    return SearchPage(total=response["hits"]["total"]["value"], hits=tuple(hits), facets=facets, next_search_after=next_after)
+    return SearchPage(
+        total=response["hits"]["total"]["value"], hits=tuple(hits), facets=facets, next_search_after=next_after
+    )
 
 
 def build_client(url: str, auth: str, region: str) -> OpenSearch:
@@ -209,8 +213,13 @@ def build_client(url: str, auth: str, region: str) -> OpenSearch:
 class SearchIndex:
     """Writes and queries the reviews index through its alias."""
 
-    def __init__(self, alias: str, definition: dict[str, Any], client: OpenSearch | Any | None = None,
-                 client_factory: Any | None = None) -> None:
+    def __init__(
+        self,
+        alias: str,
+        definition: dict[str, Any],
+        client: OpenSearch | Any | None = None,
+        client_factory: Any | None = None,
+    ) -> None:
         self.alias = alias
         self.definition = definition
         self._client = client
@@ -233,8 +242,11 @@ class SearchIndex:
         if self._ready:
             return
         if not self.client.indices.exists_alias(name=self.alias):
-            body = {"settings": self.definition["settings"], "mappings": self.definition["mappings"],
-                    "aliases": {self.alias: {"is_write_index": True}}}
+            body = {
+                "settings": self.definition["settings"],
+                "mappings": self.definition["mappings"],
+                "aliases": {self.alias: {"is_write_index": True}},
+            }
             try:
                 self.client.indices.create(index=self.versioned_name, body=body)
             except RequestError as error:
@@ -274,12 +286,12 @@ class SearchIndex:
         """Everything published in `year`, in date order."""
         try:
             response = self.client.search(
-            index=self.alias,
-            body={
-                "size": YEAR_LIST_LIMIT,
-                "query": {"bool": {"filter": [{"term": {"publication_year": year}}]}},
-                "sort": [{"publication_date": "asc"}, {"title.sort": "asc"}, {"reference": "asc"}],
-                "_source": {"excludes": ["body"]},
+                index=self.alias,
+                body={
+                    "size": YEAR_LIST_LIMIT,
+                    "query": {"bool": {"filter": [{"term": {"publication_year": year}}]}},
+                    "sort": [{"publication_date": "asc"}, {"title.sort": "asc"}, {"reference": "asc"}],
+                    "_source": {"excludes": ["body"]},
                 },
             )
         except NotFoundError:

@@ -81,7 +81,9 @@ class ReportStore:
             if error.response.get("Error", {}).get("Code") in {"404", "NoSuchKey", "NotFound"}:
                 return None
             raise
-        return StoredObject(key=key, size_bytes=int(response["ContentLength"]), content_type=response.get("ContentType"))
+        return StoredObject(
+            key=key, size_bytes=int(response["ContentLength"]), content_type=response.get("ContentType")
+        )
 
     def read(self, key: str) -> bytes:
         return self.client.get_object(Bucket=self.bucket, Key=key)["Body"].read()

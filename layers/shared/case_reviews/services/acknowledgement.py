@@ -46,7 +46,9 @@ class AcknowledgementService:
                 "publisher": record.publisher,
                 # The board is told its own name as copyright holder even when the public is not.
                 "copyright_holder": record.board_name or "your board",
-                "available_until": f"{copy.available_until.day} {copy.available_until:%B %Y}" if copy else "(no electronic copy)",
+                "available_until": f"{copy.available_until.day} {copy.available_until:%B %Y}"
+                if copy
+                else "(no electronic copy)",
                 "record_url": f"{self.public_base_url}/reviews/{record.reference}",
             },
         )

@@ -114,7 +114,10 @@ class CatalogueService:
         )
         logger.info("Report catalogued", extra={"reference": reference, "submission_id": submission.submission_id})
         return CatalogueOutcome(
-            key=upload.key, submission_id=submission.submission_id, status=SubmissionStatus.CATALOGUED, reference=reference
+            key=upload.key,
+            submission_id=submission.submission_id,
+            status=SubmissionStatus.CATALOGUED,
+            reference=reference,
         )
 
     def _record_for(
@@ -158,7 +161,9 @@ class CatalogueService:
         )
 
     def _reject(self, submission: Submission, key: str, reason: str, now: datetime) -> CatalogueOutcome:
-        closed = self.repository.close_submission(submission.submission_id, SubmissionStatus.REJECTED, now, reason=reason)
+        closed = self.repository.close_submission(
+            submission.submission_id, SubmissionStatus.REJECTED, now, reason=reason
+        )
         logger.info("Upload rejected", extra={"submission_id": submission.submission_id, "reason": reason})
         return self._announce_again(closed, key)
 

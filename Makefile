@@ -1,0 +1,63 @@
+# The national case review repository. Two commands on a fresh machine:
+#   make run    install everything, start the local stack (Ctrl-C stops it)
+#   make test   install everything, run the whole suite (starting what it needs)
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+SAM := scripts/sam.sh
+
+.PHONY: help install run test test-unit test-integration test-e2e template lint build bench clean
+
+help:
+	@echo "make run     start the local stack (embedded AWS, OpenSearch, API on :3000, pollers, schedule)"
+	@echo "make test    the whole suite: unit, integration, end-to-end, and the SAM template check"
+	@echo "make bench   measure ingest latency and handler import time (bench/results/latest.json)"
+	@echo "make lint    ruff, and sam validate --lint"
+	@echo "make build   sam build (arm64, python3.12)"
+
+# Python 3.12 (the Lambda runtime), the runtime pins of the layer, the dev tools, this package.
+$(STAMP): layers/shared/requirements.txt requirements-dev.txt pyproject.toml
+	@test -x $(PY) || "$$(scripts/find-python312)" -m venv $(VENV)
+	$(PY) -m pip install --quiet -r layers/shared/requirements.txt -r requirements-dev.txt
+	$(PY) -m pip install --quiet --no-deps -e .
+	@touch $@
+
+install: $(STAMP)
+	@# The OpenSearch distribution and its modules, downloaded once and cached.
+	$(PY) -c "from infra.local.opensearch_server import ensure_installed; print('opensearch:', ensure_installed())"
+
+run: install
+	$(PY) -m infra.local.stack
+
+test: install
+	$(PY) -m pytest
+	$(MAKE) --no-print-directory template
+
+test-unit: $(STAMP)
+	$(PY) -m pytest tests/unit
+
+test-integration: install
+	$(PY) -m pytest tests/integration
+
+test-e2e: install
+	$(PY) -m pytest tests/e2e
+
+template:
+	$(SAM) validate --lint
+
+lint: $(STAMP) template
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+build:
+	$(SAM) build
+
+bench: install
+	$(PY) -m bench.run
+
+clean:
+	rm -rf .aws-sam .pytest_cache .local

@@ -1,0 +1,275 @@
+"""The local stack: embedded AWS, a real OpenSearch, the API, the queue pollers and the schedule.
+
+    python -m infra.local.stack [--api-port 3000] [--state-file .local/stack.json]
+
+Runs in the foreground. When every component answers it writes the state file (see
+../shared/interface.md) and prints the demo board's key and a walk-through; Ctrl-C or
+SIGTERM stops every process it started.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import sys
+import threading
+import time
+from contextlib import ExitStack
+from datetime import UTC, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import boto3
+
+from infra.local.api_gateway import proxy_event, response_parts
+from infra.local.lambda_runtime import invoke
+from infra.local.moto_server import MotoServer
+from infra.local.opensearch_server import OpenSearchServer
+from infra.local.pollers import QueuePoller
+from infra.local.provision import StackNames, provision
+
+ROOT = Path(__file__).resolve().parents[2]
+DEMO_BOARD_ID = "demo-board"
+DEMO_BOARD_NAME = "Demoshire Safeguarding Children Partnership"
+SCHEDULE_ZONE = ZoneInfo("Europe/London")
+SCHEDULE_HOUR = 3  # as template.yaml's cron(0 3 * * ? *)
+# Local fake credentials: moto accepts anything, and nothing here may reach a real account.
+LOCAL_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local", "AWS_SESSION_TOKEN": "local"}
+
+
+class ApiFront(ThreadingHTTPServer):
+    """API Gateway in front of the API function: every request becomes a REST proxy event."""
+
+    daemon_threads = True
+
+    def __init__(self, port: int, handler: Any) -> None:
+        self.function = handler
+        # One request at a time, as one Lambda execution environment serves one invocation at a time.
+        self.invocation_lock = threading.Lock()
+        super().__init__(("127.0.0.1", port), _ApiRequestHandler)
+
+
+class _ApiRequestHandler(BaseHTTPRequestHandler):
+    server: ApiFront
+    protocol_version = "HTTP/1.1"
+
+    def _proxy(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else None
+        event = proxy_event(self.command, self.path, dict(self.headers.items()), body, self.client_address[0])
+        started = time.perf_counter()
+        with self.server.invocation_lock:
+            result = invoke(self.server.function, event, "api")
+        status, headers, payload = response_parts(result)
+        self.send_response(status)
+        for name, value in headers:
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(payload)
+        sys.stdout.write(
+            f"api  {self.command} {self.path} → {status} ({(time.perf_counter() - started) * 1000:.0f} ms)\n"
+        )
+
+    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = _proxy
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass  # one line per request is printed by _proxy
+
+
+class RetentionSchedule:
+    """EventBridge Scheduler's daily run, locally: at 03:00 Europe/London it sends the retention message."""
+
+    def __init__(self, sqs: Any, queue_url: str) -> None:
+        self.sqs = sqs
+        self.queue_url = queue_url
+
+    @staticmethod
+    def next_run(after: datetime) -> datetime:
+        local = after.astimezone(SCHEDULE_ZONE)
+        run = local.replace(hour=SCHEDULE_HOUR, minute=0, second=0, microsecond=0)
+        if run <= local:
+            run = (run + timedelta(days=1)).replace(hour=SCHEDULE_HOUR)
+        return run.astimezone(UTC)
+
+    def fire(self) -> None:
+        self.sqs.send_message(QueueUrl=self.queue_url, MessageBody=json.dumps({"task": "retention"}))
+
+    def run(self, stop: threading.Event) -> None:
+        while not stop.is_set():
+            due = self.next_run(datetime.now(UTC))
+            if stop.wait(max(0.0, (due - datetime.now(UTC)).total_seconds())):
+                return
+            self.fire()
+
+
+def _write_state(path: Path, state: dict[str, Any]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_suffix(".tmp")
+    temporary.write_text(json.dumps(state, indent=2) + "\n", encoding="utf-8")
+    os.replace(temporary, path)
+
+
+def _demo_files(directory: Path) -> tuple[Path, Path]:
+    """A sample submission body and a small real PDF for the walk-through."""
+    from fpdf import FPDF
+
+    directory.mkdir(parents=True, exist_ok=True)
+    metadata = json.loads((ROOT / "events" / "api" / "post_submission.json").read_text(encoding="utf-8"))["body"]
+    submission = directory / "submission.json"
+    submission.write_text(metadata, encoding="utf-8")
+    document = FPDF()
+    document.set_font("helvetica", size=12)
+    document.add_page()
+    document.multi_cell(
+        0,
+        7,
+        "Serious Case Review: Child K. Overview report.\n\n"
+        "The children were neglected over many months. Agencies did not share what they knew, "
+        "and the professionals who saw the family did not escalate their concerns.",
+    )
+    pdf = directory / "report.pdf"
+    pdf.write_bytes(bytes(document.output()))
+    return submission, pdf
+
+
+def walkthrough(api_url: str, key: str, submission: Path, pdf: Path) -> str:
+    rel_submission, rel_pdf = os.path.relpath(submission), os.path.relpath(pdf)
+    upload_args = (
+        "import json; u = json.load(open('/tmp/case-review-submission.json'))['upload']; "
+        f"print(' '.join([f'-F {{k}}={{v}}' for k, v in u['fields'].items()] + ['-F file=@{rel_pdf}', u['url']]))"
+    )
+    return f"""
+  The local stack is up: {api_url}
+  Demo board: {DEMO_BOARD_NAME} ({DEMO_BOARD_ID})
+  Its key:    {key}
+
+  Try it (copy and paste, from the repository's folder):
+
+    export API={api_url} KEY={key}
+
+    # 1. The board asks to deposit a report, and gets a presigned upload
+    curl -s -X POST "$API/submissions" -H "Authorization: Bearer $KEY" \\
+         -H "Content-Type: application/json" -d @{rel_submission} | tee /tmp/case-review-submission.json
+
+    # 2. It uploads the PDF straight to S3 (the embedded one)
+    curl -s -o /dev/null -w "upload: %{{http_code}}\\n" $(python3 -c "{upload_args}")
+
+    # 3. A moment later: the submission's status, then a search by words from the report
+    curl -s "$API/submissions/$(python3 -c "import json; print(json.load(open('/tmp/case-review-submission.json'))['submission_id'])")" \\
+         -H "Authorization: Bearer $KEY"
+    curl -s "$API/reviews?q=neglected"
+
+  Also: $API/openapi.json · $API/years/2016 · emails sent: <aws_endpoint_url>/moto-api/data.json (under "ses")
+  Ctrl-C stops everything.
+"""
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument(
+        "--api-port",
+        type=int,
+        default=int(os.environ.get("API_PORT", "3000")),
+        help="port of the API (0: any free port)",
+    )
+    parser.add_argument("--state-file", type=Path, default=ROOT / ".local" / "stack.json")
+    parser.add_argument("--quiet", action="store_true", help="no walk-through banner")
+    options = parser.parse_args(argv)
+
+    stop = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stop.set())
+
+    work = ROOT / ".local"
+    (work / "logs").mkdir(parents=True, exist_ok=True)
+    with ExitStack() as cleanup:
+        cleanup.callback(lambda: options.state_file.unlink(missing_ok=True))
+        moto = cleanup.enter_context(MotoServer(log_path=work / "logs" / "moto.log"))
+        opensearch_url = os.environ.get("OPENSEARCH_URL", "").rstrip("/")
+        if not opensearch_url:
+            opensearch_url = cleanup.enter_context(OpenSearchServer()).url
+
+        api_port = options.api_port or _free_port()
+        api_url = f"http://127.0.0.1:{api_port}"
+        names = StackNames()
+        os.environ.update(LOCAL_CREDENTIALS)
+        os.environ.update(names.function_environment(opensearch_url=opensearch_url, public_base_url=api_url))
+        os.environ["AWS_ENDPOINT_URL"] = moto.url
+        os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")
+        provisioned = provision(names, endpoint_url=moto.url)
+
+        # The functions, imported only now: their settings are read from the environment set above.
+        from case_reviews import bootstrap
+        from functions.acknowledge import app as acknowledge
+        from functions.api import app as api
+        from functions.catalogue import app as catalogue
+        from functions.index import app as index
+        from functions.retention import app as retention
+
+        bootstrap.search_index().ensure_index()
+        boards = bootstrap.board_service()
+        now = datetime.now(UTC)
+        if boards.store.get_board(DEMO_BOARD_ID) is None:
+            boards.add_board(DEMO_BOARD_NAME, now, board_id=DEMO_BOARD_ID)
+        demo_key = boards.issue_key(DEMO_BOARD_ID, now)
+
+        sqs = boto3.client("sqs", region_name=names.region)
+        functions = {
+            "catalogue": (catalogue, 60.0),
+            "index": (index, 30.0),
+            "acknowledge": (acknowledge, 30.0),
+            "retention": (retention, 30.0),
+        }
+        threads = []
+        for role, (module, timeout_s) in functions.items():
+            poller = QueuePoller(sqs, provisioned.queue_urls[role], module.lambda_handler, role, timeout_s=timeout_s)
+            threads.append(threading.Thread(target=poller.run, args=(stop,), name=f"poller-{role}", daemon=True))
+        schedule = RetentionSchedule(sqs, provisioned.queue_urls["retention"])
+        threads.append(threading.Thread(target=schedule.run, args=(stop,), name="schedule", daemon=True))
+        for thread in threads:
+            thread.start()
+
+        front = ApiFront(api_port, api.lambda_handler)
+        threading.Thread(target=front.serve_forever, name="api", daemon=True).start()
+        cleanup.callback(front.server_close)
+        cleanup.callback(front.shutdown)
+
+        state = {
+            "api_url": api_url,
+            "aws_endpoint_url": moto.url,
+            "region": names.region,
+            "opensearch_url": opensearch_url,
+            "bucket": names.bucket,
+            "demo_board": {"id": DEMO_BOARD_ID, "name": DEMO_BOARD_NAME, "key": demo_key},
+            "queues": provisioned.queue_urls,
+            "dead_letter_queues": provisioned.dead_letter_queue_urls,
+            "pid": os.getpid(),
+        }
+        _write_state(options.state_file, state)
+        if not options.quiet:
+            submission, pdf = _demo_files(work / "demo")
+            print(walkthrough(api_url, demo_key, submission, pdf).replace("<aws_endpoint_url>", moto.url), flush=True)
+        print(f"ready: {options.state_file}", flush=True)
+
+        while not stop.wait(1.0):
+            if not moto.is_running():
+                print("the embedded AWS stopped; shutting down", file=sys.stderr)
+                return 1
+        print("stopping…", flush=True)
+    return 0
+
+
+def _free_port() -> int:
+    from infra.local.opensearch_server import free_port
+
+    return free_port()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,27 @@
+"""Is every part the API depends on answering?"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from aws_lambda_powertools import Logger
+
+logger = Logger(child=True)
+
+
+class HealthService:
+    """Checks each dependency with the cheapest call its role may make."""
+
+    def __init__(self, checks: dict[str, Callable[[], object]]) -> None:
+        self.checks = checks
+
+    def check(self) -> dict[str, bool]:
+        results: dict[str, bool] = {}
+        for name, probe in self.checks.items():
+            try:
+                # A probe fails by raising, or by answering False (as OpenSearch's ping does).
+                results[name] = probe() is not False
+            except Exception:
+                logger.warning("Health check failed", extra={"component": name}, exc_info=True)
+                results[name] = False
+        return results
