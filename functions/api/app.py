@@ -20,6 +20,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from case_reviews import bootstrap
 from case_reviews.api_models import (
     BadCursor,
+    PartialDate,
     Problem,
     RecordView,
     SearchResponse,
@@ -49,7 +50,6 @@ API_VERSION = "1.0.0"
 PROBLEM_JSON = "application/problem+json"
 # Nothing this API serves is for search engines: files are reached only by searching the library.
 ROBOTS = "noindex, nofollow"
-PARTIAL_DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
 BOARD_SECURITY = [{"boardKey": []}]
 
 
@@ -155,8 +155,8 @@ def get_submission(
 def search_reviews(
     q: Annotated[str | None, Query(max_length=500, description="Words from the text or the metadata")] = None,
     year: Annotated[int | None, Query(ge=1900, le=2100)] = None,
-    from_: Annotated[str | None, Query(alias="from", pattern=PARTIAL_DATE_PATTERN)] = None,
-    to: Annotated[str | None, Query(pattern=PARTIAL_DATE_PATTERN)] = None,
+    from_: Annotated[PartialDate | None, Query(alias="from", description="Published on or after")] = None,
+    to: Annotated[PartialDate | None, Query(description="Published on or before")] = None,
     nation: Annotated[list[Nation] | None, Query()] = None,
     review_type: Annotated[list[ReviewType] | None, Query()] = None,
     document_type: Annotated[list[DocumentType] | None, Query()] = None,

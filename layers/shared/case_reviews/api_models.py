@@ -9,15 +9,16 @@ import base64
 import binascii
 import json
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
 from case_reviews.adapters.s3 import PresignedUpload
 from case_reviews.domain.models import (
     ANONYMOUS_PUBLISHER,
     CatalogueRecord,
     EmailAddress,
+    PublicationDate,
     ReportMetadata,
     Submission,
     Summary,
@@ -26,6 +27,21 @@ from case_reviews.domain.models import (
 )
 from case_reviews.domain.search import SearchHit, SearchPage, SortOrder
 from case_reviews.domain.vocabulary import CopyStatus, DocumentType, Nation, ReviewType, SubmissionStatus
+
+# ---------------------------------------------------------------- shared types
+
+
+def _partial_date(text: str) -> str:
+    PublicationDate.parse(text)  # raises ValueError with the reason, which becomes a 400
+    return text
+
+
+PartialDate = Annotated[
+    str,
+    StringConstraints(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$"),
+    AfterValidator(_partial_date),
+]
+"""A year (1973), a month (1973-05) or a day (1973-05-14)."""
 
 # ---------------------------------------------------------------- board API
 

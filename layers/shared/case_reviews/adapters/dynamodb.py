@@ -499,6 +499,20 @@ class CatalogueRepository:
 
     # ---- catalogue records
 
+    def add_record(self, record: CatalogueRecord) -> bool:
+        """Add a record that came without a submission (a historic entry); False if the reference exists."""
+        try:
+            self.client.put_item(
+                TableName=self.table_name,
+                Item=_to_attributes(record_to_item(record)),
+                ConditionExpression="attribute_not_exists(pk)",
+            )
+        except ClientError as error:
+            if not _condition_failed(error):
+                raise
+            return False
+        return True
+
     def get_record(self, reference: str) -> CatalogueRecord | None:
         found = self._get(record_key(reference))
         return record_from_item(RecordItem.model_validate(found)) if found else None

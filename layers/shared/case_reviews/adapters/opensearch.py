@@ -6,10 +6,11 @@ board's name nor its id, so no search (by text, facet or filter) can tie it to t
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from opensearchpy import OpenSearch, RequestsHttpConnection
+from opensearchpy import OpenSearch, RequestsHttpConnection, helpers
 from opensearchpy.exceptions import ConflictError, NotFoundError, RequestError
 from pydantic import BaseModel, ConfigDict
 
@@ -273,6 +274,30 @@ class SearchIndex:
         except ConflictError:
             return False
         return True
+
+    def upsert_many(self, documents: Iterable[ReviewDocument]) -> tuple[int, int]:
+        """Bulk-index documents (same versioning as `upsert`); returns (written, stale)."""
+        self.ensure_index()
+        actions = (
+            {
+                "_index": self.alias,
+                "_id": document.reference,
+                "_version": document.record_version,
+                "_version_type": "external_gte",
+                "_source": document.model_dump(mode="json", exclude_none=True),
+            }
+            for document in documents
+        )
+        written, stale = 0, 0
+        for ok, item in helpers.streaming_bulk(self.client, actions, raise_on_error=False, max_retries=3):
+            if ok:
+                written += 1
+            elif item.get("index", {}).get("status") == 409:
+                stale += 1
+            else:
+                raise RuntimeError(f"bulk indexing failed: {item}")
+        self.client.indices.refresh(index=self.alias)
+        return written, stale
 
     def search(self, query: SearchQuery) -> SearchPage:
         """One page of results; before the first report is indexed there is no index, so nothing is found."""

@@ -49,7 +49,8 @@ class PdfTextExtractor:
                         text_page.close()
                 finally:
                     page.close()
-                parts.append(text)
+                # PDFium ends lines with CRLF; the index and the highlights want plain newlines.
+                parts.append(text.replace("\r\n", "\n"))
                 size += len(text)
                 if size >= MAX_TEXT_CHARS:
                     break
