@@ -621,7 +621,7 @@ class OpenSearchServer:
         else:
             drop = {}
         self.log_path = self.run_dir / "logs" / "console.log"
-        self._log_file = open(self.log_path, "ab")
+        self._log_file = open(self.log_path, "ab")  # noqa: SIM115 - closed in stop()
         if account is not None:
             os.chown(self.log_path, *account)
         self._proc = subprocess.Popen(
