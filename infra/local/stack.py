@@ -16,6 +16,7 @@ import signal
 import sys
 import threading
 import time
+import warnings
 from contextlib import ExitStack
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -182,6 +183,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quiet", action="store_true", help="no walk-through banner")
     options = parser.parse_args(argv)
 
+    # Powertools warns on every invocation that records no metric; locally that is only noise.
+    warnings.filterwarnings("ignore", message="No application metrics to publish")
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())
@@ -246,6 +249,7 @@ def main(argv: list[str] | None = None) -> int:
             "region": names.region,
             "opensearch_url": opensearch_url,
             "bucket": names.bucket,
+            "catalogue_table": names.catalogue_table,
             "demo_board": {"id": DEMO_BOARD_ID, "name": DEMO_BOARD_NAME, "key": demo_key},
             "queues": provisioned.queue_urls,
             "dead_letter_queues": provisioned.dead_letter_queue_urls,

@@ -1,0 +1,142 @@
+"""`case-reviews`: the library staff's command line, against AWS or the local stack.
+
+    case-reviews [--local] [--stack NAME] [--json] boards add NAME | boards list | boards issue-key ID
+    case-reviews [--local] [--json] retention preview [--as-of DATE] | retention run [--as-of DATE]
+
+Against AWS it finds the resources from the CloudFormation stack's outputs (the staff
+member's own profile and region); with --local it reads .local/stack.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+DEFAULT_STACK = "case-reviews-prod"
+LOCAL_STATE = Path(".local") / "stack.json"
+
+
+def _use_local_stack(state_file: Path) -> dict[str, str]:
+    if not state_file.exists():
+        raise SystemExit(f"{state_file} not found: start the local stack with `make run` first")
+    state = json.loads(state_file.read_text(encoding="utf-8"))
+    os.environ.update(
+        {
+            "AWS_ENDPOINT_URL": state["aws_endpoint_url"],
+            "AWS_REGION": state["region"],
+            "AWS_DEFAULT_REGION": state["region"],
+            "AWS_ACCESS_KEY_ID": "local",
+            "AWS_SECRET_ACCESS_KEY": "local",
+        }
+    )
+    os.environ.pop("AWS_PROFILE", None)
+    return {
+        "CATALOGUE_TABLE_NAME": state["catalogue_table"],
+        "RETENTION_QUEUE_URL": state["queues"]["retention"],
+    }
+
+
+def _use_aws_stack(stack_name: str) -> dict[str, str]:
+    import boto3
+
+    stack = boto3.client("cloudformation").describe_stacks(StackName=stack_name)["Stacks"][0]
+    outputs = {output["OutputKey"]: output["OutputValue"] for output in stack.get("Outputs", [])}
+    return {"CATALOGUE_TABLE_NAME": outputs["TableName"], "RETENTION_QUEUE_URL": outputs["RetentionQueueUrl"]}
+
+
+def _print(result: Any, as_json: bool, text: str) -> None:
+    print(json.dumps(result, indent=2, default=str) if as_json else text)
+
+
+def _as_of(value: str | None) -> date:
+    return date.fromisoformat(value) if value else datetime.now(UTC).date()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="case-reviews", description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--local",
+        nargs="?",
+        const=LOCAL_STATE,
+        type=Path,
+        metavar="STATE_FILE",
+        help="use the local stack (default state file: .local/stack.json)",
+    )
+    parser.add_argument(
+        "--stack",
+        default=os.environ.get("CASE_REVIEWS_STACK_NAME", DEFAULT_STACK),
+        help="the CloudFormation stack in AWS",
+    )
+    parser.add_argument("--json", action="store_true", help="machine-readable output")
+    groups = parser.add_subparsers(dest="group", required=True)
+
+    boards = groups.add_parser("boards", help="boards and their credentials").add_subparsers(
+        dest="command", required=True
+    )
+    add = boards.add_parser("add", help="register a board and issue its first key")
+    add.add_argument("name")
+    add.add_argument("--id", dest="board_id", help="the board's id (default: from its name)")
+    boards.add_parser("list", help="list the boards")
+    issue = boards.add_parser("issue-key", help="issue a further key to a board")
+    issue.add_argument("board_id")
+
+    retention = groups.add_parser("retention", help="the five-year rule").add_subparsers(dest="command", required=True)
+    for name, help_text in (
+        ("preview", "list the copies past their five years"),
+        ("run", "ask the retention function to run now"),
+    ):
+        command = retention.add_parser(name, help=help_text)
+        command.add_argument("--as-of", help="the day to apply the rule for (YYYY-MM-DD; default today)")
+
+    options = parser.parse_args(argv)
+    resources = _use_local_stack(options.local) if options.local else _use_aws_stack(options.stack)
+    os.environ["CATALOGUE_TABLE_NAME"] = resources["CATALOGUE_TABLE_NAME"]
+
+    from case_reviews import bootstrap
+
+    now = datetime.now(UTC)
+    match options.group, options.command:
+        case "boards", "add":
+            board = bootstrap.board_service().add_board(options.name, now, board_id=options.board_id)
+            key = bootstrap.board_service().issue_key(board.board_id, now)
+            _print(
+                {"id": board.board_id, "name": board.name, "key": key},
+                options.json,
+                f"{board.board_id}\t{board.name}\nkey (shown once): {key}",
+            )
+        case "boards", "list":
+            listed = [board.model_dump() for board in bootstrap.board_service().list_boards()]
+            _print(listed, options.json, "\n".join(f"{b['board_id']}\t{b['name']}" for b in listed) or "(no boards)")
+        case "boards", "issue-key":
+            key = bootstrap.board_service().issue_key(options.board_id, now)
+            _print({"id": options.board_id, "key": key}, options.json, f"key (shown once): {key}")
+        case "retention", "preview":
+            due = [
+                copy.model_dump(mode="json") for copy in bootstrap.retention_service().copies_due(_as_of(options.as_of))
+            ]
+            _print(
+                due,
+                options.json,
+                "\n".join(f"{c['reference']}\tavailable until {c['available_until']}" for c in due)
+                or "(nothing past its five years)",
+            )
+        case "retention", "run":
+            import boto3
+
+            body = {"task": "retention", **({"as_of": options.as_of} if options.as_of else {})}
+            sent = boto3.client("sqs").send_message(
+                QueueUrl=resources["RETENTION_QUEUE_URL"], MessageBody=json.dumps(body)
+            )
+            _print(
+                {"message_id": sent["MessageId"], **body}, options.json, f"retention run queued ({sent['MessageId']})"
+            )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
