@@ -36,7 +36,7 @@ from case_reviews.api_models import (
     submission_view,
 )
 from case_reviews.domain.errors import CopyRemoved, NotFound, Unauthorised
-from case_reviews.domain.models import Board, PublicationDate
+from case_reviews.domain.models import Board, PublicationDate, normalise_theme
 from case_reviews.domain.search import SearchQuery, SortOrder
 from case_reviews.domain.vocabulary import DocumentType, Nation, ReviewType
 
@@ -179,7 +179,7 @@ def search_reviews(
         nations=tuple(nation or ()),
         review_types=tuple(review_type or ()),
         document_types=tuple(document_type or ()),
-        themes=tuple(t.strip().lower().replace(" ", "_") for t in theme or ()),
+        themes=tuple(normalise_theme(t) for t in theme or ()),
         board=board,
         has_copy=has_copy,
         sort=sort,

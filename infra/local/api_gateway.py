@@ -17,6 +17,14 @@ STAGE = "v1"
 _TEXT_TYPES = ("application/json", "application/problem+json", "text/", "application/x-www-form-urlencoded")
 
 
+def _is_utf8(raw: bytes) -> bool:
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def proxy_event(
     method: str,
     target: str,
@@ -32,7 +40,7 @@ def proxy_event(
     multi_headers = {name: [value] for name, value in header_map.items()}
     raw = body.encode("utf-8") if isinstance(body, str) else body
     content_type = next((v for k, v in header_map.items() if k.lower() == "content-type"), "")
-    is_text = raw is None or content_type.startswith(_TEXT_TYPES) or not content_type
+    is_text = raw is None or content_type.startswith(_TEXT_TYPES) or (not content_type and _is_utf8(raw))
     now = time.time()
     return {
         "resource": "/{proxy+}",

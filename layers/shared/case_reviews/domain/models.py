@@ -26,16 +26,24 @@ EmailAddress = Annotated[
 ]
 
 
-def _normalise_theme(value: str) -> str:
-    return re.sub(r"[\s-]+", "_", value.strip().lower())
+def normalise_theme(value: str) -> str:
+    """One spelling per theme: "Multi-agency  working" and "multi_agency_working" are the same theme."""
+    return re.sub(r"[\s_-]+", "_", value.strip().lower())
+
+
+def _single_line(value: str) -> str:
+    # Titles go into email subjects and yearly lists: line breaks and runs of spaces become one space.
+    return " ".join(value.split())
 
 
 Theme = Annotated[
     str,
-    StringConstraints(min_length=2, max_length=60, pattern=r"^[A-Za-z0-9][A-Za-z0-9 _-]*$"),
-    AfterValidator(_normalise_theme),
+    StringConstraints(strip_whitespace=True, min_length=2, max_length=60, pattern=r"^[A-Za-z0-9][A-Za-z0-9 _-]*$"),
+    AfterValidator(normalise_theme),
 ]
-Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=300)]
+Title = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=3, max_length=300), AfterValidator(_single_line)
+]
 Summary = Annotated[str, StringConstraints(strip_whitespace=True, max_length=5000)]
 
 

@@ -16,11 +16,12 @@ class MissingForAcknowledgement(Exception):
 
 def render(template_name: str, values: dict[str, str]) -> tuple[str, str]:
     """Subject and body of an email template from infra/email, with every placeholder filled."""
-    text = Template(email_template(template_name)).substitute(values)
-    first_line, _, body = text.partition("\n")
+    # Split before filling in, so a value can never move text between the subject and the body.
+    first_line, _, body = email_template(template_name).partition("\n")
     if not first_line.startswith("Subject:"):
         raise ValueError(f"email template {template_name} must start with a Subject: line")
-    return first_line.removeprefix("Subject:").strip(), body.lstrip("\n")
+    subject = " ".join(Template(first_line.removeprefix("Subject:")).substitute(values).split())
+    return subject, Template(body.lstrip("\n")).substitute(values)
 
 
 class AcknowledgementService:

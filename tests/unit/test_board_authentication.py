@@ -1,0 +1,128 @@
+"""Recognising a board by its key, with an in-memory store of boards and key hashes."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from case_reviews.domain.errors import NotFound, Unauthorised
+from case_reviews.domain.models import Board
+from case_reviews.services.boards import KEY_PREFIX, BoardService, hash_key
+
+NOW = datetime(2026, 11, 26, 10, 30, tzinfo=UTC)
+BOARD = Board(board_id="northshire-1a2b3c", name="Northshire Safeguarding Children Partnership")
+
+
+class InMemoryBoardStore:
+    """The BoardStore protocol over dictionaries; `credentials` is what a leaked table would show."""
+
+    def __init__(self) -> None:
+        self.boards: dict[str, Board] = {}
+        self.credentials: dict[str, str] = {}
+
+    def save_board(self, board: Board, created_at: datetime) -> None:
+        self.boards[board.board_id] = board
+
+    def get_board(self, board_id: str) -> Board | None:
+        return self.boards.get(board_id)
+
+    def list_boards(self) -> list[Board]:
+        return list(self.boards.values())
+
+    def save_credential(self, key_hash: str, board_id: str, created_at: datetime) -> None:
+        self.credentials[key_hash] = board_id
+
+    def board_for_credential(self, key_hash: str) -> Board | None:
+        board_id = self.credentials.get(key_hash)
+        return self.boards.get(board_id) if board_id else None
+
+
+@pytest.fixture
+def store() -> InMemoryBoardStore:
+    store = InMemoryBoardStore()
+    store.save_board(BOARD, created_at=NOW)
+    return store
+
+
+@pytest.fixture
+def service(store: InMemoryBoardStore) -> BoardService:
+    return BoardService(store)
+
+
+@pytest.mark.parametrize("header", ["Bearer {key}", "bearer {key}", "BEARER {key}", "  Bearer   {key}  "])
+def test_a_board_is_recognised_by_its_key(service: BoardService, header: str) -> None:
+    # Given a board with a key
+    key = service.issue_key(BOARD.board_id, NOW)
+    # When it sends the key as a bearer token (any case of the scheme, any spacing)
+    board = service.authenticate(header.format(key=key))
+    # Then it is recognised as that board
+    assert board == BOARD
+
+
+@pytest.mark.parametrize(
+    "header",
+    [None, "", "   ", "Bearer", "Bearer ", "Basic {key}", "Token {key}", "{key}", "Bearer {bare}", "Bearer x{key}"],
+    ids=[
+        "missing",
+        "empty",
+        "blank",
+        "scheme only",
+        "scheme and space",
+        "basic scheme",
+        "token scheme",
+        "no scheme",
+        "key without crk_ prefix",
+        "prefix not at the start",
+    ],
+)
+def test_a_malformed_header_is_refused_with_how_to_send_the_key(service: BoardService, header: str | None) -> None:
+    # Given a board with a key, and a header that does not carry it as "Bearer crk_…"
+    key = service.issue_key(BOARD.board_id, NOW)
+    sent = header.format(key=key, bare=key.removeprefix(KEY_PREFIX)) if header is not None else None
+    # When the header is authenticated
+    with pytest.raises(Unauthorised) as refused:
+        service.authenticate(sent)
+    # Then the caller is told how to send the key
+    assert str(refused.value) == "Send your board's key as 'Authorization: Bearer <key>'."
+
+
+def test_an_unknown_key_is_refused_as_not_valid(service: BoardService) -> None:
+    # Given a well-formed key that was never issued
+    service.issue_key(BOARD.board_id, NOW)
+    # When it is authenticated
+    with pytest.raises(Unauthorised) as refused:
+        service.authenticate("Bearer crk_never-issued")
+    # Then it is refused as not valid (perhaps revoked)
+    assert "not valid" in str(refused.value)
+
+
+def test_issue_key_stores_only_the_hash_of_the_key(service: BoardService, store: InMemoryBoardStore) -> None:
+    # Given a board
+    # When a key is issued for it
+    key = service.issue_key(BOARD.board_id, NOW)
+    # Then the key is prefixed and random, and the store holds its SHA-256 hash, never the key
+    assert key.startswith(KEY_PREFIX)
+    assert len(key) > len(KEY_PREFIX) + 32
+    assert store.credentials == {hash_key(key): BOARD.board_id}
+    assert all(key not in stored and stored != key for stored in store.credentials)
+    assert len(next(iter(store.credentials))) == 64
+
+
+def test_each_issued_key_is_different_and_each_works(service: BoardService, store: InMemoryBoardStore) -> None:
+    # Given a board
+    # When two keys are issued
+    first, second = service.issue_key(BOARD.board_id, NOW), service.issue_key(BOARD.board_id, NOW)
+    # Then they differ, both are stored (as hashes) and both authenticate
+    assert first != second
+    assert len(store.credentials) == 2
+    assert service.authenticate(f"Bearer {first}") == service.authenticate(f"Bearer {second}") == BOARD
+
+
+def test_a_key_cannot_be_issued_for_an_unknown_board(service: BoardService, store: InMemoryBoardStore) -> None:
+    # Given no board "nowhere"
+    # When a key is asked for it
+    with pytest.raises(NotFound):
+        service.issue_key("nowhere", NOW)
+    # Then no credential is stored
+    assert store.credentials == {}

@@ -1,0 +1,228 @@
+"""Domain models: what a board may declare, partial publication dates, and what a record shows."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+from pydantic import ValidationError
+
+from case_reviews.domain.models import ANONYMOUS_PUBLISHER, PublicationDate, ReportMetadata
+from case_reviews.domain.vocabulary import DatePrecision
+from tests.unit.factories import BOARD_NAME, a_record, available_copy, metadata_fields, removed_copy
+
+
+def error_locations(error: ValidationError) -> set[str]:
+    return {".".join(str(part) for part in item["loc"]) for item in error.errors()}
+
+
+# ---------------------------------------------------------------- ReportMetadata
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        (["Neglect"], ("neglect",)),
+        (["Child Neglect"], ("child_neglect",)),
+        (["multi-agency working"], ("multi_agency_working",)),
+        (["Domestic  abuse"], ("domestic_abuse",)),
+        (["a - b"], ("a_b",)),
+        (["neglect "], ("neglect",)),
+        (["Mental health", "substance_misuse"], ("mental_health", "substance_misuse")),
+    ],
+)
+def test_report_metadata_normalises_themes_to_lower_snake_case(given: list[str], expected: tuple[str, ...]) -> None:
+    # Given themes as a board might type them
+    fields = metadata_fields(themes=given)
+    # When the metadata is validated
+    metadata = ReportMetadata.model_validate(fields)
+    # Then each theme is lower case with runs of spaces and hyphens turned into one underscore
+    assert metadata.themes == expected
+
+
+@pytest.mark.parametrize(
+    "theme",
+    ["n", "neglect!", "_neglect", "x" * 61, "négligence"],
+    ids=["too short", "punctuation", "leading _", "61", "accent"],
+)
+def test_report_metadata_rejects_a_theme_outside_the_allowed_shape(theme: str) -> None:
+    # Given a theme that is too short, too long or has characters outside letters, digits, space, _ and -
+    fields = metadata_fields(themes=[theme])
+    # When the metadata is validated
+    with pytest.raises(ValidationError) as invalid:
+        ReportMetadata.model_validate(fields)
+    # Then the theme is what is reported as invalid
+    assert error_locations(invalid.value) == {"themes.0"}
+
+
+def test_report_metadata_rejects_more_than_twenty_themes() -> None:
+    # Given 21 distinct themes
+    fields = metadata_fields(themes=[f"theme {n}" for n in range(21)])
+    # When the metadata is validated
+    with pytest.raises(ValidationError) as invalid:
+        ReportMetadata.model_validate(fields)
+    # Then the list of themes is refused
+    assert error_locations(invalid.value) == {"themes"}
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("Business.Manager@Board.Example", "business.manager@board.example"),
+        ("  business.manager@board.example\n", "business.manager@board.example"),
+        (" LSCB@Northshire.GOV.UK ", "lscb@northshire.gov.uk"),
+    ],
+)
+def test_report_metadata_lowercases_and_strips_the_contact_email(given: str, expected: str) -> None:
+    # Given a contact address with capitals or surrounding whitespace
+    fields = metadata_fields(contact_email=given)
+    # When the metadata is validated
+    metadata = ReportMetadata.model_validate(fields)
+    # Then the stored address is lower case and trimmed
+    assert metadata.contact_email == expected
+
+
+@pytest.mark.parametrize("email", ["not-an-email", "a@b", "two words@board.example", "@board.example", ""])
+def test_report_metadata_rejects_an_obviously_wrong_email(email: str) -> None:
+    # Given an address with no @, no domain dot or inner whitespace
+    fields = metadata_fields(contact_email=email)
+    # When the metadata is validated
+    with pytest.raises(ValidationError) as invalid:
+        ReportMetadata.model_validate(fields)
+    # Then the contact email is reported as invalid
+    assert error_locations(invalid.value) == {"contact_email"}
+
+
+def test_report_metadata_rejects_a_commissioned_date_after_publication() -> None:
+    # Given a review commissioned the day after it was published
+    fields = metadata_fields(publication_date="2016-03-14", commissioned_date="2016-03-15")
+    # When the metadata is validated
+    with pytest.raises(ValidationError) as invalid:
+        ReportMetadata.model_validate(fields)
+    # Then the dates are refused as out of order
+    assert "commissioned_date must not be after publication_date" in str(invalid.value)
+
+
+@pytest.mark.parametrize("commissioned", ["2016-03-14", "2014-09-01", None])
+def test_report_metadata_accepts_a_commissioned_date_on_or_before_publication(commissioned: str | None) -> None:
+    # Given a review commissioned on or before its publication day (or with no commissioned date)
+    fields = metadata_fields(publication_date="2016-03-14", commissioned_date=commissioned)
+    # When the metadata is validated
+    metadata = ReportMetadata.model_validate(fields)
+    # Then it is accepted with the dates as given
+    assert metadata.publication_date == date(2016, 3, 14)
+    assert metadata.commissioned_date == (date.fromisoformat(commissioned) if commissioned else None)
+
+
+def test_report_metadata_forbids_fields_it_does_not_know() -> None:
+    # Given metadata with an extra field (a board trying to choose its own reference)
+    fields = metadata_fields(reference="CR-2016-0001")
+    # When the metadata is validated
+    with pytest.raises(ValidationError) as invalid:
+        ReportMetadata.model_validate(fields)
+    # Then the extra field is refused
+    assert error_locations(invalid.value) == {"reference"}
+    assert invalid.value.errors()[0]["type"] == "extra_forbidden"
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("nation", "france"), ("review_type", "inquest"), ("document_type", "letter"), ("title", "  K ")],
+)
+def test_report_metadata_rejects_values_outside_the_vocabularies(field: str, value: Any) -> None:
+    # Given a value outside its controlled vocabulary (or a title under three characters once trimmed)
+    fields = metadata_fields(**{field: value})
+    # When the metadata is validated
+    with pytest.raises(ValidationError) as invalid:
+        ReportMetadata.model_validate(fields)
+    # Then that field is the one reported
+    assert error_locations(invalid.value) == {field}
+
+
+# ---------------------------------------------------------------- PublicationDate
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "precision", "last_day", "shown"),
+    [
+        ("1973", date(1973, 1, 1), DatePrecision.YEAR, date(1973, 12, 31), "1973"),
+        ("2016-03", date(2016, 3, 1), DatePrecision.MONTH, date(2016, 3, 31), "2016-03"),
+        ("2016-04", date(2016, 4, 1), DatePrecision.MONTH, date(2016, 4, 30), "2016-04"),
+        ("2024-02", date(2024, 2, 1), DatePrecision.MONTH, date(2024, 2, 29), "2024-02"),
+        ("2023-02", date(2023, 2, 1), DatePrecision.MONTH, date(2023, 2, 28), "2023-02"),
+        ("2015-12", date(2015, 12, 1), DatePrecision.MONTH, date(2015, 12, 31), "2015-12"),
+        ("1973-05-14", date(1973, 5, 14), DatePrecision.DAY, date(1973, 5, 14), "1973-05-14"),
+        (" 2016-03-14\n", date(2016, 3, 14), DatePrecision.DAY, date(2016, 3, 14), "2016-03-14"),
+        ("0987", date(987, 1, 1), DatePrecision.YEAR, date(987, 12, 31), "0987"),
+    ],
+    ids=["year", "month", "30-day month", "leap february", "february", "december", "day", "padded", "early year"],
+)
+def test_publication_date_parses_a_year_month_or_day_with_its_period(
+    text: str, value: date, precision: DatePrecision, last_day: date, shown: str
+) -> None:
+    # Given a publication date known to a year, a month or a day
+    # When it is parsed
+    parsed = PublicationDate.parse(text)
+    # Then it starts on the period's first day, ends on its last day, and prints at its own precision
+    assert (parsed.value, parsed.precision) == (value, precision)
+    assert parsed.last_day() == last_day
+    assert str(parsed) == shown
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "16", "2016-3", "2016-03-1", "2016/03/14", "14-03-2016", "2016-13", "2016-02-30", "2016-00", "0000", "soon"],
+)
+def test_publication_date_parse_rejects_anything_else_with_a_value_error(text: str) -> None:
+    # Given text that is not YYYY, YYYY-MM or YYYY-MM-DD, or names no real date
+    # When it is parsed
+    # Then a ValueError is raised
+    with pytest.raises(ValueError):
+        PublicationDate.parse(text)
+
+
+def test_publication_date_defaults_to_day_precision() -> None:
+    # Given a publication date built from a day alone
+    published = PublicationDate(value=date(2016, 3, 14))
+    # When it is shown and its period ends
+    # Then it is that day
+    assert str(published) == "2016-03-14"
+    assert published.last_day() == date(2016, 3, 14)
+
+
+# ---------------------------------------------------------------- CatalogueRecord
+
+
+@pytest.mark.parametrize(
+    ("anonymous", "board_name", "expected"),
+    [
+        (False, BOARD_NAME, BOARD_NAME),
+        (True, BOARD_NAME, ANONYMOUS_PUBLISHER),
+        (False, None, ANONYMOUS_PUBLISHER),
+        (False, "", ANONYMOUS_PUBLISHER),
+    ],
+    ids=["named board", "anonymous report", "historic record without a board", "empty board name"],
+)
+def test_catalogue_record_publisher_never_names_the_board_of_an_anonymous_report(
+    anonymous: bool, board_name: str | None, expected: str
+) -> None:
+    # Given a record, anonymous or not, with or without its board's name
+    record = a_record(anonymous=anonymous, board_name=board_name)
+    # When its public publisher is asked for
+    publisher = record.publisher
+    # Then it is the board's name only for a named, non-anonymous report
+    assert publisher == expected
+
+
+@pytest.mark.parametrize(
+    ("copy", "expected"),
+    [(available_copy(), True), (removed_copy(), False), (None, False)],
+    ids=["available", "removed", "never had one"],
+)
+def test_catalogue_record_has_copy_only_while_the_copy_is_available(copy: Any, expected: bool) -> None:
+    # Given a record with an available, a removed or no electronic copy
+    record = a_record(electronic_copy=copy)
+    # When asked whether it has a copy
+    # Then only an available copy counts
+    assert record.has_copy is expected
