@@ -156,6 +156,10 @@ def provision(names: StackNames | None = None, endpoint_url: str | None = None) 
         AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
         KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
     )
+    for table, attribute in ((names.catalogue_table, "ttl"), (names.idempotency_table, "expiration")):
+        dynamodb.update_time_to_live(
+            TableName=table, TimeToLiveSpecification={"Enabled": True, "AttributeName": attribute}
+        )
 
     if names.event_bus not in {bus["Name"] for bus in events.list_event_buses()["EventBuses"]}:
         events.create_event_bus(Name=names.event_bus)
