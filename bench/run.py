@@ -1,0 +1,429 @@
+"""The benchmark: ingest latency on the local stack, and the import time of each Lambda handler.
+
+    python -m bench.run [--uploads N] [--stack STATE_FILE] [--output PATH]
+
+Without --stack it starts its own local stack (and its own OpenSearch, unless OPENSEARCH_URL
+is set) and stops it afterwards. See bench/README.md for what each metric means.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import requests
+
+from infra.local.launcher import running_stack, wait_healthy
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_OUTPUT = ROOT / "bench" / "results" / "latest.json"
+MIN_UPLOADS = 20
+DEPOSIT_TIMEOUT_S = 60.0
+SEARCH_POLL_S = 0.025
+EMAIL_POLL_S = 0.025
+# The search index's refresh_interval (layers/shared/case_reviews/resources/opensearch/reviews.json).
+REFRESH_INTERVAL_S = 1.0
+GOLDEN_RATIO_CONJUGATE = 0.6180339887498949
+IMPORT_REPEATS = 7
+FUNCTIONS = ("api", "catalogue", "index", "acknowledge", "retention")
+# What the functions' import needs, as the local stack sets it (imports read no config, but
+# Powertools reads these at import; fake credentials so nothing could reach a real account).
+IMPORT_ENVIRONMENT = {
+    "AWS_ACCESS_KEY_ID": "local",
+    "AWS_SECRET_ACCESS_KEY": "local",
+    "AWS_SESSION_TOKEN": "local",
+    "AWS_REGION": "eu-west-2",
+    "AWS_DEFAULT_REGION": "eu-west-2",
+    "POWERTOOLS_SERVICE_NAME": "case-reviews",
+    "POWERTOOLS_METRICS_NAMESPACE": "CaseReviews",
+    "POWERTOOLS_TRACE_DISABLED": "true",
+    "POWERTOOLS_METRICS_DISABLED": "true",
+    "POWERTOOLS_LOG_LEVEL": "WARNING",
+}
+IMPORT_PROBE = (
+    "import sys, time\n"
+    "started = time.perf_counter()\n"
+    "import {module}\n"
+    "sys.stdout.write(repr((time.perf_counter() - started) * 1000))\n"
+)
+
+
+class BenchError(RuntimeError):
+    """The run cannot give trustworthy figures (a deposit timed out, an import failed, ...)."""
+
+
+# ---------------------------------------------------------------- ingest latency
+
+
+def make_pdf(marker: str, number: int) -> bytes:
+    """A small real PDF (fpdf2, as tests/support/pdfs.py) whose text holds `marker` and nothing else does."""
+    from fpdf import FPDF
+
+    document = FPDF()
+    document.set_title(f"Benchmark review {number}")
+    document.set_font("helvetica", size=11)
+    document.add_page()
+    document.multi_cell(
+        0,
+        6,
+        f"Benchmark deposit {number}. The children were neglected over many months and agencies did "
+        f"not share what they knew. Marker {marker}.",
+    )
+    document.add_page()
+    document.multi_cell(0, 6, "Learning: escalate concerns; share information between agencies.")
+    return bytes(document.output())
+
+
+def submission_metadata(number: int, contact_email: str) -> dict[str, Any]:
+    event = json.loads((ROOT / "events" / "api" / "post_submission.json").read_text(encoding="utf-8"))
+    metadata = json.loads(event["body"])
+    # The marker is only in the PDF's text, so "searchable" means the text was extracted and indexed.
+    metadata.update(title=f"Benchmark Review {number}: Overview Report", contact_email=contact_email)
+    return metadata
+
+
+@dataclass
+class Deposit:
+    number: int
+    submission_id: str
+    marker: str
+    contact_email: str
+    to_searchable_s: float
+    to_acknowledged_s: float
+
+
+class _Poller(threading.Thread):
+    """Calls `check` every `interval_s` (fixed rate) until it is true; records when the true answer arrived."""
+
+    def __init__(self, name: str, check: Callable[[requests.Session], bool], interval_s: float, deadline: float):
+        super().__init__(name=name, daemon=True)
+        self.check = check
+        self.interval_s = interval_s
+        self.deadline = deadline
+        self.done_at: float | None = None
+        self.error: BaseException | None = None
+        self.polls = 0
+        self.stop = threading.Event()
+
+    def run(self) -> None:
+        with requests.Session() as session:
+            next_poll = time.perf_counter()
+            while not self.stop.is_set() and time.perf_counter() < self.deadline:
+                try:
+                    self.polls += 1
+                    if self.check(session):
+                        self.done_at = time.perf_counter()
+                        return
+                except Exception as error:  # reported by the caller, never swallowed
+                    self.error = error
+                    return
+                next_poll += self.interval_s
+                delay = next_poll - time.perf_counter()
+                if delay > 0:
+                    self.stop.wait(delay)
+                else:
+                    next_poll = time.perf_counter()  # behind schedule: poll again at once, don't burst
+
+
+def _ses_sent_count(ses: Any) -> int:
+    """Messages the embedded SES has sent so far (a cheap call, unlike the whole-state data.json)."""
+    return sum(point["DeliveryAttempts"] for point in ses.get_send_statistics()["SendDataPoints"])
+
+
+def _emails_to(aws_url: str, contact: str) -> list[dict[str, Any]]:
+    response = requests.get(f"{aws_url}/moto-api/data.json", timeout=60)
+    response.raise_for_status()
+    messages = response.json().get("ses", {}).get("Message", [])
+    return [m for m in messages if contact in m.get("destinations", {}).get("ToAddresses", [])]
+
+
+def deposit_once(state: dict[str, Any], api: requests.Session, ses: Any, number: int) -> Deposit:
+    api_url, aws_url = state["api_url"], state["aws_endpoint_url"]
+    marker = f"bench{uuid.uuid4().hex[:12]}"
+    contact = f"bench-{marker}@board.example"
+    pdf = make_pdf(marker, number)
+
+    created = api.post(
+        f"{api_url}/submissions",
+        json=submission_metadata(number, contact),
+        headers={"Authorization": f"Bearer {state['demo_board']['key']}"},
+        timeout=30,
+    )
+    if created.status_code != 201:
+        raise BenchError(f"deposit {number}: POST /submissions answered {created.status_code}: {created.text[:500]}")
+    submission_id = created.json()["submission_id"]
+    upload = created.json()["upload"]
+    sent_before = _ses_sent_count(ses)
+    sent = requests.post(
+        upload["url"], data=upload["fields"], files={"file": ("report.pdf", pdf, "application/pdf")}, timeout=30
+    )
+    t0 = time.perf_counter()
+    if sent.status_code not in (200, 201, 204):
+        raise BenchError(f"deposit {number}: the presigned upload answered {sent.status_code}: {sent.text[:500]}")
+
+    def searchable(session: requests.Session) -> bool:
+        response = session.get(f"{api_url}/reviews", params={"q": marker}, timeout=10)
+        response.raise_for_status()
+        return response.json()["total"] >= 1
+
+    def emailed(_session: requests.Session) -> bool:
+        return _ses_sent_count(ses) > sent_before
+
+    deadline = t0 + DEPOSIT_TIMEOUT_S
+    pollers = [
+        _Poller("searchable", searchable, SEARCH_POLL_S, deadline),
+        _Poller("acknowledged", emailed, EMAIL_POLL_S, deadline),
+    ]
+    for poller in pollers:
+        poller.start()
+    for poller in pollers:
+        poller.join(DEPOSIT_TIMEOUT_S + 15)
+    for poller in pollers:
+        poller.stop.set()
+    for poller in pollers:
+        if poller.error is not None:
+            raise BenchError(f"deposit {number} ({submission_id}): polling {poller.name} failed: {poller.error!r}")
+        if poller.done_at is None:
+            status = _submission_status(api, state, submission_id)
+            raise BenchError(
+                f"deposit {number} ({submission_id}, marker {marker}) was not {poller.name} within "
+                f"{DEPOSIT_TIMEOUT_S:.0f} s of its upload (submission status: {status}); the run is void"
+            )
+
+    # The email that was sent is this deposit's acknowledgement, and the only email sent meanwhile
+    # (read from data.json once, after the timing, since reading it is slow and loads the embedded AWS).
+    sent_after = _ses_sent_count(ses)
+    emails = _emails_to(aws_url, contact)
+    if len(emails) != 1 or sent_after != sent_before + 1:
+        raise BenchError(
+            f"deposit {number} ({submission_id}): expected exactly one email, to {contact}; found {len(emails)} "
+            f"to it and {sent_after - sent_before} sent in all (is something else using this stack?)"
+        )
+    return Deposit(
+        number=number,
+        submission_id=submission_id,
+        marker=marker,
+        contact_email=contact,
+        to_searchable_s=pollers[0].done_at - t0,  # type: ignore[operator]
+        to_acknowledged_s=pollers[1].done_at - t0,  # type: ignore[operator]
+    )
+
+
+def _submission_status(api: requests.Session, state: dict[str, Any], submission_id: str) -> str:
+    try:
+        response = api.get(
+            f"{state['api_url']}/submissions/{submission_id}",
+            headers={"Authorization": f"Bearer {state['demo_board']['key']}"},
+            timeout=10,
+        )
+        return response.text[:300]
+    except requests.RequestException as error:
+        return f"unknown ({error})"
+
+
+def measure_ingest(state: dict[str, Any], uploads: int) -> list[Deposit]:
+    import boto3
+
+    ses = boto3.client(
+        "ses",
+        endpoint_url=state["aws_endpoint_url"],
+        region_name=state.get("region", "eu-west-2"),
+        aws_access_key_id="local",
+        aws_secret_access_key="local",
+        aws_session_token="local",
+    )
+    deposits = []
+    with requests.Session() as api:
+        for number in range(1, uploads + 1):
+            # A pause between deposits, spread evenly over one refresh interval (golden-ratio sequence), so
+            # that deposits do not lock on to OpenSearch's refresh timer (each would then wait a whole one).
+            time.sleep((number * GOLDEN_RATIO_CONJUGATE) % 1.0 * REFRESH_INTERVAL_S)
+            deposit = deposit_once(state, api, ses, number)
+            deposits.append(deposit)
+            print(
+                f"  deposit {number:>3}/{uploads}: searchable {deposit.to_searchable_s:6.3f} s, "
+                f"acknowledged {deposit.to_acknowledged_s:6.3f} s",
+                flush=True,
+            )
+    return deposits
+
+
+# ---------------------------------------------------------------- handler import time
+
+
+def _import_environment() -> dict[str, str]:
+    environment = {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith(("AWS_", "POWERTOOLS_", "OPENSEARCH_")) and name != "PYTHONPATH"
+    }
+    environment.update(IMPORT_ENVIRONMENT)
+    environment["PYTHONPATH"] = os.pathsep.join([str(ROOT), str(ROOT / "layers" / "shared")])
+    return environment
+
+
+def import_ms(module: str, environment: dict[str, str]) -> float:
+    """Milliseconds to import `module` in a fresh interpreter, measured inside it."""
+    result = subprocess.run(
+        [sys.executable, "-c", IMPORT_PROBE.format(module=module)],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    if result.returncode != 0:
+        raise BenchError(f"importing {module} in a fresh interpreter failed:\n{result.stderr[-2000:]}")
+    return float(result.stdout.strip())
+
+
+def measure_imports(repeats: int = IMPORT_REPEATS) -> dict[str, list[float]]:
+    """`repeats` timings per module, in rounds (each round imports every module once) so drift hits all alike."""
+    environment = _import_environment()
+    modules = {"boto3": "boto3", **{name: f"functions.{name}.app" for name in FUNCTIONS}}
+    for module in modules.values():  # untimed: fills the .pyc and OS file caches, as a warm container has them
+        import_ms(module, environment)
+    samples: dict[str, list[float]] = {name: [] for name in modules}
+    for _ in range(repeats):
+        for name, module in modules.items():
+            samples[name].append(import_ms(module, environment))
+    return samples
+
+
+# ---------------------------------------------------------------- the report
+
+
+def p95(values: list[float]) -> float:
+    """The 95th percentile, linear interpolation between closest ranks (numpy's default, Excel's PERCENTILE.INC)."""
+    return statistics.quantiles(values, n=20, method="inclusive")[18]
+
+
+def metric(value: float, unit: str, n: int, baseline: float | None = None) -> dict[str, Any]:
+    digits = 3 if unit == "s" else 1
+    entry: dict[str, Any] = {"value": round(value, digits), "unit": unit, "n": n}
+    if baseline is not None:
+        entry["baseline"] = round(baseline, digits)
+        entry["ratio"] = round(value / baseline, 2)
+    return entry
+
+
+def build_metrics(deposits: list[Deposit], imports: dict[str, list[float]]) -> dict[str, dict[str, Any]]:
+    searchable = [d.to_searchable_s for d in deposits]
+    acknowledged = [d.to_acknowledged_s for d in deposits]
+    metrics = {
+        "ingest_to_searchable_s.median": metric(statistics.median(searchable), "s", len(searchable)),
+        "ingest_to_searchable_s.p95": metric(p95(searchable), "s", len(searchable)),
+        "ingest_to_acknowledged_s.median": metric(statistics.median(acknowledged), "s", len(acknowledged)),
+        "ingest_to_acknowledged_s.p95": metric(p95(acknowledged), "s", len(acknowledged)),
+    }
+    boto3_ms = statistics.median(imports["boto3"])
+    for name in FUNCTIONS:
+        metrics[f"handler_import_ms.{name}"] = metric(
+            statistics.median(imports[name]), "ms", len(imports[name]), baseline=boto3_ms
+        )
+    metrics["handler_import_ms.boto3"] = metric(boto3_ms, "ms", len(imports["boto3"]))
+    return metrics
+
+
+def _git(*args: str) -> str | None:
+    try:
+        result = subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return result.stdout.strip() if result.returncode == 0 else None
+
+
+def report(deposits: list[Deposit], imports: dict[str, list[float]], stack_source: str) -> dict[str, Any]:
+    status = _git("status", "--porcelain", "--untracked-files=no")
+    return {
+        "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "git_commit": _git("rev-parse", "--short", "HEAD"),
+        "git_dirty": None if status is None else bool(status),
+        "machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform()},
+        "stack": stack_source,
+        "metrics": build_metrics(deposits, imports),
+        # Every sample, in the order taken: nothing is discarded.
+        "samples": {
+            "ingest_to_searchable_s": [round(d.to_searchable_s, 3) for d in deposits],
+            "ingest_to_acknowledged_s": [round(d.to_acknowledged_s, 3) for d in deposits],
+            **{f"handler_import_ms.{name}": [round(v, 1) for v in values] for name, values in imports.items()},
+        },
+    }
+
+
+def table(metrics: dict[str, dict[str, Any]]) -> str:
+    lines = [f"{'metric':<34} {'value':>10}  {'n':>3}  {'baseline':>10}  {'ratio':>6}"]
+    for name, entry in metrics.items():
+        digits = 3 if entry["unit"] == "s" else 1
+        value = f"{entry['value']:.{digits}f} {entry['unit']}"
+        baseline = f"{entry['baseline']:.{digits}f} {entry['unit']}" if "baseline" in entry else ""
+        ratio = f"{entry['ratio']:.2f}x" if "ratio" in entry else ""
+        lines.append(f"{name:<34} {value:>10}  {entry['n']:>3}  {baseline:>10}  {ratio:>6}")
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------- main
+
+
+@contextmanager
+def _stack(state_file: Path | None) -> Iterator[tuple[dict[str, Any], str]]:
+    if state_file is not None:
+        state = json.loads(state_file.read_text(encoding="utf-8"))
+        wait_healthy(state["api_url"], 30)
+        yield state, f"given ({state_file})"
+        return
+    opensearch_url = os.environ.get("OPENSEARCH_URL") or None
+    source = f"own (OpenSearch {opensearch_url})" if opensearch_url else "own (own OpenSearch)"
+    print(f"starting a local stack ({'OpenSearch ' + opensearch_url if opensearch_url else 'its own OpenSearch'})…")
+    started = time.perf_counter()
+    with running_stack(opensearch_url=opensearch_url) as state:
+        print(f"  ready in {time.perf_counter() - started:.1f} s: {state['api_url']}", flush=True)
+        yield state, source
+    print("stack stopped", flush=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--uploads", type=int, default=25, help=f"sequential deposits (at least {MIN_UPLOADS})")
+    parser.add_argument("--stack", type=Path, help="state file of a running stack to use instead of starting one")
+    parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT)
+    options = parser.parse_args(argv)
+    if options.uploads < MIN_UPLOADS:
+        parser.error(f"--uploads must be at least {MIN_UPLOADS} (a p95 of fewer samples means little)")
+
+    try:
+        # Imports first, on a quiet machine: a running stack (OpenSearch's JVM, pollers) would add noise.
+        print(f"handler import time: {len(FUNCTIONS)} handlers and boto3, {IMPORT_REPEATS} fresh interpreters each…")
+        imports = measure_imports()
+        with _stack(options.stack) as (state, stack_source):
+            print(f"ingest latency: {options.uploads} sequential deposits…", flush=True)
+            deposits = measure_ingest(state, options.uploads)
+    except (BenchError, TimeoutError, RuntimeError) as error:
+        print(f"\nbench failed: {error}", file=sys.stderr)
+        return 1
+
+    result = report(deposits, imports, stack_source)
+    options.output.parent.mkdir(parents=True, exist_ok=True)
+    options.output.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    print()
+    print(table(result["metrics"]))
+    print(f"\nwritten: {options.output}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
