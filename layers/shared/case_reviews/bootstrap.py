@@ -8,40 +8,24 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import cache
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
-from aws_lambda_powertools.utilities.idempotency import (
-    DynamoDBPersistenceLayer,
-    IdempotencyConfig,
-    idempotent_function,
-)
+# Each factory imports its adapters itself: a function pays at cold start only for the
+# clients it uses (the retention function never loads OpenSearch or PDFium, for example).
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer, IdempotencyConfig
 
-from case_reviews.adapters.aws import new_client
-from case_reviews.adapters.dynamodb import CatalogueRepository
-from case_reviews.adapters.eventbridge import EventPublisher
-from case_reviews.adapters.opensearch import SearchIndex, build_client
-from case_reviews.adapters.pdf import PdfTextExtractor
-from case_reviews.adapters.s3 import ReportStore
-from case_reviews.adapters.ses import Mailer
-from case_reviews.config import (
-    EventSettings,
-    IdempotencySettings,
-    MailSettings,
-    SearchSettings,
-    StorageSettings,
-    TableSettings,
-)
-from case_reviews.resources import index_definition
-from case_reviews.services.acknowledgement import AcknowledgementService
-from case_reviews.services.boards import BoardService
-from case_reviews.services.catalogue import CatalogueService
-from case_reviews.services.health import HealthService
-from case_reviews.services.indexing import IndexingService
-from case_reviews.services.retention import RetentionService
-from case_reviews.services.search import SearchService
-from case_reviews.services.submissions import SubmissionService
-
-F = TypeVar("F", bound=Callable[..., Any])
+    from case_reviews.adapters.dynamodb import CatalogueRepository
+    from case_reviews.adapters.opensearch import SearchIndex
+    from case_reviews.adapters.s3 import ReportStore
+    from case_reviews.services.acknowledgement import AcknowledgementService
+    from case_reviews.services.boards import BoardService
+    from case_reviews.services.catalogue import CatalogueService
+    from case_reviews.services.health import HealthService
+    from case_reviews.services.indexing import IndexingService
+    from case_reviews.services.retention import RetentionService
+    from case_reviews.services.search import SearchService
+    from case_reviews.services.submissions import SubmissionService
 
 # Long enough to cover a dead-letter queue's 14 days, so a replayed message never emails twice.
 IDEMPOTENCY_WINDOW_SECONDS = 15 * 24 * 3600
@@ -49,16 +33,26 @@ IDEMPOTENCY_WINDOW_SECONDS = 15 * 24 * 3600
 
 @cache
 def repository() -> CatalogueRepository:
+    from case_reviews.adapters.dynamodb import CatalogueRepository
+    from case_reviews.config import TableSettings
+
     return CatalogueRepository(TableSettings.from_environment().catalogue_table_name)
 
 
 @cache
 def report_store() -> ReportStore:
+    from case_reviews.adapters.s3 import ReportStore
+    from case_reviews.config import StorageSettings
+
     return ReportStore(StorageSettings.from_environment().reports_bucket_name)
 
 
 @cache
 def search_index() -> SearchIndex:
+    from case_reviews.adapters.opensearch import SearchIndex, build_client
+    from case_reviews.config import SearchSettings
+    from case_reviews.resources import index_definition
+
     settings = SearchSettings.from_environment()
     return SearchIndex(
         alias=settings.opensearch_index,
@@ -71,17 +65,27 @@ def search_index() -> SearchIndex:
 
 @cache
 def board_service() -> BoardService:
+    from case_reviews.services.boards import BoardService
+
     return BoardService(repository())
 
 
 @cache
 def submission_service() -> SubmissionService:
+    from case_reviews.config import StorageSettings
+    from case_reviews.services.submissions import SubmissionService
+
     storage = StorageSettings.from_environment()
     return SubmissionService(repository(), report_store(), storage.max_upload_bytes, storage.upload_url_ttl_seconds)
 
 
 @cache
 def catalogue_service() -> CatalogueService:
+    from case_reviews.adapters.eventbridge import EventPublisher
+    from case_reviews.adapters.pdf import PdfTextExtractor
+    from case_reviews.config import EventSettings, StorageSettings
+    from case_reviews.services.catalogue import CatalogueService
+
     return CatalogueService(
         repository=repository(),
         store=report_store(),
@@ -93,38 +97,58 @@ def catalogue_service() -> CatalogueService:
 
 @cache
 def indexing_service() -> IndexingService:
+    from case_reviews.services.indexing import IndexingService
+
     return IndexingService(repository(), report_store(), search_index())
 
 
 @cache
 def acknowledgement_service() -> AcknowledgementService:
+    from case_reviews.adapters.ses import Mailer
+    from case_reviews.config import MailSettings
+    from case_reviews.services.acknowledgement import AcknowledgementService
+
     mail = MailSettings.from_environment()
     return AcknowledgementService(repository(), Mailer(mail.sender_email), str(mail.public_base_url))
 
 
 @cache
 def retention_service() -> RetentionService:
+    from case_reviews.services.retention import RetentionService
+
     return RetentionService(repository())
 
 
 @cache
 def search_service() -> SearchService:
+    from case_reviews.config import StorageSettings
+    from case_reviews.services.search import SearchService
+
     storage = StorageSettings.from_environment()
     return SearchService(repository(), search_index(), report_store(), storage.download_url_ttl_seconds)
 
 
 @cache
 def health_service() -> HealthService:
+    from case_reviews.services.health import HealthService
+
     return HealthService({"catalogue": repository().ping, "search": search_index().ping})
 
 
 @cache
 def idempotency_config() -> IdempotencyConfig:
+    from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig
+
     return IdempotencyConfig(expires_after_seconds=IDEMPOTENCY_WINDOW_SECONDS)
 
 
 @cache
 def _idempotency_store() -> DynamoDBPersistenceLayer:
+    from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
+
+    from case_reviews.adapters.aws import new_client
+    from case_reviews.config import IdempotencySettings
+
     return DynamoDBPersistenceLayer(
         table_name=IdempotencySettings.from_environment().idempotency_table_name,
         boto3_client=new_client("dynamodb"),
@@ -133,6 +157,8 @@ def _idempotency_store() -> DynamoDBPersistenceLayer:
 
 def once[F: Callable[..., Any]](function: F, *, payload: str) -> F:
     """`function` made idempotent on its keyword argument `payload` (Powertools idempotency, DynamoDB)."""
+    from aws_lambda_powertools.utilities.idempotency import idempotent_function
+
     return idempotent_function(  # type: ignore[no-any-return]
         data_keyword_argument=payload,
         persistence_store=_idempotency_store(),
