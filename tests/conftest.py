@@ -8,8 +8,6 @@ from datetime import UTC, datetime
 
 import pytest
 
-from infra.local.lambda_runtime import LocalContext
-
 # Tests never reach a real AWS account: fixed fake credentials and region before any client exists.
 os.environ.update(
     {
@@ -27,11 +25,6 @@ os.environ.update(
 )
 os.environ.pop("AWS_ENDPOINT_URL", None)
 os.environ.pop("AWS_PROFILE", None)
-
-
-@pytest.fixture
-def lambda_context() -> LocalContext:
-    return LocalContext(function_name="test-function")
 
 
 @pytest.fixture(scope="session")

@@ -4,57 +4,23 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from typing import Any
 
-import requests
-
-from functions.api import app as api
-from infra.local.api_gateway import proxy_event
 from tests.integration.conftest import client, sent_emails
-from tests.support.events import load_event
+from tests.integration.helpers import call_api, deposit
 from tests.support.pdfs import make_pdf
 
 
-def call_api(method: str, target: str, context: Any, key: str | None = None, body: Any = None) -> tuple[int, Any]:
-    headers = {"Content-Type": "application/json"} if body is not None else {}
-    if key:
-        headers["Authorization"] = f"Bearer {key}"
-    response = api.lambda_handler(
-        proxy_event(method, target, headers, json.dumps(body) if body is not None else None), context
-    )
-    payload = json.loads(response["body"]) if response.get("body") else None
-    return response["statusCode"], payload
-
-
-def sample_metadata(**changes: Any) -> dict[str, Any]:
-    metadata = json.loads(load_event("api/post_submission.json")["body"])
-    return {**metadata, **changes}
-
-
-def submit(context: Any, key: str, pdf: bytes, **metadata: Any) -> str:
-    status, created = call_api("POST", "/submissions", context, key, sample_metadata(**metadata))
-    assert status == 201, created
-    upload = created["upload"]
-    response = requests.post(
-        upload["url"], data=upload["fields"], files={"file": ("report.pdf", pdf, "application/pdf")}
-    )
-    assert response.status_code in (200, 201, 204), response.text
-    return created["submission_id"]
-
-
-def test_an_uploaded_report_is_catalogued_indexed_acknowledged_and_found(
-    aws, search, pipeline, board_key, lambda_context
-):
+def test_an_uploaded_report_is_catalogued_indexed_acknowledged_and_found(aws, search, pipeline, board_key):
     # Given a board with a key, and a report whose text speaks of neglect
     _, key = board_key
     pdf = make_pdf("The children were neglected over many months.", "Agencies did not share information.")
 
     # When the board submits it, uploads it, and the pipeline runs
-    submission_id = submit(lambda_context, key, pdf, title="Serious Case Review: Child K")
+    submission_id = deposit(key, pdf, title="Serious Case Review: Child K")
     received = pipeline.drain()
 
     # Then the submission is catalogued under a stable, readable reference
-    status, submission = call_api("GET", f"/submissions/{submission_id}", lambda_context, key)
+    status, submission, _ = call_api("GET", f"/submissions/{submission_id}", key)
     assert status == 200
     assert submission["status"] == "catalogued"
     reference = submission["reference"]
@@ -63,7 +29,7 @@ def test_an_uploaded_report_is_catalogued_indexed_acknowledged_and_found(
     assert (received["index"], received["acknowledge"]) == (1, 1)
 
     # And a search by words of its text (stemmed: "neglecting" finds "neglected") finds it, with highlights
-    status, results = call_api("GET", "/reviews?q=neglecting", lambda_context)
+    status, results, _ = call_api("GET", "/reviews?q=neglecting")
     assert status == 200
     assert results["total"] == 1
     item = results["items"][0]
@@ -73,7 +39,7 @@ def test_an_uploaded_report_is_catalogued_indexed_acknowledged_and_found(
     assert item["electronic_copy"]["status"] == "available"
 
     # And its record shows rights and the copy's availability, never the full text
-    status, record = call_api("GET", f"/reviews/{reference}", lambda_context)
+    status, record, _ = call_api("GET", f"/reviews/{reference}")
     assert status == 200
     deposited = date.fromisoformat(submission["updated_at"][:10])
     assert record["electronic_copy"] == {
