@@ -1,0 +1,109 @@
+"""The catalogue table adapter on the embedded DynamoDB: references and the content claim."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from case_reviews import bootstrap
+from case_reviews.adapters.dynamodb import DuplicateContent
+from case_reviews.domain.models import (
+    Board,
+    CatalogueRecord,
+    ElectronicCopy,
+    PublicationDate,
+    ReportMetadata,
+    Submission,
+)
+from case_reviews.domain.rules import format_reference
+from case_reviews.domain.vocabulary import CopyStatus, SubmissionStatus
+from tests.integration.helpers import sample_metadata
+
+NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
+
+
+def open_submission(submission_id: str) -> Submission:
+    submission = Submission(
+        submission_id=submission_id,
+        board_id="northshire",
+        metadata=ReportMetadata.model_validate(sample_metadata()),
+        status=SubmissionStatus.PROCESSING,
+        upload_key=f"incoming/{submission_id}.pdf",
+        created_at=NOW,
+        updated_at=NOW,
+    )
+    bootstrap.repository().create_submission(submission)
+    return submission
+
+
+def record_for(submission: Submission, reference: str, sha256: str) -> CatalogueRecord:
+    return CatalogueRecord(
+        reference=reference,
+        title=submission.metadata.title,
+        nation=submission.metadata.nation,
+        review_type=submission.metadata.review_type,
+        document_type=submission.metadata.document_type,
+        publication_date=PublicationDate(value=submission.metadata.publication_date),
+        board_id=submission.board_id,
+        board_name="Northshire Safeguarding Children Partnership",
+        submission_id=submission.submission_id,
+        deposited_on=NOW.date(),
+        electronic_copy=ElectronicCopy(
+            status=CopyStatus.AVAILABLE,
+            object_key=f"reports/{reference}.pdf",
+            text_key=f"text/{reference}.txt",
+            sha256=sha256,
+            size_bytes=1000,
+            page_count=2,
+            available_until=date(2031, 11, 26),
+        ),
+        created_at=NOW,
+        updated_at=NOW,
+    )
+
+
+def test_a_submission_keeps_its_reference_and_the_next_one_gets_the_next_number(aws):
+    # Given two submissions of reports published in 2016
+    repository = bootstrap.repository()
+    bootstrap.board_service().store.save_board(Board(board_id="northshire", name="Northshire"), NOW)
+    first, second = open_submission("s-1"), open_submission("s-2")
+
+    # When the first asks for its reference twice (a retry), then the second asks once
+    again = [repository.assign_reference(first.submission_id, 2016, format_reference) for _ in range(2)]
+    other = repository.assign_reference(second.submission_id, 2016, format_reference)
+
+    # Then the retry gets the same reference, and the second the following number
+    assert again == ["CR-2016-0001", "CR-2016-0001"]
+    assert other == "CR-2016-0002"
+
+
+def test_the_second_of_two_identical_files_to_commit_is_told_which_record_has_it(aws):
+    # Given a record already committed for a file
+    repository = bootstrap.repository()
+    first, second = open_submission("s-1"), open_submission("s-2")
+    repository.commit_catalogued(record_for(first, "CR-2016-0001", "a" * 64), NOW)
+
+    # When another submission of the same file commits (it passed the duplicate check before the first one did)
+    with pytest.raises(DuplicateContent) as duplicate:
+        repository.commit_catalogued(record_for(second, "CR-2016-0002", "a" * 64), NOW)
+
+    # Then it learns the first record's reference, and nothing of it was written
+    assert duplicate.value.reference == "CR-2016-0001"
+    assert repository.get_record("CR-2016-0002") is None
+    assert repository.get_submission("s-2").status is SubmissionStatus.PROCESSING
+
+
+def test_committing_the_same_record_twice_is_harmless(aws):
+    # Given a committed record
+    repository = bootstrap.repository()
+    submission = open_submission("s-1")
+    record = record_for(submission, "CR-2016-0001", "b" * 64)
+    repository.commit_catalogued(record, NOW)
+
+    # When the same commit arrives again (another delivery of the same upload)
+    repository.commit_catalogued(record, NOW)
+
+    # Then the record and the submission are as after the first
+    assert repository.get_record("CR-2016-0001") == record
+    assert repository.get_submission("s-1").status is SubmissionStatus.CATALOGUED
