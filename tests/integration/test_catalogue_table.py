@@ -9,7 +9,6 @@ import pytest
 from case_reviews import bootstrap
 from case_reviews.adapters.dynamodb import DuplicateContent
 from case_reviews.domain.models import (
-    Board,
     CatalogueRecord,
     ElectronicCopy,
     PublicationDate,
@@ -66,7 +65,6 @@ def record_for(submission: Submission, reference: str, sha256: str) -> Catalogue
 def test_a_submission_keeps_its_reference_and_the_next_one_gets_the_next_number(aws):
     # Given two submissions of reports published in 2016
     repository = bootstrap.repository()
-    bootstrap.board_service().store.save_board(Board(board_id="northshire", name="Northshire"), NOW)
     first, second = open_submission("s-1"), open_submission("s-2")
 
     # When the first asks for its reference twice (a retry), then the second asks once
