@@ -29,7 +29,7 @@ import boto3
 from infra.local.api_gateway import proxy_event, response_parts
 from infra.local.lambda_runtime import invoke
 from infra.local.moto_server import MotoServer
-from infra.local.opensearch_server import OpenSearchServer
+from infra.local.opensearch_server import OpenSearchServer, free_port
 from infra.local.pollers import QueuePoller
 from infra.local.provision import StackNames, provision
 
@@ -198,7 +198,7 @@ def main(argv: list[str] | None = None) -> int:
         if not opensearch_url:
             opensearch_url = cleanup.enter_context(OpenSearchServer()).url
 
-        api_port = options.api_port or _free_port()
+        api_port = options.api_port or free_port()
         api_url = f"http://127.0.0.1:{api_port}"
         names = StackNames()
         os.environ.update(LOCAL_CREDENTIALS)
@@ -267,12 +267,6 @@ def main(argv: list[str] | None = None) -> int:
                 return 1
         print("stopping…", flush=True)
     return 0
-
-
-def _free_port() -> int:
-    from infra.local.opensearch_server import free_port
-
-    return free_port()
 
 
 if __name__ == "__main__":

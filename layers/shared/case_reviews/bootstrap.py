@@ -155,8 +155,12 @@ def _idempotency_store() -> DynamoDBPersistenceLayer:
     )
 
 
+@cache
 def once[F: Callable[..., Any]](function: F, *, payload: str) -> F:
-    """`function` made idempotent on its keyword argument `payload` (Powertools idempotency, DynamoDB)."""
+    """`function` made idempotent on its keyword argument `payload` (Powertools idempotency, DynamoDB).
+
+    Wrapped once per container, not once per record.
+    """
     from aws_lambda_powertools.utilities.idempotency import idempotent_function
 
     return idempotent_function(  # type: ignore[no-any-return]
@@ -182,5 +186,6 @@ def reset() -> None:
         health_service,
         idempotency_config,
         _idempotency_store,
+        once,
     ):
         factory.cache_clear()
