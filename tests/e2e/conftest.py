@@ -22,8 +22,9 @@ STARTUP_TIMEOUT_S = 240
 
 
 class Stack:
-    def __init__(self, state: dict[str, Any]) -> None:
+    def __init__(self, state: dict[str, Any], state_file: Path) -> None:
         self.state = state
+        self.state_file = state_file
         self.api_url: str = state["api_url"]
         self.aws_endpoint_url: str = state["aws_endpoint_url"]
         self.board_key: str = state["demo_board"]["key"]
@@ -41,13 +42,14 @@ def stack(tmp_path_factory: pytest.TempPathFactory, opensearch_url: str) -> Iter
     if reuse:
         state = json.loads(Path(reuse).read_text(encoding="utf-8"))
         wait_healthy(state["api_url"], 30)
-        yield Stack(state)
+        yield Stack(state, Path(reuse))
         return
 
+    state_file = tmp_path_factory.mktemp("stack") / "stack.json"
     with running_stack(
-        state_file=tmp_path_factory.mktemp("stack") / "stack.json",
+        state_file=state_file,
         opensearch_url=opensearch_url,
         log_path=tmp_path_factory.getbasetemp() / "stack.log",
         startup_timeout_s=STARTUP_TIMEOUT_S,
     ) as state:
-        yield Stack(state)
+        yield Stack(state, state_file)

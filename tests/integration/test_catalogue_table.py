@@ -17,6 +17,7 @@ from case_reviews.domain.models import (
 )
 from case_reviews.domain.rules import format_reference
 from case_reviews.domain.vocabulary import CopyStatus, SubmissionStatus
+from case_reviews.services.boards import hash_key
 from tests.integration.helpers import sample_metadata
 
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
@@ -105,3 +106,23 @@ def test_committing_the_same_record_twice_is_harmless(aws):
     # Then the record and the submission are as after the first
     assert repository.get_record("CR-2016-0001") == record
     assert repository.get_submission("s-1").status is SubmissionStatus.CATALOGUED
+
+
+def test_revoking_keys_on_the_table_refuses_them_and_leaves_other_boards_alone(aws) -> None:
+    # Given two boards, the first with two keys and the second with one
+    boards = bootstrap.board_service()
+    northshire = boards.add_board("Northshire Safeguarding Children Partnership", NOW)
+    southshire = boards.add_board("Southshire Safeguarding Children Partnership", NOW)
+    old, new = boards.issue_key(northshire.board_id, NOW), boards.issue_key(northshire.board_id, NOW)
+    other = boards.issue_key(southshire.board_id, NOW)
+    # When the first board's old key is revoked, and then all its keys
+    one = boards.revoke_keys(northshire.board_id, NOW, key=old)
+    still_working = boards.authenticate(f"Bearer {new}")
+    rest = boards.revoke_keys(northshire.board_id, NOW)
+    # Then each revocation counts only the keys still live, the first board's keys are refused,
+    # and the second board's key still works
+    assert (one, rest) == (1, 1)
+    assert still_working == northshire
+    assert bootstrap.repository().board_for_credential(hash_key(old)) is None
+    assert bootstrap.repository().board_for_credential(hash_key(new)) is None
+    assert boards.authenticate(f"Bearer {other}") == southshire

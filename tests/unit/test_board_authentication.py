@@ -20,6 +20,7 @@ class InMemoryBoardStore:
     def __init__(self) -> None:
         self.boards: dict[str, Board] = {}
         self.credentials: dict[str, str] = {}
+        self.revoked: set[str] = set()
 
     def save_board(self, board: Board, created_at: datetime) -> None:
         self.boards[board.board_id] = board
@@ -34,8 +35,14 @@ class InMemoryBoardStore:
         self.credentials[key_hash] = board_id
 
     def board_for_credential(self, key_hash: str) -> Board | None:
-        board_id = self.credentials.get(key_hash)
+        board_id = self.credentials.get(key_hash) if key_hash not in self.revoked else None
         return self.boards.get(board_id) if board_id else None
+
+    def revoke_credentials(self, board_id: str, revoked_at: datetime, key_hash: str | None = None) -> int:
+        live = {h for h, owner in self.credentials.items() if owner == board_id and h not in self.revoked}
+        chosen = live if key_hash is None else live & {key_hash}
+        self.revoked |= chosen
+        return len(chosen)
 
 
 @pytest.fixture
@@ -126,3 +133,39 @@ def test_a_key_cannot_be_issued_for_an_unknown_board(service: BoardService, stor
         service.issue_key("nowhere", NOW)
     # Then no credential is stored
     assert store.credentials == {}
+
+
+def test_revoking_a_board_s_keys_refuses_every_one_of_them(service: BoardService) -> None:
+    # Given a board with two keys
+    first, second = service.issue_key(BOARD.board_id, NOW), service.issue_key(BOARD.board_id, NOW)
+    # When its keys are revoked
+    revoked = service.revoke_keys(BOARD.board_id, NOW)
+    # Then both are counted and neither authenticates any more
+    assert revoked == 2
+    for key in (first, second):
+        with pytest.raises(Unauthorised, match="revoked"):
+            service.authenticate(f"Bearer {key}")
+
+
+def test_revoking_one_key_leaves_the_board_s_other_keys_working(service: BoardService) -> None:
+    # Given a board with an old and a new key
+    old, new = service.issue_key(BOARD.board_id, NOW), service.issue_key(BOARD.board_id, NOW)
+    # When only the old key is revoked
+    revoked = service.revoke_keys(BOARD.board_id, NOW, key=old)
+    # Then the old key is refused and the new one still works
+    assert revoked == 1
+    with pytest.raises(Unauthorised):
+        service.authenticate(f"Bearer {old}")
+    assert service.authenticate(f"Bearer {new}") == BOARD
+
+
+def test_revoking_a_key_that_is_not_live_is_reported_not_found(service: BoardService) -> None:
+    # Given a board whose only key has been revoked already
+    key = service.issue_key(BOARD.board_id, NOW)
+    service.revoke_keys(BOARD.board_id, NOW, key=key)
+    # When the same key is revoked again, and when an unknown board's keys are revoked
+    # Then both are reported as not found rather than silently succeeding
+    with pytest.raises(NotFound):
+        service.revoke_keys(BOARD.board_id, NOW, key=key)
+    with pytest.raises(NotFound):
+        service.revoke_keys("nowhere", NOW)

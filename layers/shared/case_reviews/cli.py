@@ -1,10 +1,11 @@
 """`case-reviews`: the library staff's command line, against AWS or the local stack.
 
-    case-reviews [--local] [--stack NAME] [--json] boards add NAME | boards list | boards issue-key ID
+    case-reviews [--local] [--stack NAME] [--json] boards add NAME | list | issue-key ID | revoke-key ID [--key KEY]
     case-reviews [--local] [--json] retention preview [--as-of DATE] | retention run [--as-of DATE]
 
 Against AWS it finds the resources from the CloudFormation stack's outputs (the staff
-member's own profile and region); with --local it reads .local/stack.json.
+member's own profile and region); with --local it reads .local/stack.json. An error is one
+line on stderr and exit status 1.
 """
 
 from __future__ import annotations
@@ -53,11 +54,27 @@ def _print(result: Any, as_json: bool, text: str) -> None:
     print(json.dumps(result, indent=2, default=str) if as_json else text)
 
 
-def _as_of(value: str | None) -> date:
-    return date.fromisoformat(value) if value else datetime.now(UTC).date()
+def _iso_date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date (YYYY-MM-DD)") from None
 
 
 def main(argv: list[str] | None = None) -> int:
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    from case_reviews.domain.errors import CaseReviewsError
+
+    try:
+        return _run(argv)
+    except (CaseReviewsError, ClientError, BotoCoreError) as error:
+        # Staff see one clear line, not a traceback.
+        print(f"case-reviews: error: {error}", file=sys.stderr)
+        return 1
+
+
+def _run(argv: list[str] | None) -> int:
     parser = argparse.ArgumentParser(prog="case-reviews", description=__doc__.split("\n\n")[0])
     parser.add_argument(
         "--local",
@@ -84,6 +101,9 @@ def main(argv: list[str] | None = None) -> int:
     boards.add_parser("list", help="list the boards")
     issue = boards.add_parser("issue-key", help="issue a further key to a board")
     issue.add_argument("board_id")
+    revoke = boards.add_parser("revoke-key", help="revoke a board's keys (all of them, or --key)")
+    revoke.add_argument("board_id")
+    revoke.add_argument("--key", help="revoke only this key (default: every live key of the board)")
 
     retention = groups.add_parser("retention", help="the five-year rule").add_subparsers(dest="command", required=True)
     for name, help_text in (
@@ -91,7 +111,9 @@ def main(argv: list[str] | None = None) -> int:
         ("run", "ask the retention function to run now"),
     ):
         command = retention.add_parser(name, help=help_text)
-        command.add_argument("--as-of", help="the day to apply the rule for (YYYY-MM-DD; default today)")
+        command.add_argument(
+            "--as-of", type=_iso_date, help="the day to apply the rule for (YYYY-MM-DD; default today)"
+        )
 
     options = parser.parse_args(argv)
     resources = _use_local_stack(options.local) if options.local else _use_aws_stack(options.stack)
@@ -115,9 +137,17 @@ def main(argv: list[str] | None = None) -> int:
         case "boards", "issue-key":
             key = bootstrap.board_service().issue_key(options.board_id, now)
             _print({"id": options.board_id, "key": key}, options.json, f"key (shown once): {key}")
+        case "boards", "revoke-key":
+            revoked = bootstrap.board_service().revoke_keys(options.board_id, now, key=options.key)
+            _print(
+                {"id": options.board_id, "revoked": revoked},
+                options.json,
+                f"{options.board_id}: {revoked} key(s) revoked",
+            )
         case "retention", "preview":
             due = [
-                copy.model_dump(mode="json") for copy in bootstrap.retention_service().copies_due(_as_of(options.as_of))
+                copy.model_dump(mode="json")
+                for copy in bootstrap.retention_service().copies_due(options.as_of or now.date())
             ]
             _print(
                 due,
@@ -128,7 +158,7 @@ def main(argv: list[str] | None = None) -> int:
         case "retention", "run":
             import boto3
 
-            body = {"task": "retention", **({"as_of": options.as_of} if options.as_of else {})}
+            body = {"task": "retention", **({"as_of": options.as_of.isoformat()} if options.as_of else {})}
             sent = boto3.client("sqs").send_message(
                 QueueUrl=resources["RETENTION_QUEUE_URL"], MessageBody=json.dumps(body)
             )

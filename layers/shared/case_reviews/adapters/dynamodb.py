@@ -65,6 +65,7 @@ class BoardKeyItem(_Item):
     board_id: str
     created_at: datetime
     revoked: bool = False
+    revoked_at: datetime | None = None
     gsi1pk: str
     gsi1sk: str
 
@@ -325,6 +326,31 @@ class CatalogueRepository:
         board = self.get_board(credential.board_id)
         return board if board and board.active else None
 
+    def revoke_credentials(self, board_id: str, revoked_at: datetime, key_hash: str | None = None) -> int:
+        """Revoke the board's live credentials (or only the one with this hash); returns how many."""
+        revoked = 0
+        for found in self._query_index(BOARDS_INDEX, "gsi1pk", f"BOARD#{board_id}", sort_prefix="KEY#"):
+            credential = BoardKeyItem.model_validate(found)
+            if credential.revoked or (key_hash is not None and found["pk"] != credential_key(key_hash)["pk"]):
+                continue
+            try:
+                self.client.update_item(
+                    TableName=self.table_name,
+                    Key=_to_attributes({"pk": found["pk"], "sk": found["sk"]}),
+                    UpdateExpression="SET revoked = :true, revoked_at = :at",
+                    # Only a live credential: a concurrent revoke is not counted twice.
+                    ConditionExpression="attribute_exists(pk) AND revoked = :false",
+                    ExpressionAttributeValues=_to_attributes(
+                        {":true": True, ":false": False, ":at": revoked_at.isoformat()}
+                    ),
+                )
+            except ClientError as error:
+                if _condition_failed(error):
+                    continue
+                raise
+            revoked += 1
+        return revoked
+
     # ---- submissions
 
     def create_submission(self, submission: Submission) -> None:
@@ -523,12 +549,23 @@ class CatalogueRepository:
             yield record_from_item(RecordItem.model_validate(item))
 
     def _query_index(
-        self, index: str, key_name: str, key_value: str, sort_below: str | None = None
+        self,
+        index: str,
+        key_name: str,
+        key_value: str,
+        sort_below: str | None = None,
+        sort_prefix: str | None = None,
     ) -> Iterator[dict[str, Any]]:
         sort_name = "gsi1sk" if index == BOARDS_INDEX else "expiry_sk"
-        condition = "#key = :key" + (" AND #sort < :below" if sort_below else "")
-        names = {"#key": key_name} | ({"#sort": sort_name} if sort_below else {})
-        values = {":key": key_value} | ({":below": sort_below} if sort_below else {})
+        condition = "#key = :key"
+        values: dict[str, Any] = {":key": key_value}
+        if sort_below is not None:
+            condition += " AND #sort < :below"
+            values[":below"] = sort_below
+        elif sort_prefix is not None:
+            condition += " AND begins_with(#sort, :prefix)"
+            values[":prefix"] = sort_prefix
+        names = {"#key": key_name} | ({"#sort": sort_name} if len(values) > 1 else {})
         paginator = self.client.get_paginator("query")
         for page in paginator.paginate(
             TableName=self.table_name,

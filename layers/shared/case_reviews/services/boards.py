@@ -21,6 +21,7 @@ class BoardStore(Protocol):
     def list_boards(self) -> list[Board]: ...
     def save_credential(self, key_hash: str, board_id: str, created_at: datetime) -> None: ...
     def board_for_credential(self, key_hash: str) -> Board | None: ...
+    def revoke_credentials(self, board_id: str, revoked_at: datetime, key_hash: str | None = None) -> int: ...
 
 
 def hash_key(key: str) -> str:
@@ -51,6 +52,15 @@ class BoardService:
         key = KEY_PREFIX + secrets.token_urlsafe(32)
         self.store.save_credential(hash_key(key), board_id, created_at=now)
         return key
+
+    def revoke_keys(self, board_id: str, now: datetime, key: str | None = None) -> int:
+        """Revoke all the board's keys, or only `key`; the next request with a revoked key gets 401."""
+        if self.store.get_board(board_id) is None:
+            raise NotFound(f"No board {board_id}.")
+        revoked = self.store.revoke_credentials(board_id, now, key_hash=hash_key(key) if key else None)
+        if key and not revoked:
+            raise NotFound(f"That key is not a live key of board {board_id}.")
+        return revoked
 
     def authenticate(self, authorization: str | None) -> Board:
         """The board behind an `Authorization: Bearer <key>` header."""

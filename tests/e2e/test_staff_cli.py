@@ -1,0 +1,73 @@
+"""Library staff manage board credentials with the `case-reviews` CLI against the running local stack."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from typing import Any
+
+import pytest
+import requests
+
+from tests.e2e.conftest import Stack
+from tests.e2e.test_board_and_searcher import metadata
+
+pytestmark = pytest.mark.e2e
+
+
+def staff(stack: Stack, *arguments: str) -> subprocess.CompletedProcess[str]:
+    """Run `case-reviews --local STATE --json ...` as a staff member would."""
+    return subprocess.run(
+        [sys.executable, "-m", "case_reviews.cli", "--local", str(stack.state_file), "--json", *arguments],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def staff_json(stack: Stack, *arguments: str) -> Any:
+    done = staff(stack, *arguments)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def open_submission(stack: Stack, key: str) -> requests.Response:
+    return requests.post(
+        f"{stack.api_url}/submissions", json=metadata(), headers={"Authorization": f"Bearer {key}"}, timeout=10
+    )
+
+
+def test_a_board_added_by_staff_can_submit_until_its_key_is_revoked(stack: Stack) -> None:
+    # Given staff add a board with the CLI and issue it a second key
+    added = staff_json(stack, "boards", "add", "Westshire Safeguarding Children Partnership")
+    second = staff_json(stack, "boards", "issue-key", added["id"])["key"]
+    listed = staff_json(stack, "boards", "list")
+    # When the board submits with its first key, staff revoke that key, and it submits again with both
+    before = open_submission(stack, added["key"])
+    revoked = staff_json(stack, "boards", "revoke-key", added["id"], "--key", added["key"])
+    with_revoked = open_submission(stack, added["key"])
+    with_second = open_submission(stack, second)
+    # Then the board is listed, the first key worked until it was revoked, and the second key still works
+    assert {"board_id": added["id"], "name": "Westshire Safeguarding Children Partnership"}.items() <= next(
+        board for board in listed if board["board_id"] == added["id"]
+    ).items()
+    assert before.status_code == 201, before.text
+    assert revoked == {"id": added["id"], "revoked": 1}
+    assert with_revoked.status_code == 401
+    assert with_revoked.headers["Content-Type"].startswith("application/problem+json")
+    assert with_second.status_code == 201, with_second.text
+
+
+def test_a_staff_mistake_is_one_clear_line_and_a_failing_exit(stack: Stack) -> None:
+    # Given no board called "no-such-board"
+    # When staff issue it a key, and ask for a retention preview on a date that does not exist
+    unknown = staff(stack, "boards", "issue-key", "no-such-board")
+    bad_date = staff(stack, "retention", "preview", "--as-of", "2031-02-30")
+    # Then each fails with a non-zero exit and one line that says what was wrong, and no traceback
+    assert unknown.returncode != 0
+    assert unknown.stderr.strip().splitlines() == ["case-reviews: error: No board no-such-board."]
+    assert bad_date.returncode != 0
+    assert "not a date" in bad_date.stderr
+    assert "Traceback" not in unknown.stderr + bad_date.stderr
