@@ -10,7 +10,10 @@ from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.depends import DependencyResolutionError, Depends
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
-from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.event_handler.openapi.exceptions import (
+    RequestUnsupportedContentType,
+    RequestValidationError,
+)
 from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.event_handler.request import Request
@@ -19,7 +22,6 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from case_reviews import bootstrap
 from case_reviews.api_models import (
-    BadCursor,
     PartialDate,
     Problem,
     RecordView,
@@ -35,8 +37,9 @@ from case_reviews.api_models import (
     submission_created,
     submission_view,
 )
-from case_reviews.domain.errors import CopyRemoved, NotFound, Unauthorised
+from case_reviews.domain.errors import CopyRemoved, InvalidRequest, NotFound, Unauthorised
 from case_reviews.domain.models import Board, PublicationDate, normalise_theme
+from case_reviews.domain.rules import EARLIEST_PUBLICATION, LATEST_YEAR
 from case_reviews.domain.search import SearchQuery, SortOrder
 from case_reviews.domain.vocabulary import DocumentType, Nation, ReviewType
 
@@ -100,9 +103,20 @@ def _gone(error: CopyRemoved) -> Response:
     return problem(HTTPStatus.GONE, str(error))
 
 
-@app.exception_handler(BadCursor)
-def _bad_cursor(error: BadCursor) -> Response:
-    return problem(HTTPStatus.BAD_REQUEST, str(error), [{"location": "query.cursor", "message": str(error)}])
+@app.exception_handler(InvalidRequest)
+def _breaks_a_rule(error: InvalidRequest) -> Response:
+    return problem(HTTPStatus.BAD_REQUEST, str(error), [{"location": error.location, "message": str(error)}])
+
+
+@app.exception_handler(RequestUnsupportedContentType)
+def _not_json(error: RequestUnsupportedContentType) -> Response:
+    return problem(HTTPStatus.UNSUPPORTED_MEDIA_TYPE, "Send the body as JSON, with 'Content-Type: application/json'.")
+
+
+@app.exception_handler(RecursionError)
+def _nested_too_deeply(error: RecursionError) -> Response:
+    # Only parsing a hostile body recurses this deep; no request the API accepts nests more than a few levels.
+    return problem(HTTPStatus.BAD_REQUEST, "The JSON body is nested too deeply.")
 
 
 @app.not_found
@@ -142,7 +156,8 @@ def open_submission(
 
 @app.get("/submissions/<submission_id>", tags=["Board"], security=BOARD_SECURITY, summary="Follow a submission")
 def get_submission(
-    submission_id: Annotated[str, Path(pattern=r"^[0-9a-f-]{36}$")],
+    # Not constrained further: a caller without a valid key gets 401 before anything about the id.
+    submission_id: Annotated[str, Path(min_length=1, max_length=200)],
     board: Annotated[Board, Depends(authenticated_board)],
 ) -> SubmissionView:
     return submission_view(bootstrap.submission_service().get(board, submission_id))
@@ -154,7 +169,7 @@ def get_submission(
 @app.get("/reviews", tags=["Search"], summary="Search the catalogue")
 def search_reviews(
     q: Annotated[str | None, Query(max_length=500, description="Words from the text or the metadata")] = None,
-    year: Annotated[int | None, Query(ge=1900, le=2100)] = None,
+    year: Annotated[int | None, Query(ge=EARLIEST_PUBLICATION.year, le=LATEST_YEAR)] = None,
     from_: Annotated[PartialDate | None, Query(alias="from", description="Published on or after")] = None,
     to: Annotated[PartialDate | None, Query(description="Published on or before")] = None,
     nation: Annotated[list[Nation] | None, Query()] = None,
@@ -169,6 +184,8 @@ def search_reviews(
 ) -> SearchResponse:
     published_from = PublicationDate.parse(from_).value if from_ else None
     published_to = PublicationDate.parse(to).last_day() if to else None
+    if published_from and published_to and published_from > published_to:
+        raise InvalidRequest(f"'from' ({from_}) is after 'to' ({to}).", location="query.from")
     if year is not None:
         published_from = max(filter(None, [published_from, PublicationDate.parse(str(year)).value]))
         published_to = min(filter(None, [published_to, PublicationDate.parse(str(year)).last_day()]))
@@ -184,9 +201,10 @@ def search_reviews(
         has_copy=has_copy,
         sort=sort,
         page_size=page_size,
-        search_after=decode_cursor(cursor, sort) if cursor else None,
     )
-    return search_response(bootstrap.search_service().search(query), sort)
+    if cursor:
+        query = query.model_copy(update={"search_after": decode_cursor(cursor, query)})
+    return search_response(bootstrap.search_service().search(query), query)
 
 
 @app.get("/reviews/<reference>", tags=["Search"], summary="A catalogue record")
@@ -206,7 +224,7 @@ def download_review(reference: Annotated[str, Path(min_length=1, max_length=40)]
 
 
 @app.get("/years/<year>", tags=["Search"], summary="Everything published in a year, in date order")
-def list_year(year: Annotated[int, Path(ge=1900, le=2100)]) -> YearView:
+def list_year(year: Annotated[int, Path(ge=EARLIEST_PUBLICATION.year, le=LATEST_YEAR)]) -> YearView:
     items = [search_item(hit) for hit in bootstrap.search_service().published_in(year)]
     return YearView(year=year, total=len(items), items=items)
 

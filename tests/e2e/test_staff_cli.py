@@ -16,10 +16,15 @@ from tests.e2e.test_board_and_searcher import metadata
 pytestmark = pytest.mark.e2e
 
 
-def staff(stack: Stack, *arguments: str) -> subprocess.CompletedProcess[str]:
-    """Run `case-reviews --local STATE --json ...` as a staff member would."""
+def staff(stack: Stack, *arguments: str, options_first: bool = True) -> subprocess.CompletedProcess[str]:
+    """Run `case-reviews --state-file STATE --json ...` as a staff member would.
+
+    With options_first=False they follow the command: `case-reviews ... --state-file STATE --json`.
+    """
+    options = ["--state-file", str(stack.state_file), "--json"]
+    command = [*options, *arguments] if options_first else [*arguments, *options]
     return subprocess.run(
-        [sys.executable, "-m", "case_reviews.cli", "--local", str(stack.state_file), "--json", *arguments],
+        [sys.executable, "-m", "case_reviews.cli", *command],
         capture_output=True,
         text=True,
         timeout=60,
@@ -27,8 +32,8 @@ def staff(stack: Stack, *arguments: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def staff_json(stack: Stack, *arguments: str) -> Any:
-    done = staff(stack, *arguments)
+def staff_json(stack: Stack, *arguments: str, options_first: bool = True) -> Any:
+    done = staff(stack, *arguments, options_first=options_first)
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)
 
@@ -71,3 +76,14 @@ def test_a_staff_mistake_is_one_clear_line_and_a_failing_exit(stack: Stack) -> N
     assert bad_date.returncode != 0
     assert "not a date" in bad_date.stderr
     assert "Traceback" not in unknown.stderr + bad_date.stderr
+
+
+def test_the_global_options_may_follow_the_command(stack: Stack) -> None:
+    # Given staff add a board with the options before the command
+    added = staff_json(stack, "boards", "add", "Eastshire Safeguarding Adults Board")
+    # When they list the boards with --state-file and --json after the command
+    listed = staff_json(stack, "boards", "list", options_first=False)
+    # Then the listing is the local stack's, as JSON, and holds the board
+    assert {"board_id": added["id"], "name": "Eastshire Safeguarding Adults Board"}.items() <= next(
+        board for board in listed if board["board_id"] == added["id"]
+    ).items()

@@ -15,15 +15,21 @@ from tests.integration.conftest import client
 from tests.support.events import load_event
 
 
-def call_api(method: str, target: str, key: str | None = None, body: Any = None) -> tuple[int, Any, dict[str, Any]]:
-    """One request through the API function; returns status, parsed body and headers."""
-    headers = {"Content-Type": "application/json"} if body is not None else {}
+def call_api(
+    method: str,
+    target: str,
+    key: str | None = None,
+    body: Any = None,
+    raw_body: str | None = None,
+    content_type: str = "application/json",
+) -> tuple[int, Any, dict[str, Any]]:
+    """One request through the API function (a JSON `body`, or `raw_body` as sent); returns status,
+    parsed body and headers."""
+    sent = json.dumps(body) if body is not None else raw_body
+    headers = {"Content-Type": content_type} if sent is not None else {}
     if key:
         headers["Authorization"] = f"Bearer {key}"
-    response = api.lambda_handler(
-        proxy_event(method, target, headers, json.dumps(body) if body is not None else None),
-        LocalContext(function_name="api"),
-    )
+    response = api.lambda_handler(proxy_event(method, target, headers, sent), LocalContext(function_name="api"))
     payload = json.loads(response["body"]) if response.get("body") else None
     flat_headers = {name: values[-1] for name, values in (response.get("multiValueHeaders") or {}).items()}
     return response["statusCode"], payload, flat_headers

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 from datetime import UTC, date, datetime
 
@@ -9,7 +10,9 @@ import pytest
 
 from case_reviews import bootstrap
 from case_reviews.adapters.opensearch import document_from_record
+from case_reviews.api_models import search_fingerprint
 from case_reviews.domain.models import CatalogueRecord, ElectronicCopy, PublicationDate
+from case_reviews.domain.search import SearchQuery, SortOrder
 from case_reviews.domain.vocabulary import CopyStatus, DocumentType, Nation, ReviewType
 from tests.integration.helpers import call_api, deposit, submission_status
 from tests.support.pdfs import make_pdf
@@ -190,6 +193,8 @@ def test_download_redirects_while_the_copy_is_available_and_is_gone_after_remova
     [
         ("/reviews?cursor=bm90LWEtY3Vyc29y", "query.cursor"),
         ("/reviews?from=1973-13", "query.from"),
+        ("/reviews?from=2020&to=2019", "query.from"),
+        ("/reviews?from=2016-03-15&to=2016-03-14", "query.from"),
         ("/reviews?sort=alphabetical", "query.sort"),
         ("/reviews?has_copy=perhaps", "query.has_copy"),
         ("/years/10000", "path.year"),
@@ -203,3 +208,38 @@ def test_bad_query_input_is_a_400_problem_naming_the_parameter(aws, search, targ
     assert status == 400
     assert headers["Content-Type"] == "application/problem+json"
     assert location in [error["location"] for error in problem["errors"]]
+
+
+def forged_cursor(after: list, query: SearchQuery) -> str:
+    """A cursor as a client could forge one, knowing how cursors are made."""
+    payload = {"after": after, "sort": query.sort.value, "search": search_fingerprint(query)}
+    return base64.urlsafe_b64encode(json.dumps(payload).encode()).decode().rstrip("=")
+
+
+def test_a_cursor_is_refused_by_any_other_search_and_a_forged_one_by_the_engine(aws, search):
+    # Given 5 historic records, and the cursor after the first page of a search for "inquiry"
+    catalogue_without_pipeline(*(historic_record(f"CR-1990-{n:04d}", f"1990-0{n + 1}") for n in range(5)))
+    status, first, _ = call_api("GET", "/reviews?q=inquiry&page_size=2")
+    assert status == 200 and first["next_cursor"]
+    newest = SearchQuery(sort=SortOrder.NEWEST)
+
+    # When the cursor is used for the same search, for a search without words, and with cursors forged for it
+    results = {
+        name: call_api("GET", target)
+        for name, target in {
+            "same search": f"/reviews?q=inquiry&page_size=2&cursor={first['next_cursor']}",
+            "other search": f"/reviews?page_size=2&cursor={first['next_cursor']}",
+            "too many positions": f"/reviews?sort=newest&cursor={forged_cursor(['x', 'y', 'z'], newest)}",
+            "a word for a date": f"/reviews?sort=newest&cursor={forged_cursor(['x', 'CR-1990-0001'], newest)}",
+            "an infinite date": f"/reviews?sort=newest&cursor={forged_cursor([float('inf'), 'CR-1990-0001'], newest)}",
+        }.items()
+    }
+
+    # Then only the same search pages on; every other use is a 400 about the cursor, never a server error
+    assert results["same search"][0] == 200
+    assert len(results["same search"][1]["items"]) == 2
+    for name in ("other search", "too many positions", "a word for a date", "an infinite date"):
+        status, problem, headers = results[name]
+        assert status == 400, (name, problem)
+        assert headers["Content-Type"] == "application/problem+json"
+        assert [error["location"] for error in problem["errors"]] == ["query.cursor"], name

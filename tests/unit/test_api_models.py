@@ -20,9 +20,13 @@ from case_reviews.api_models import (
     search_response,
 )
 from case_reviews.domain.models import PublicationDate
-from case_reviews.domain.search import FacetCount, SearchPage, SortOrder
+from case_reviews.domain.search import FacetCount, SearchPage, SearchQuery, SortOrder
 from case_reviews.domain.vocabulary import CopyStatus
 from tests.unit.factories import BOARD_ID, BOARD_NAME, a_hit, a_record, available_copy, metadata_fields, removed_copy
+
+
+def searching(sort: SortOrder = SortOrder.NEWEST, **criteria: Any) -> SearchQuery:
+    return SearchQuery(sort=sort, **criteria)
 
 
 def raw_cursor(payload: Any) -> str:
@@ -46,8 +50,8 @@ def raw_cursor(payload: Any) -> str:
 def test_a_cursor_round_trips_to_the_same_position_for_its_sort_order(search_after: tuple, sort: SortOrder) -> None:
     # Given the engine's sort values after the last hit of a page
     # When they are encoded as a cursor and decoded with the same sort order
-    cursor = encode_cursor(search_after, sort)
-    decoded = decode_cursor(cursor, sort)
+    cursor = encode_cursor(search_after, searching(sort))
+    decoded = decode_cursor(cursor, searching(sort))
     # Then the same values come back, with their types, from a URL-safe, unpadded string
     assert decoded == search_after
     assert [type(value) for value in decoded] == [type(value) for value in search_after]
@@ -64,10 +68,10 @@ def test_a_cursor_round_trips_to_the_same_position_for_its_sort_order(search_aft
 )
 def test_a_cursor_used_with_another_sort_order_is_refused(made_for: SortOrder, used_with: SortOrder) -> None:
     # Given a cursor made for one sort order
-    cursor = encode_cursor((1457913600000, "CR-2016-0001"), made_for)
+    cursor = encode_cursor((1457913600000, "CR-2016-0001"), searching(made_for))
     # When it is decoded for another
     with pytest.raises(BadCursor) as refused:
-        decode_cursor(cursor, used_with)
+        decode_cursor(cursor, searching(used_with))
     # Then it is refused with advice to start again
     assert "another sort order" in str(refused.value)
 
@@ -105,19 +109,50 @@ def test_a_cursor_the_api_did_not_issue_is_refused_as_bad(cursor: str) -> None:
     # Given a cursor that is garbage, or well-formed base64 of something the API never issues
     # When it is decoded
     with pytest.raises(BadCursor) as refused:
-        decode_cursor(cursor, SortOrder.NEWEST)
+        decode_cursor(cursor, searching())
     # Then it is a BadCursor (the API's 400), never another error
     assert str(refused.value) == "The cursor is not one this API issued."
 
 
 def test_a_tampered_cursor_is_refused() -> None:
     # Given a genuine cursor whose last characters were changed
-    cursor = encode_cursor((1457913600000, "CR-2016-0001"), SortOrder.NEWEST)
+    cursor = encode_cursor((1457913600000, "CR-2016-0001"), searching())
     tampered = cursor[:-6] + ("A" if cursor[-6] != "A" else "B") + cursor[-5:]
     # When it is decoded
     # Then it is refused as bad
     with pytest.raises(BadCursor):
-        decode_cursor(tampered, SortOrder.NEWEST)
+        decode_cursor(tampered, searching())
+
+
+@pytest.mark.parametrize(
+    "other_search",
+    [
+        {"text": "neglect"},
+        {"nations": ("wales",)},
+        {"published_from": date(2016, 1, 1)},
+        {"has_copy": True},
+        {"board": "northshire"},
+    ],
+    ids=["words added", "a filter added", "a date range added", "only with a copy", "one board"],
+)
+def test_a_cursor_used_for_another_search_is_refused(other_search: dict[str, Any]) -> None:
+    # Given a cursor from the second page of an unfiltered newest-first search
+    cursor = encode_cursor((1457913600000, "CR-2016-0001"), searching())
+    # When it is used with the same order but other words or filters
+    with pytest.raises(BadCursor) as refused:
+        decode_cursor(cursor, searching(**other_search))
+    # Then it is refused, pointing at the cursor, with advice to start again
+    assert "another search" in str(refused.value)
+    assert refused.value.location == "query.cursor"
+
+
+def test_a_cursor_stays_valid_when_only_the_page_size_changes() -> None:
+    # Given a cursor from a search with pages of 10
+    cursor = encode_cursor((1457913600000, "CR-2016-0001"), searching(text="neglect", page_size=10))
+    # When the next page is asked for with pages of 50
+    decoded = decode_cursor(cursor, searching(text="neglect", page_size=50))
+    # Then the position is accepted
+    assert decoded == (1457913600000, "CR-2016-0001")
 
 
 # ---------------------------------------------------------------- record view
@@ -242,11 +277,11 @@ def test_search_response_gives_a_cursor_for_the_same_sort_only_when_there_is_a_n
         next_search_after=next_search_after,
     )
     # When it becomes the response for a newest-first search
-    response = search_response(page, SortOrder.NEWEST)
+    response = search_response(page, searching())
     # Then the next cursor is present only for a full page, and decodes to that position for that sort
     assert (response.next_cursor is not None) is has_cursor
     if response.next_cursor:
-        assert decode_cursor(response.next_cursor, SortOrder.NEWEST) == next_search_after
+        assert decode_cursor(response.next_cursor, searching()) == next_search_after
     assert response.model_dump(mode="json")["facets"] == {"nation": [{"value": "england", "count": 2}]}
 
 

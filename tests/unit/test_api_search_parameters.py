@@ -72,7 +72,7 @@ def test_blank_search_text_means_no_text(searches: RecordingSearchService, q: st
 
 def test_a_cursor_is_decoded_for_the_requested_sort(searches: RecordingSearchService) -> None:
     # Given a cursor from a newest-first page
-    cursor = encode_cursor((1457913600000, "CR-2016-0001"), SortOrder.NEWEST)
+    cursor = encode_cursor((1457913600000, "CR-2016-0001"), SearchQuery(sort=SortOrder.NEWEST))
     # When the next page is asked for in the same order, then in another
     query = asked(searches, sort=SortOrder.NEWEST, cursor=cursor)
     # Then the position is passed on, and another order refuses the cursor

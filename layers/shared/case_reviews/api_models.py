@@ -7,13 +7,26 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import json
+import re
 from datetime import date, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Self
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StringConstraints,
+    ValidationError,
+    model_validator,
+)
 
 from case_reviews.adapters.s3 import PresignedUpload
+from case_reviews.domain.errors import InvalidRequest
 from case_reviews.domain.models import (
     ANONYMOUS_PUBLISHER,
     CatalogueRecord,
@@ -25,7 +38,8 @@ from case_reviews.domain.models import (
     Theme,
     Title,
 )
-from case_reviews.domain.search import SearchHit, SearchPage, SortOrder
+from case_reviews.domain.rules import EARLIEST_PUBLICATION, check_dates_in_order
+from case_reviews.domain.search import SearchHit, SearchPage, SearchQuery, SortOrder
 from case_reviews.domain.vocabulary import CopyStatus, DocumentType, Nation, ReviewType, SubmissionStatus
 
 # ---------------------------------------------------------------- shared types
@@ -42,6 +56,17 @@ PartialDate = Annotated[
     AfterValidator(_partial_date),
 ]
 """A year (1973), a month (1973-05) or a day (1973-05-14)."""
+
+
+def _iso_day(value: Any) -> Any:
+    # JSON has no date type: only the ISO form is a date here (pydantic alone would read "2016" as a timestamp).
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return value
+    raise ValueError("must be a day written YYYY-MM-DD")
+
+
+Day = Annotated[date, BeforeValidator(_iso_day), Field(ge=EARLIEST_PUBLICATION)]
+"""A calendar day in ISO form (2016-03-14), no earlier than the catalogue's first possible year."""
 
 # ---------------------------------------------------------------- board API
 
@@ -73,12 +98,19 @@ class SubmissionRequest(BaseModel):
     nation: Nation
     review_type: ReviewType
     document_type: DocumentType
-    publication_date: date
+    publication_date: Annotated[Day, Field(description="The day the board published it; not in the future.")]
     contact_email: EmailAddress
-    anonymous: bool = False
-    commissioned_date: date | None = None
+    anonymous: Annotated[
+        StrictBool, Field(description="Publish on the board's behalf without naming the board anywhere public.")
+    ] = False
+    commissioned_date: Annotated[Day | None, Field(description="On or before publication_date.")] = None
     themes: list[Theme] = Field(default_factory=list, max_length=20)
     summary: Summary | None = None
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> Self:
+        check_dates_in_order(self.commissioned_date, self.publication_date)
+        return self
 
     def to_metadata(self) -> ReportMetadata:
         return ReportMetadata(
@@ -240,14 +272,14 @@ def search_item(hit: SearchHit) -> SearchItem:
     )
 
 
-def search_response(page: SearchPage, sort: SortOrder) -> SearchResponse:
+def search_response(page: SearchPage, query: SearchQuery) -> SearchResponse:
     return SearchResponse(
         total=page.total,
         items=[search_item(hit) for hit in page.hits],
         facets={
             name: [FacetBucket(value=b.value, count=b.count) for b in buckets] for name, buckets in page.facets.items()
         },
-        next_cursor=encode_cursor(page.next_search_after, sort) if page.next_search_after else None,
+        next_cursor=encode_cursor(page.next_search_after, query) if page.next_search_after else None,
     )
 
 
@@ -289,26 +321,37 @@ class _Cursor(BaseModel):
 
     after: list[str | int | float] = Field(min_length=1, max_length=4)
     sort: SortOrder
+    # Which search the position belongs to: a position only means something within the same search.
+    search: str = Field(pattern=r"^[0-9a-f]{16}$")
 
 
-class BadCursor(ValueError):
-    pass
+class BadCursor(InvalidRequest):
+    def __init__(self, message: str) -> None:
+        super().__init__(message, location="query.cursor")
 
 
-def encode_cursor(search_after: tuple[Any, ...], sort: SortOrder) -> str:
-    raw = _Cursor(after=list(search_after), sort=sort).model_dump_json().encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+def search_fingerprint(query: SearchQuery) -> str:
+    """Identifies a search (its words, filters and order), whatever page of it is asked for."""
+    shape = query.model_dump(mode="json", exclude={"search_after", "page_size"})
+    return hashlib.sha256(json.dumps(shape, sort_keys=True).encode()).hexdigest()[:16]
 
 
-def decode_cursor(cursor: str, sort: SortOrder) -> tuple[Any, ...]:
-    """The position a cursor encodes; it is only valid with the sort order that made it."""
+def encode_cursor(search_after: tuple[Any, ...], query: SearchQuery) -> str:
+    cursor = _Cursor(after=list(search_after), sort=query.sort, search=search_fingerprint(query))
+    return base64.urlsafe_b64encode(cursor.model_dump_json().encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, query: SearchQuery) -> tuple[Any, ...]:
+    """The position a cursor encodes; it is only valid for the search that made it."""
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         decoded = _Cursor.model_validate(json.loads(raw))
     except (binascii.Error, ValueError, ValidationError, UnicodeDecodeError) as error:
         raise BadCursor("The cursor is not one this API issued.") from error
-    if decoded.sort is not sort:
+    if decoded.sort is not query.sort:
         raise BadCursor("The cursor was made for another sort order; start again without it.")
+    if decoded.search != search_fingerprint(query):
+        raise BadCursor("The cursor was made for another search (other words or filters); start again without it.")
     return tuple(decoded.after)
 
 

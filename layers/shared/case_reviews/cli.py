@@ -1,11 +1,14 @@
 """`case-reviews`: the library staff's command line, against AWS or the local stack.
 
-    case-reviews [--local] [--stack NAME] [--json] boards add NAME | list | issue-key ID | revoke-key ID [--key KEY]
-    case-reviews [--local] [--json] retention preview [--as-of DATE] | retention run [--as-of DATE]
+    case-reviews [OPTIONS] boards add NAME [--id ID] | list | issue-key ID | revoke-key ID [--key KEY]
+    case-reviews [OPTIONS] retention preview [--as-of DATE] | run [--as-of DATE]
+
+    OPTIONS: [--local] [--state-file PATH] [--stack NAME] [--json], before the group or after the command
 
 Against AWS it finds the resources from the CloudFormation stack's outputs (the staff
-member's own profile and region); with --local it reads .local/stack.json. An error is one
-line on stderr and exit status 1.
+member's own profile and region); with --local it reads the local stack's state file
+(--state-file, default .local/stack.json; giving --state-file implies --local). An error
+is one line on stderr and exit status 1.
 """
 
 from __future__ import annotations
@@ -74,34 +77,75 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
 
-def _run(argv: list[str] | None) -> int:
-    parser = argparse.ArgumentParser(prog="case-reviews", description=__doc__.split("\n\n")[0])
-    parser.add_argument(
-        "--local",
-        nargs="?",
-        const=LOCAL_STATE,
+class _StateFile(argparse.Action):
+    """`--state-file PATH`: where the local stack's state is; giving it means the local stack."""
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: Any,
+        option_string: str | None = None,
+    ) -> None:
+        setattr(namespace, self.dest, values)
+        namespace.local = True
+
+
+def _global_options(*, defaults: bool) -> argparse.ArgumentParser:
+    """The options every command takes, as a parent parser.
+
+    The top-level parser gets them with their real defaults (defaults=True). Each leaf command
+    gets them with argparse.SUPPRESS defaults, so a leaf only sets what was given after it and
+    never overwrites, with a default, a value given before the group.
+    """
+
+    def default(value: Any) -> Any:
+        return value if defaults else argparse.SUPPRESS
+
+    options = argparse.ArgumentParser(add_help=False)
+    options.add_argument(
+        "--local", action="store_true", default=default(False), help="use the local stack instead of AWS"
+    )
+    options.add_argument(
+        "--state-file",
+        action=_StateFile,
         type=Path,
-        metavar="STATE_FILE",
-        help="use the local stack (default state file: .local/stack.json)",
+        default=default(LOCAL_STATE),
+        metavar="PATH",
+        help=f"the local stack's state file (default: {LOCAL_STATE}); implies --local",
     )
-    parser.add_argument(
+    options.add_argument(
         "--stack",
-        default=os.environ.get("CASE_REVIEWS_STACK_NAME", DEFAULT_STACK),
-        help="the CloudFormation stack in AWS",
+        default=default(os.environ.get("CASE_REVIEWS_STACK_NAME", DEFAULT_STACK)),
+        metavar="NAME",
+        help=f"the CloudFormation stack in AWS (default: $CASE_REVIEWS_STACK_NAME or {DEFAULT_STACK})",
     )
-    parser.add_argument("--json", action="store_true", help="machine-readable output")
+    options.add_argument("--json", action="store_true", default=default(False), help="machine-readable output")
+    return options
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The `case-reviews` argument parser; building it and parsing with it touch nothing in AWS."""
+    parser = argparse.ArgumentParser(
+        prog="case-reviews",
+        description=__doc__.split("\n\n")[0],
+        parents=[_global_options(defaults=True)],
+    )
+    leaf_options = _global_options(defaults=False)
     groups = parser.add_subparsers(dest="group", required=True)
 
     boards = groups.add_parser("boards", help="boards and their credentials").add_subparsers(
         dest="command", required=True
     )
-    add = boards.add_parser("add", help="register a board and issue its first key")
+    add = boards.add_parser("add", parents=[leaf_options], help="register a board and issue its first key")
     add.add_argument("name")
     add.add_argument("--id", dest="board_id", help="the board's id (default: from its name)")
-    boards.add_parser("list", help="list the boards")
-    issue = boards.add_parser("issue-key", help="issue a further key to a board")
+    boards.add_parser("list", parents=[leaf_options], help="list the boards")
+    issue = boards.add_parser("issue-key", parents=[leaf_options], help="issue a further key to a board")
     issue.add_argument("board_id")
-    revoke = boards.add_parser("revoke-key", help="revoke a board's keys (all of them, or --key)")
+    revoke = boards.add_parser(
+        "revoke-key", parents=[leaf_options], help="revoke a board's keys (all of them, or --key)"
+    )
     revoke.add_argument("board_id")
     revoke.add_argument("--key", help="revoke only this key (default: every live key of the board)")
 
@@ -110,13 +154,16 @@ def _run(argv: list[str] | None) -> int:
         ("preview", "list the copies past their five years"),
         ("run", "ask the retention function to run now"),
     ):
-        command = retention.add_parser(name, help=help_text)
+        command = retention.add_parser(name, parents=[leaf_options], help=help_text)
         command.add_argument(
             "--as-of", type=_iso_date, help="the day to apply the rule for (YYYY-MM-DD; default today)"
         )
+    return parser
 
-    options = parser.parse_args(argv)
-    resources = _use_local_stack(options.local) if options.local else _use_aws_stack(options.stack)
+
+def _run(argv: list[str] | None) -> int:
+    options = build_parser().parse_args(argv)
+    resources = _use_local_stack(options.state_file) if options.local else _use_aws_stack(options.stack)
     os.environ["CATALOGUE_TABLE_NAME"] = resources["CATALOGUE_TABLE_NAME"]
 
     from case_reviews import bootstrap

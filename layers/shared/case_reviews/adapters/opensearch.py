@@ -14,6 +14,7 @@ from opensearchpy import OpenSearch, RequestsHttpConnection, helpers
 from opensearchpy.exceptions import ConflictError, NotFoundError, RequestError
 from pydantic import BaseModel, ConfigDict
 
+from case_reviews.domain.errors import InvalidRequest
 from case_reviews.domain.models import CatalogueRecord, PublicationDate
 from case_reviews.domain.search import FacetCount, SearchHit, SearchPage, SearchQuery, SortOrder
 from case_reviews.domain.vocabulary import CopyStatus
@@ -170,8 +171,24 @@ def build_search_body(query: SearchQuery) -> dict[str, Any]:
             },
         }
     if query.search_after:
-        body["search_after"] = list(query.search_after)
+        body["search_after"] = _checked_search_after(query.search_after, len(sort))
     return body
+
+
+_CURSOR_MISFIT = "The cursor does not fit this search; start the search again without it."
+
+
+def _checked_search_after(after: tuple[Any, ...], sort_keys: int) -> list[Any]:
+    """A position has one value per sort key: numbers (score, date) and then the reference."""
+    *numbers, reference = after
+    fits = (
+        len(after) == sort_keys
+        and isinstance(reference, str)
+        and all(isinstance(value, int | float) and not isinstance(value, bool) for value in numbers)
+    )
+    if not fits:
+        raise InvalidRequest(_CURSOR_MISFIT, location="query.cursor")
+    return list(after)
 
 
 def page_from_response(response: dict[str, Any], page_size: int) -> SearchPage:
@@ -305,6 +322,12 @@ class SearchIndex:
             response = self.client.search(index=self.alias, body=build_search_body(query))
         except NotFoundError:
             return SearchPage(total=0, hits=(), facets={}, next_search_after=None)
+        except RequestError as error:
+            # Only a position can be refused here (the words go through simple_query_string, which never
+            # fails): e.g. a number that is no date. That is the caller's cursor, not our failure.
+            if query.search_after:
+                raise InvalidRequest(_CURSOR_MISFIT, location="query.cursor") from error
+            raise
         return page_from_response(response, query.page_size)
 
     def published_in(self, year: int) -> list[SearchHit]:

@@ -21,3 +21,11 @@ class CopyRemoved(CaseReviewsError):
 
 class UploadRejected(CaseReviewsError):
     """The uploaded file cannot be catalogued; the message tells the board what to change."""
+
+
+class InvalidRequest(CaseReviewsError):
+    """Input that is well-formed but breaks a rule (a date in the future, a range that ends before it starts)."""
+
+    def __init__(self, message: str, location: str) -> None:
+        super().__init__(message)
+        self.location = location

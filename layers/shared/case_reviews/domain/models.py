@@ -8,6 +8,7 @@ from typing import Annotated, Self
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from case_reviews.domain.rules import check_dates_in_order
 from case_reviews.domain.vocabulary import (
     CopyStatus,
     DatePrecision,
@@ -19,11 +20,25 @@ from case_reviews.domain.vocabulary import (
 
 ANONYMOUS_PUBLISHER = "Anonymous"
 
-# A pragmatic address check: the SES send is the real test, this only stops obvious typos.
+# A pragmatic address check: the SES send is the real test, this only stops obvious typos
+# (and, with no whitespace or control characters allowed, any header injection).
 EmailAddress = Annotated[
     str,
-    StringConstraints(strip_whitespace=True, to_lower=True, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$"),
+    StringConstraints(
+        strip_whitespace=True,
+        to_lower=True,
+        max_length=254,
+        pattern=r"^[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+\.[^@\s\x00-\x1f\x7f]+$",
+    ),
 ]
+# Control characters other than tab and line breaks: never part of a title or a summary.
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _no_control_characters(value: str) -> str:
+    if _CONTROL_CHARACTERS.search(value):
+        raise ValueError("must not contain control characters")
+    return value
 
 
 def normalise_theme(value: str) -> str:
@@ -42,9 +57,14 @@ Theme = Annotated[
     AfterValidator(normalise_theme),
 ]
 Title = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=3, max_length=300), AfterValidator(_single_line)
+    str,
+    StringConstraints(strip_whitespace=True, min_length=3, max_length=300),
+    AfterValidator(_no_control_characters),
+    AfterValidator(_single_line),
 ]
-Summary = Annotated[str, StringConstraints(strip_whitespace=True, max_length=5000)]
+Summary = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=5000), AfterValidator(_no_control_characters)
+]
 
 
 class _Frozen(BaseModel):
@@ -67,8 +87,7 @@ class ReportMetadata(_Frozen):
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> Self:
-        if self.commissioned_date and self.commissioned_date > self.publication_date:
-            raise ValueError("commissioned_date must not be after publication_date")
+        check_dates_in_order(self.commissioned_date, self.publication_date)
         return self
 
 

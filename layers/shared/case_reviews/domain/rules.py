@@ -2,14 +2,34 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta
 
-from case_reviews.domain.errors import UploadRejected
+from case_reviews.domain.errors import InvalidRequest, UploadRejected
 
 RETENTION_YEARS = 5
 # The acknowledgement asks for every review commissioned after this date (the library's collecting remit).
 COLLECTING_FROM = date(2010, 6, 10)
 PDF_MAGIC = b"%PDF-"
+# The catalogue goes back to 1945; nothing it holds or will hold was published before this.
+EARLIEST_PUBLICATION = date(1900, 1, 1)
+LATEST_YEAR = 2100
+# "Not in the future" is judged against UTC plus a day, so that a board's own "today" is never refused.
+_TIME_ZONE_ALLOWANCE = timedelta(days=1)
+
+
+def check_publication_date(published: date, now: datetime) -> None:
+    """A deposited report has been published: its date is not in the future."""
+    if published > (now + _TIME_ZONE_ALLOWANCE).date():
+        raise InvalidRequest(
+            f"publication_date {published.isoformat()} is in the future; deposit a report once it is published.",
+            location="body.publication_date",
+        )
+
+
+def check_dates_in_order(commissioned: date | None, published: date) -> None:
+    """A review is commissioned before it is published (ValueError, for model validators)."""
+    if commissioned is not None and commissioned > published:
+        raise ValueError("commissioned_date must not be after publication_date")
 
 
 def available_until(deposited_on: date) -> date:

@@ -10,6 +10,7 @@ from typing import Protocol
 from case_reviews.adapters.s3 import PresignedUpload
 from case_reviews.domain.errors import NotFound
 from case_reviews.domain.models import Board, ReportMetadata, Submission
+from case_reviews.domain.rules import check_publication_date
 from case_reviews.domain.vocabulary import SubmissionStatus
 
 
@@ -40,6 +41,8 @@ class SubmissionService:
         self.upload_ttl_seconds = upload_ttl_seconds
 
     def open(self, board: Board, metadata: ReportMetadata, now: datetime) -> OpenedSubmission:
+        """Record the submission and sign one upload for it; a report not yet published is refused."""
+        check_publication_date(metadata.publication_date, now)
         submission_id = str(uuid.uuid4())
         key = self.uploads.incoming_key(submission_id)
         submission = Submission(

@@ -1,0 +1,136 @@
+"""The board API through the API function, with the embedded AWS: what a board may send, and what it gets back."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from case_reviews import bootstrap
+from tests.integration.conftest import client
+from tests.integration.helpers import call_api, open_submission, sample_metadata
+
+
+def opened_submissions() -> int:
+    """How many submissions the catalogue table holds."""
+    table = bootstrap.repository().table_name
+    items = client("dynamodb").scan(TableName=table)["Items"]
+    return sum(1 for item in items if item["pk"]["S"].startswith("SUBMISSION#"))
+
+
+@pytest.mark.parametrize(
+    ("changes", "location"),
+    [
+        ({"publication_date": "2016"}, "body.publication_date"),
+        ({"publication_date": 1457913600}, "body.publication_date"),
+        ({"publication_date": "1800-01-01"}, "body.publication_date"),
+        ({"commissioned_date": "2020-01-01"}, "body"),
+        ({"anonymous": "yes"}, "body.anonymous"),
+        ({"anonymous": 1}, "body.anonymous"),
+        ({"title": "Child K\x00 overview"}, "body.title"),
+        ({"summary": "A summary with a bell\x07"}, "body.summary"),
+        ({"contact_email": "manager@board.example\nBcc: everyone@example.org"}, "body.contact_email"),
+        ({"board_id": "someone-else"}, "body.board_id"),
+    ],
+    ids=[
+        "a year for a day",
+        "a timestamp for a day",
+        "before the catalogue could begin",
+        "commissioned after publication",
+        "a word for a boolean",
+        "a number for a boolean",
+        "a control character in the title",
+        "a control character in the summary",
+        "a header in the email address",
+        "the board named in the body",
+    ],
+)
+def test_metadata_that_breaks_a_rule_is_a_400_problem_naming_the_field(aws, board_key, changes, location):
+    # Given a board with a valid key
+    _, key = board_key
+    # When it asks to deposit a report with one field wrong
+    status, problem, headers = call_api("POST", "/submissions", key, sample_metadata(**changes))
+    # Then it gets a 400 problem that points at that field, and no submission is opened
+    assert status == 400, problem
+    assert headers["Content-Type"] == "application/problem+json"
+    assert location in [error["location"] for error in problem["errors"]]
+    assert opened_submissions() == 0
+
+
+def test_a_report_dated_in_the_future_is_refused_until_it_is_published(aws, board_key):
+    # Given a board with a valid key
+    _, key = board_key
+    next_week = (datetime.now(UTC) + timedelta(days=7)).date().isoformat()
+    # When it asks to deposit a report dated next week
+    status, problem, _ = call_api("POST", "/submissions", key, sample_metadata(publication_date=next_week))
+    # Then it is told the date is in the future
+    assert status == 400
+    assert problem["errors"] == [{"location": "body.publication_date", "message": problem["detail"]}]
+    assert "in the future" in problem["detail"]
+
+
+def test_a_report_published_today_is_accepted(aws, board_key):
+    # Given a board with a valid key
+    _, key = board_key
+    # When it deposits a report published today
+    created = open_submission(key, publication_date=datetime.now(UTC).date().isoformat())
+    # Then the submission is open and waiting for its upload
+    assert created["status"] == "awaiting_upload"
+    assert opened_submissions() == 1
+
+
+@pytest.mark.parametrize("content_type", ["text/plain", "application/octet-stream", "application/xml"])
+def test_a_body_that_is_not_json_is_a_415_problem(aws, board_key, content_type):
+    # Given a board with a valid key
+    _, key = board_key
+    # When it sends valid JSON labelled as another media type
+    status, problem, headers = call_api(
+        "POST", "/submissions", key, raw_body=json.dumps(sample_metadata()), content_type=content_type
+    )
+    # Then it is told to send JSON, as a problem
+    assert status == 415, problem
+    assert headers["Content-Type"] == "application/problem+json"
+    assert "application/json" in problem["detail"]
+
+
+@pytest.mark.parametrize(
+    "raw_body",
+    ["[" * 100_000 + "]" * 100_000, '{"title": ', "", "null", "[]", '"a string"'],
+    ids=["nested too deeply", "truncated", "empty", "null", "an array", "a string"],
+)
+def test_a_body_that_is_not_a_json_object_is_a_400_problem(aws, board_key, raw_body):
+    # Given a board with a valid key
+    _, key = board_key
+    # When it sends a body that is not one JSON object
+    status, problem, headers = call_api("POST", "/submissions", key, raw_body=raw_body)
+    # Then it is a 400 problem, never a server error
+    assert status == 400, problem
+    assert headers["Content-Type"] == "application/problem+json"
+
+
+@pytest.mark.parametrize("submission_id", ["garbage", "00000000-0000-0000-0000-000000000000"])
+def test_a_submission_is_401_without_a_key_whatever_the_id(aws, submission_id):
+    # Given no credential
+    # When someone asks for a submission, well-formed or not
+    status, problem, headers = call_api("GET", f"/submissions/{submission_id}")
+    # Then the answer is 401 (nothing is said about the id)
+    assert status == 401, problem
+    assert headers["WWW-Authenticate"].startswith("Bearer")
+
+
+def test_a_board_sees_only_its_own_submissions(aws, board_key, now):
+    # Given a submission of Northshire's, and a second board with its own key
+    _, northshire_key = board_key
+    created = open_submission(northshire_key)
+    boards = bootstrap.board_service()
+    southshire = boards.add_board("Southshire Safeguarding Children Partnership", now)
+    southshire_key = boards.issue_key(southshire.board_id, now)
+    # When each board asks for the submission, and for an id that does not exist
+    own = call_api("GET", f"/submissions/{created['submission_id']}", northshire_key)
+    other = call_api("GET", f"/submissions/{created['submission_id']}", southshire_key)
+    unknown = call_api("GET", "/submissions/garbage", northshire_key)
+    # Then only its owner sees it; to the other board it is as unknown as a missing one
+    assert own[0] == 200
+    assert other[0] == unknown[0] == 404
+    assert other[1]["detail"] == f"No submission {created['submission_id']} for this board."
