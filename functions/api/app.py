@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import json
 from datetime import UTC, datetime
 from http import HTTPStatus
 from typing import Annotated, Any
@@ -19,6 +21,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.event_handler.request import Request
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
+from pydantic import BaseModel
 
 from case_reviews import bootstrap
 from case_reviews.api_models import (
@@ -54,6 +57,26 @@ PROBLEM_JSON = "application/problem+json"
 # Nothing this API serves is for search engines: files are reached only by searching the library.
 ROBOTS = "noindex, nofollow"
 BOARD_SECURITY = [{"boardKey": []}]
+
+
+def documented(
+    success: HTTPStatus,
+    description: str,
+    model: type | None,
+    *failures: HTTPStatus,
+    headers: dict[str, str] | None = None,
+) -> dict[int, dict[str, Any]]:
+    """The responses of a route for the OpenAPI document: what it answers, and each problem it can give."""
+    content = {"application/json": {"model": model}} if model else {}
+    answer: dict[str, Any] = {"description": description, "content": content}
+    if headers:
+        answer["headers"] = {
+            name: {"description": text, "schema": {"type": "string"}} for name, text in headers.items()
+        }
+    responses: dict[int, dict[str, Any]] = {success.value: answer}
+    for failure in (*failures, HTTPStatus.INTERNAL_SERVER_ERROR):
+        responses[failure.value] = {"description": failure.phrase, "content": {PROBLEM_JSON: {"model": Problem}}}
+    return responses
 
 
 def problem(
@@ -141,7 +164,22 @@ def authenticated_board(request: Request) -> Board:
 # ---------------------------------------------------------------- board API
 
 
-@app.post("/submissions", tags=["Board"], security=BOARD_SECURITY, summary="Ask to deposit a report")
+@app.post(
+    "/submissions",
+    tags=["Board"],
+    security=BOARD_SECURITY,
+    summary="Ask to deposit a report",
+    status_code=HTTPStatus.CREATED.value,
+    responses=documented(
+        HTTPStatus.CREATED,
+        "The submission, and the presigned S3 POST to upload its PDF with",
+        SubmissionCreated,
+        HTTPStatus.BAD_REQUEST,
+        HTTPStatus.UNAUTHORIZED,
+        HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
+        headers={"Location": "The submission, to follow its status"},
+    ),
+)
 def open_submission(
     request: SubmissionRequest, board: Annotated[Board, Depends(authenticated_board)]
 ) -> Response[SubmissionCreated]:
@@ -154,7 +192,20 @@ def open_submission(
     )
 
 
-@app.get("/submissions/<submission_id>", tags=["Board"], security=BOARD_SECURITY, summary="Follow a submission")
+@app.get(
+    "/submissions/<submission_id>",
+    tags=["Board"],
+    security=BOARD_SECURITY,
+    summary="Follow a submission",
+    responses=documented(
+        HTTPStatus.OK,
+        "The submission's status",
+        SubmissionView,
+        HTTPStatus.BAD_REQUEST,
+        HTTPStatus.UNAUTHORIZED,
+        HTTPStatus.NOT_FOUND,
+    ),
+)
 def get_submission(
     # Not constrained further: a caller without a valid key gets 401 before anything about the id.
     submission_id: Annotated[str, Path(min_length=1, max_length=200)],
@@ -166,7 +217,12 @@ def get_submission(
 # ---------------------------------------------------------------- public search API
 
 
-@app.get("/reviews", tags=["Search"], summary="Search the catalogue")
+@app.get(
+    "/reviews",
+    tags=["Search"],
+    summary="Search the catalogue",
+    responses=documented(HTTPStatus.OK, "One page of results, with facets", SearchResponse, HTTPStatus.BAD_REQUEST),
+)
 def search_reviews(
     q: Annotated[str | None, Query(max_length=500, description="Words from the text or the metadata")] = None,
     year: Annotated[int | None, Query(ge=EARLIEST_PUBLICATION.year, le=LATEST_YEAR)] = None,
@@ -207,7 +263,18 @@ def search_reviews(
     return search_response(bootstrap.search_service().search(query), query)
 
 
-@app.get("/reviews/<reference>", tags=["Search"], summary="A catalogue record")
+@app.get(
+    "/reviews/<reference>",
+    tags=["Search"],
+    summary="A catalogue record",
+    responses=documented(
+        HTTPStatus.OK,
+        "The catalogue record (never the full text)",
+        RecordView,
+        HTTPStatus.BAD_REQUEST,
+        HTTPStatus.NOT_FOUND,
+    ),
+)
 def get_review(reference: Annotated[str, Path(min_length=1, max_length=40)]) -> RecordView:
     return record_view(bootstrap.search_service().record(reference))
 
@@ -216,14 +283,27 @@ def get_review(reference: Annotated[str, Path(min_length=1, max_length=40)]) -> 
     "/reviews/<reference>/download",
     tags=["Search"],
     summary="A short-lived link to the report's PDF",
-    responses={302: {"description": "Redirect to the PDF"}, 410: {"description": "The copy was removed"}},
+    responses=documented(
+        HTTPStatus.FOUND,
+        "A redirect to a short-lived link to the PDF",
+        None,
+        HTTPStatus.BAD_REQUEST,
+        HTTPStatus.NOT_FOUND,
+        HTTPStatus.GONE,
+        headers={"Location": "The short-lived link"},
+    ),
 )
 def download_review(reference: Annotated[str, Path(min_length=1, max_length=40)]) -> Response[None]:
     link = bootstrap.search_service().download_link(reference)
     return Response(status_code=HTTPStatus.FOUND.value, headers={"Location": link, "Cache-Control": "no-store"})
 
 
-@app.get("/years/<year>", tags=["Search"], summary="Everything published in a year, in date order")
+@app.get(
+    "/years/<year>",
+    tags=["Search"],
+    summary="Everything published in a year, in date order",
+    responses=documented(HTTPStatus.OK, "The year's list", YearView, HTTPStatus.BAD_REQUEST),
+)
 def list_year(year: Annotated[int, Path(ge=EARLIEST_PUBLICATION.year, le=LATEST_YEAR)]) -> YearView:
     items = [search_item(hit) for hit in bootstrap.search_service().published_in(year)]
     return YearView(year=year, total=len(items), items=items)
@@ -232,7 +312,17 @@ def list_year(year: Annotated[int, Path(ge=EARLIEST_PUBLICATION.year, le=LATEST_
 # ---------------------------------------------------------------- operations
 
 
-@app.get("/health", tags=["Operations"], summary="Whether the catalogue and the search index answer")
+class Health(BaseModel):
+    status: str
+    components: dict[str, str]
+
+
+@app.get(
+    "/health",
+    tags=["Operations"],
+    summary="Whether the catalogue and the search index answer",
+    responses=documented(HTTPStatus.OK, "Every component answers", Health, HTTPStatus.SERVICE_UNAVAILABLE),
+)
 def health() -> Response[dict[str, Any]]:
     components = bootstrap.health_service().check()
     if not all(components.values()):
@@ -246,17 +336,37 @@ def health() -> Response[dict[str, Any]]:
     )
 
 
-@app.get("/openapi.json", include_in_schema=False)
-def openapi_document() -> Response[str]:
+@app.get(
+    "/openapi.json",
+    tags=["Operations"],
+    summary="This document",
+    responses={200: {"description": "The OpenAPI document of every route", "content": {"application/json": {}}}},
+)
+def openapi_document() -> Response[dict[str, Any]]:
     return Response(
         status_code=HTTPStatus.OK.value,
         content_type="application/json",
-        body=app.get_openapi_json_schema(
+        body=_openapi_document(),
+    )
+
+
+@functools.cache
+def _openapi_document() -> dict[str, Any]:
+    document = json.loads(
+        app.get_openapi_json_schema(
             title=API_TITLE,
             version=API_VERSION,
             security_schemes={"boardKey": HTTPBearer(description="The board's key, issued by the library")},
-        ),
+        )
     )
+    # Powertools documents its own 422 for validation errors on every route; this API answers them
+    # with a 400 problem (see _invalid_request), which each route documents itself.
+    for operations in document.get("paths", {}).values():
+        for operation in operations.values():
+            operation.get("responses", {}).pop("422", None)
+    for unused in ("HTTPValidationError", "ValidationError", "ResponseValidationError"):
+        document.get("components", {}).get("schemas", {}).pop(unused, None)
+    return document
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)

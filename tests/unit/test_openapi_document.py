@@ -1,0 +1,92 @@
+"""The OpenAPI document describes what the API really answers."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import pytest
+
+from functions.api import app as api
+
+ROUTES = {
+    ("post", "/submissions"),
+    ("get", "/submissions/{submission_id}"),
+    ("get", "/reviews"),
+    ("get", "/reviews/{reference}"),
+    ("get", "/reviews/{reference}/download"),
+    ("get", "/years/{year}"),
+    ("get", "/health"),
+    ("get", "/openapi.json"),
+}
+
+
+@pytest.fixture(scope="module")
+def document() -> dict[str, Any]:
+    # The document as GET /openapi.json serves it
+    return json.loads(json.dumps(api.openapi_document().body))
+
+
+def operations(document: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
+    return {(method, path): op for path, methods in document["paths"].items() for method, op in methods.items()}
+
+
+def test_every_route_is_documented_once(document: dict[str, Any]) -> None:
+    # Given the API's routes
+    # When its OpenAPI document is read
+    documented = set(operations(document))
+    # Then it lists exactly those routes
+    assert documented == ROUTES
+
+
+def test_errors_are_documented_as_problems_and_powertools_422_is_gone(document: dict[str, Any]) -> None:
+    # Given the document
+    # When each route's responses are read
+    # Then no route claims a 422 (the API answers bad input with a 400 problem), and every error is problem+json
+    for route, operation in operations(document).items():
+        responses = operation["responses"]
+        assert "422" not in responses, route
+        for status, response in responses.items():
+            if int(status) >= 400:
+                schema = response["content"]["application/problem+json"]["schema"]
+                assert schema == {"$ref": "#/components/schemas/Problem"}, (route, status)
+    assert "HTTPValidationError" not in document["components"]["schemas"]
+
+
+@pytest.mark.parametrize(
+    ("route", "statuses"),
+    [
+        (("post", "/submissions"), {"201", "400", "401", "415", "500"}),
+        (("get", "/submissions/{submission_id}"), {"200", "400", "401", "404", "500"}),
+        (("get", "/reviews/{reference}/download"), {"302", "400", "404", "410", "500"}),
+        (("get", "/health"), {"200", "503", "500"}),
+    ],
+)
+def test_each_route_documents_the_statuses_it_answers_with(document: dict[str, Any], route, statuses) -> None:
+    # Given a route
+    # When its documented responses are read
+    documented = set(operations(document)[route]["responses"])
+    # Then they are the statuses it really gives: 201 for a new submission, 302 and 410 for downloads
+    assert documented == statuses
+
+
+def test_redirects_and_creations_document_their_location(document: dict[str, Any]) -> None:
+    # Given the download and the submission routes
+    by_route = operations(document)
+    # When their success responses are read
+    redirect = by_route[("get", "/reviews/{reference}/download")]["responses"]["302"]
+    created = by_route[("post", "/submissions")]["responses"]["201"]
+    # Then each names its Location header, and the redirect has no body
+    assert "Location" in redirect["headers"] and "Location" in created["headers"]
+    assert redirect["content"] == {}
+
+
+def test_every_reference_in_the_document_resolves(document: dict[str, Any]) -> None:
+    # Given the document
+    text = json.dumps(document)
+    # When every $ref is collected
+    references = set(re.findall(r'"\$ref": "#/components/schemas/([^"]+)"', text))
+    # Then each names a schema the document defines
+    assert references
+    assert references <= document["components"]["schemas"].keys()
