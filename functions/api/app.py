@@ -144,7 +144,27 @@ def _nested_too_deeply(error: RecursionError) -> Response:
 
 @app.not_found
 def _no_route(error: NotFoundError) -> Response:
+    allowed = allowed_methods(app.current_event.path)
+    if allowed:
+        return problem(
+            HTTPStatus.METHOD_NOT_ALLOWED,
+            f"{app.current_event.http_method} is not answered here; use {', '.join(allowed)}.",
+            headers={"Allow": ", ".join(allowed)},
+        )
     return problem(HTTPStatus.NOT_FOUND, "No such resource.")
+
+
+def allowed_methods(path: str) -> list[str]:
+    """The methods the API answers on `path` (HEAD wherever GET), read from its own OpenAPI document."""
+    segments = path.rstrip("/").split("/") if path != "/" else [""]
+    for template, operations in _openapi_document()["paths"].items():
+        parts = template.split("/")
+        if len(parts) == len(segments) and all(
+            part == segment or (part.startswith("{") and segment) for part, segment in zip(parts, segments, strict=True)
+        ):
+            methods = sorted(method.upper() for method in operations)
+            return [*methods, "HEAD"] if "GET" in methods else methods
+    return []
 
 
 @app.exception_handler(Exception)
@@ -373,7 +393,11 @@ def _openapi_document() -> dict[str, Any]:
 @tracer.capture_lambda_handler
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    response = app.resolve(event, context)
+    # HEAD is GET without the body (RFC 9110): link checkers and `curl -I` get the same status and headers.
+    head = event.get("httpMethod") == "HEAD"
+    response = app.resolve({**event, "httpMethod": "GET"} if head else event, context)
+    if head:
+        response.update(body="", isBase64Encoded=False)
     # Added here, not per route, so that error responses carry it too.
     response.setdefault("multiValueHeaders", {})["X-Robots-Tag"] = [ROBOTS]
     return response

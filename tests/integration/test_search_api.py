@@ -243,3 +243,43 @@ def test_a_cursor_is_refused_by_any_other_search_and_a_forged_one_by_the_engine(
         assert status == 400, (name, problem)
         assert headers["Content-Type"] == "application/problem+json"
         assert [error["location"] for error in problem["errors"]] == ["query.cursor"], name
+
+
+@pytest.mark.parametrize(
+    ("method", "target", "allow"),
+    [
+        ("POST", "/reviews", "GET, HEAD"),
+        ("DELETE", "/reviews/CR-2016-0001", "GET, HEAD"),
+        ("PUT", "/submissions", "POST"),
+        ("PATCH", "/years/2016", "GET, HEAD"),
+    ],
+)
+def test_a_method_a_route_does_not_answer_is_405_with_the_allowed_ones(aws, search, method, target, allow):
+    # When a client uses a method the route does not answer
+    status, problem, headers = call_api(method, target)
+    # Then it is a 405 problem that says which methods are allowed
+    assert status == 405, problem
+    assert headers["Allow"] == allow
+    assert headers["Content-Type"] == "application/problem+json"
+
+
+def test_head_answers_like_get_without_a_body(aws, search):
+    # Given a record
+    catalogue_without_pipeline(historic_record("CR-1990-0001", "1990-05"))
+    # When a link checker sends HEAD for it, for a search and for an unknown record
+    found = call_api("HEAD", "/reviews/CR-1990-0001")
+    searched = call_api("HEAD", "/reviews?q=inquiry")
+    unknown = call_api("HEAD", "/reviews/CR-1990-0002")
+    # Then each status is the one GET gives, with GET's headers and no body
+    assert [found[0], searched[0], unknown[0]] == [200, 200, 404]
+    assert [found[1], searched[1], unknown[1]] == [None, None, None]
+    assert found[2]["Content-Type"] == "application/json"
+    assert unknown[2]["X-Robots-Tag"] == "noindex, nofollow"
+
+
+def test_an_unknown_path_is_still_404(aws, search):
+    # When a client asks for a path the API does not have
+    status, problem, headers = call_api("GET", "/reviews/CR-2016-0001/pages")
+    # Then it is a 404 problem without an Allow header
+    assert status == 404, problem
+    assert "Allow" not in headers
