@@ -14,6 +14,7 @@ SAM := scripts/sam.sh
 
 help:
 	@echo "make run     start the local stack (embedded AWS, OpenSearch, API on :3000, pollers, schedule)"
+	@echo "             another port: make run RUN_ARGS=\"--api-port 3100\" (or API_PORT=3100 make run)"
 	@echo "make test    the whole suite: unit, integration, end-to-end, and the SAM template check"
 	@echo "make bench   measure ingest latency and handler import time (bench/results/latest.json)"
 	@echo "make lint    ruff, and sam validate --lint"
@@ -30,8 +31,10 @@ install: $(STAMP)
 	@# The OpenSearch distribution and its modules, downloaded once and cached.
 	$(PY) -c "from infra.local.opensearch_server import ensure_installed; print('opensearch:', ensure_installed())"
 
+# Arguments for the local stack, e.g. make run RUN_ARGS="--api-port 3100" (or API_PORT=3100 make run)
+RUN_ARGS ?=
 run: install
-	$(PY) -m infra.local.stack
+	$(PY) -m infra.local.stack $(RUN_ARGS)
 
 test: install
 	$(PY) -m pytest

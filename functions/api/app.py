@@ -136,6 +136,11 @@ def _not_json(error: RequestUnsupportedContentType) -> Response:
     return problem(HTTPStatus.UNSUPPORTED_MEDIA_TYPE, "Send the body as JSON, with 'Content-Type: application/json'.")
 
 
+@app.exception_handler(UnicodeDecodeError)
+def _not_text(error: UnicodeDecodeError) -> Response:
+    return problem(HTTPStatus.BAD_REQUEST, "The body is not UTF-8 text; send JSON encoded as UTF-8.")
+
+
 @app.exception_handler(RecursionError)
 def _nested_too_deeply(error: RecursionError) -> Response:
     # Only parsing a hostile body recurses this deep; no request the API accepts nests more than a few levels.

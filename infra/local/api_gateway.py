@@ -7,14 +7,62 @@ handler cannot tell the local front from AWS.
 from __future__ import annotations
 
 import base64
+import json
+import re
 import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from http import HTTPStatus
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 STAGE = "v1"
 _TEXT_TYPES = ("application/json", "application/problem+json", "text/", "application/x-www-form-urlencoded")
+# The API's own error responses (functions/api/app.py) carry these; so do the front's.
+PROBLEM_JSON = "application/problem+json"
+ROBOTS = "noindex, nofollow"
+_DIGITS = re.compile(r"[0-9]+")
+
+
+class RequestRejected(Exception):
+    """A request the front cannot turn into an event: answered with `status`, the function is not called."""
+
+    def __init__(self, status: HTTPStatus, detail: str) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.detail = detail
+
+
+def body_length(headers: Iterable[tuple[str, str]]) -> int:
+    """How many body bytes to read, from the request's header fields (every occurrence, any case).
+
+    A body sent with Transfer-Encoding (chunked) is refused with 411, as the front reads only
+    bodies of a declared length; a Content-Length that is not one non-negative number is a 400.
+    """
+    lengths: set[str] = set()
+    for name, value in headers:
+        if name.lower() == "transfer-encoding":
+            raise RequestRejected(
+                HTTPStatus.LENGTH_REQUIRED,
+                "A request body must be sent with a Content-Length, not with Transfer-Encoding.",
+            )
+        if name.lower() == "content-length":
+            lengths.update(part.strip() for part in value.split(","))
+    if not lengths:
+        return 0
+    if len(lengths) > 1 or not _DIGITS.fullmatch(next(iter(lengths))):
+        raise RequestRejected(HTTPStatus.BAD_REQUEST, "The Content-Length header is not a non-negative number.")
+    return int(next(iter(lengths)))
+
+
+def problem_parts(status: HTTPStatus, detail: str) -> tuple[int, list[tuple[str, str]], bytes]:
+    """Status, headers and body of an RFC 9457 problem answered by the front itself, shaped as the API's."""
+    body = {"type": "about:blank", "title": status.phrase, "status": status.value, "detail": detail}
+    return (
+        status.value,
+        [("Content-Type", PROBLEM_JSON), ("X-Robots-Tag", ROBOTS)],
+        json.dumps(body, separators=(",", ":")).encode("utf-8"),
+    )
 
 
 def _is_utf8(raw: bytes) -> bool:
@@ -32,15 +80,21 @@ def proxy_event(
     body: bytes | str | None = None,
     source_ip: str = "127.0.0.1",
 ) -> dict[str, Any]:
-    """The REST API proxy event for one request (`target` is the path with its query string)."""
+    """The REST API proxy event for one request (`target` is the path with its query string).
+
+    As a REST API does, it passes `path` as the client sent it (still percent-encoded) and the
+    path parameter and query string decoded. A body is text when it is UTF-8 of a textual type
+    (or of no declared type), base64 otherwise.
+    """
     parts = urlsplit(target)
     path = parts.path or "/"
+    proxy = unquote(path).lstrip("/")
     query = parse_qs(parts.query, keep_blank_values=True)
     header_map = dict(headers or {})
     multi_headers = {name: [value] for name, value in header_map.items()}
     raw = body.encode("utf-8") if isinstance(body, str) else body
     content_type = next((v for k, v in header_map.items() if k.lower() == "content-type"), "")
-    is_text = raw is None or content_type.startswith(_TEXT_TYPES) or (not content_type and _is_utf8(raw))
+    is_text = raw is None or ((not content_type or content_type.startswith(_TEXT_TYPES)) and _is_utf8(raw))
     now = time.time()
     return {
         "resource": "/{proxy+}",
@@ -50,7 +104,7 @@ def proxy_event(
         "multiValueHeaders": multi_headers or None,
         "queryStringParameters": {name: values[-1] for name, values in query.items()} or None,
         "multiValueQueryStringParameters": query or None,
-        "pathParameters": {"proxy": path.lstrip("/")} if path != "/" else None,
+        "pathParameters": {"proxy": proxy} if path != "/" else None,
         "stageVariables": None,
         "requestContext": {
             "resourcePath": "/{proxy+}",

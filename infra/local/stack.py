@@ -4,21 +4,26 @@
 
 Runs in the foreground. When every component answers it writes the state file (see
 ../shared/interface.md) and prints the demo board's key and a walk-through; Ctrl-C or
-SIGTERM stops every process it started.
+SIGTERM stops every process it started. The API port (also API_PORT in the environment) is
+taken first: if it is in use the stack says so and starts nothing.
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import os
 import signal
+import socket
 import sys
 import threading
 import time
+import traceback
 import warnings
 from contextlib import ExitStack
 from datetime import UTC, datetime, timedelta
+from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -26,10 +31,10 @@ from zoneinfo import ZoneInfo
 
 import boto3
 
-from infra.local.api_gateway import proxy_event, response_parts
+from infra.local.api_gateway import RequestRejected, body_length, problem_parts, proxy_event, response_parts
 from infra.local.lambda_runtime import invoke
 from infra.local.moto_server import MotoServer
-from infra.local.opensearch_server import OpenSearchServer, free_port
+from infra.local.opensearch_server import OpenSearchServer
 from infra.local.pollers import QueuePoller
 from infra.local.provision import StackNames, provision
 
@@ -40,18 +45,30 @@ SCHEDULE_ZONE = ZoneInfo("Europe/London")
 SCHEDULE_HOUR = 3  # as template.yaml's cron(0 3 * * ? *)
 # Local fake credentials: moto accepts anything, and nothing here may reach a real account.
 LOCAL_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local", "AWS_SESSION_TOKEN": "local"}
+# What is left of a refused request's body is read (and dropped) up to this much, so that
+# closing the connection does not reset it before the client has read the answer.
+DRAIN_LIMIT_BYTES = 1 << 20
+DRAIN_TIMEOUT_S = 1.0
 
 
 class ApiFront(ThreadingHTTPServer):
-    """API Gateway in front of the API function: every request becomes a REST proxy event."""
+    """API Gateway in front of the API function: every request becomes a REST proxy event.
+
+    It listens as soon as it is made (port 0: any free port, see `port`); requests wait until
+    `serve_forever` runs, by which time `function` must be set.
+    """
 
     daemon_threads = True
 
-    def __init__(self, port: int, handler: Any) -> None:
+    def __init__(self, port: int, handler: Any = None) -> None:
         self.function = handler
         # One request at a time, as one Lambda execution environment serves one invocation at a time.
         self.invocation_lock = threading.Lock()
         super().__init__(("127.0.0.1", port), _ApiRequestHandler)
+
+    @property
+    def port(self) -> int:
+        return int(self.server_address[1])
 
 
 class _ApiRequestHandler(BaseHTTPRequestHandler):
@@ -59,23 +76,86 @@ class _ApiRequestHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
 
     def _proxy(self) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
+        started = time.perf_counter()
+        self._headers_flushed = False
+        try:
+            status = self._forward()
+        except RequestRejected as rejected:
+            status = self._refuse(rejected.status, rejected.detail)
+        except Exception:
+            self._log_failure("the API front failed")
+            if self._headers_flushed:  # part of the answer is out: all that is left is to close
+                self.close_connection = True
+                status = 0
+            else:
+                status = self._refuse(
+                    HTTPStatus.INTERNAL_SERVER_ERROR, "The local API front failed on this request; see its output."
+                )
+        sys.stdout.write(
+            f"api  {self.command} {self.path} → {status or 'dropped'} "
+            f"({(time.perf_counter() - started) * 1000:.0f} ms)\n"
+        )
+
+    def _forward(self) -> int:
+        length = body_length(self.headers.items())
         body = self.rfile.read(length) if length else None
         event = proxy_event(self.command, self.path, dict(self.headers.items()), body, self.client_address[0])
-        started = time.perf_counter()
-        with self.server.invocation_lock:
-            result = invoke(self.server.function, event, "api")
-        status, headers, payload = response_parts(result)
+        try:
+            with self.server.invocation_lock:
+                result = invoke(self.server.function, event, "api")
+            status, headers, payload = response_parts(result)
+        except Exception:
+            # What API Gateway answers when the function fails or its answer is not a proxy response.
+            self._log_failure("the API function failed or returned a malformed response")
+            status, headers, payload = problem_parts(
+                HTTPStatus.BAD_GATEWAY, "The API function failed or returned a malformed response; see the output."
+            )
+        self._send(status, headers, payload)
+        return status
+
+    def _refuse(self, status: HTTPStatus, detail: str) -> int:
+        """Answer a problem of the front's own, then close: what is left of the request is unread."""
+        self.close_connection = True
+        self._headers_buffer = []  # anything of an answer begun but not sent
+        code, headers, payload = problem_parts(status, detail)
+        try:
+            self._send(code, [*headers, ("Connection", "close")], payload)
+        except OSError:
+            return 0  # the client is gone
+        self._drain()
+        return code
+
+    def _send(self, status: int, headers: list[tuple[str, str]], payload: bytes) -> None:
         self.send_response(status)
         for name, value in headers:
             self.send_header(name, value)
         self.send_header("Content-Length", str(len(payload)))
+        self._headers_flushed = True
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(payload)
-        sys.stdout.write(
-            f"api  {self.command} {self.path} → {status} ({(time.perf_counter() - started) * 1000:.0f} ms)\n"
-        )
+
+    def _drain(self) -> None:
+        """Send the end of the answer, then read the rest of the request until the client closes."""
+        try:
+            self.wfile.flush()
+            self.connection.shutdown(socket.SHUT_WR)
+            self.connection.settimeout(DRAIN_TIMEOUT_S)
+            left = DRAIN_LIMIT_BYTES
+            while left > 0:
+                chunk = self.connection.recv(min(left, 65536))
+                if not chunk:
+                    break
+                left -= len(chunk)
+        except OSError:
+            pass  # the client is gone or slow: the answer is out either way
+
+    def _log_failure(self, what: str) -> None:
+        error = sys.exc_info()[1]
+        if isinstance(error, ConnectionError):  # the client went away: nothing to debug
+            sys.stderr.write(f"api  {self.command} {self.path}: the client closed the connection ({error})\n")
+        else:
+            sys.stderr.write(f"api  {self.command} {self.path}: {what}\n{traceback.format_exc()}")
 
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = _proxy
 
@@ -156,32 +236,54 @@ def walkthrough(api_url: str, key: str, submission: Path, pdf: Path) -> str:
 
     # 1. The board asks to deposit a report, and gets a presigned upload
     curl -s -X POST "$API/submissions" -H "Authorization: Bearer $KEY" \\
-         -H "Content-Type: application/json" -d @{rel_submission} | tee /tmp/case-review-submission.json
+         -H "Content-Type: application/json" -d @{rel_submission} | tee /tmp/case-review-submission.json; echo
 
     # 2. It uploads the PDF straight to S3 (the embedded one)
     curl -s -o /dev/null -w "upload: %{{http_code}}\\n" $(python3 -c "{upload_args}")
 
     # 3. A moment later: the submission's status, then a search by words from the report
     curl -s "$API/submissions/$(python3 -c "import json; print(json.load(open('/tmp/case-review-submission.json'))['submission_id'])")" \\
-         -H "Authorization: Bearer $KEY"
-    curl -s "$API/reviews?q=neglected"
+         -H "Authorization: Bearer $KEY"; echo
+    curl -s "$API/reviews?q=neglected"; echo
 
   Also: $API/openapi.json · $API/years/2016 · emails sent: <aws_endpoint_url>/moto-api/data.json (under "ses")
   Ctrl-C stops everything.
 """
 
 
+def _port(text: str) -> int:
+    digits = text.strip()
+    if not (digits.isascii() and digits.isdigit()) or int(digits) > 65535:
+        raise argparse.ArgumentTypeError(f"not a port number (0 to 65535), from --api-port or API_PORT: {text!r}")
+    return int(digits)
+
+
+def port_problem(port: int, error: OSError) -> str:
+    """One line saying why the API cannot listen on `port`, and how to choose another."""
+    how = "choose another with --api-port PORT or API_PORT=PORT in the environment (0: any free port)"
+    if error.errno == errno.EADDRINUSE:
+        return f"stack: port {port} on 127.0.0.1 is already in use, so the API cannot listen there; {how}"
+    return f"stack: the API cannot listen on 127.0.0.1:{port} ({error.strerror or error}); {how}"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument(
         "--api-port",
-        type=int,
-        default=int(os.environ.get("API_PORT", "3000")),
-        help="port of the API (0: any free port)",
+        type=_port,
+        default=os.environ.get("API_PORT", "3000"),
+        help="port of the API (0: any free port); default: API_PORT in the environment, or 3000",
     )
     parser.add_argument("--state-file", type=Path, default=ROOT / ".local" / "stack.json")
     parser.add_argument("--quiet", action="store_true", help="no walk-through banner")
     options = parser.parse_args(argv)
+
+    # The API's port first: if it is taken, say so before starting anything.
+    try:
+        front = ApiFront(options.api_port)
+    except OSError as error:
+        print(port_problem(options.api_port, error), file=sys.stderr)
+        return 1
 
     # Powertools warns on every invocation that records no metric; locally that is only noise.
     warnings.filterwarnings("ignore", message="No application metrics to publish")
@@ -191,15 +293,14 @@ def main(argv: list[str] | None = None) -> int:
 
     work = ROOT / ".local"
     (work / "logs").mkdir(parents=True, exist_ok=True)
-    with ExitStack() as cleanup:
+    with front, ExitStack() as cleanup:
         cleanup.callback(lambda: options.state_file.unlink(missing_ok=True))
         moto = cleanup.enter_context(MotoServer(log_path=work / "logs" / "moto.log"))
         opensearch_url = os.environ.get("OPENSEARCH_URL", "").rstrip("/")
         if not opensearch_url:
             opensearch_url = cleanup.enter_context(OpenSearchServer()).url
 
-        api_port = options.api_port or free_port()
-        api_url = f"http://127.0.0.1:{api_port}"
+        api_url = f"http://127.0.0.1:{front.port}"
         names = StackNames()
         os.environ.update(LOCAL_CREDENTIALS)
         os.environ.update(names.function_environment(opensearch_url=opensearch_url, public_base_url=api_url))
@@ -238,9 +339,8 @@ def main(argv: list[str] | None = None) -> int:
         for thread in threads:
             thread.start()
 
-        front = ApiFront(api_port, api.lambda_handler)
+        front.function = api.lambda_handler
         threading.Thread(target=front.serve_forever, name="api", daemon=True).start()
-        cleanup.callback(front.server_close)
         cleanup.callback(front.shutdown)
 
         state = {

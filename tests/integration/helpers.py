@@ -20,7 +20,7 @@ def call_api(
     target: str,
     key: str | None = None,
     body: Any = None,
-    raw_body: str | None = None,
+    raw_body: str | bytes | None = None,
     content_type: str = "application/json",
 ) -> tuple[int, Any, dict[str, Any]]:
     """One request through the API function (a JSON `body`, or `raw_body` as sent); returns status,

@@ -96,8 +96,8 @@ def test_a_body_that_is_not_json_is_a_415_problem(aws, board_key, content_type):
 
 @pytest.mark.parametrize(
     "raw_body",
-    ["[" * 100_000 + "]" * 100_000, '{"title": ', "", "null", "[]", '"a string"'],
-    ids=["nested too deeply", "truncated", "empty", "null", "an array", "a string"],
+    ["[" * 100_000 + "]" * 100_000, '{"title": ', "", "null", "[]", '"a string"', b'{"title": "\xff\xfe"}'],
+    ids=["nested too deeply", "truncated", "empty", "null", "an array", "a string", "not UTF-8"],
 )
 def test_a_body_that_is_not_a_json_object_is_a_400_problem(aws, board_key, raw_body):
     # Given a board with a valid key
