@@ -1,4 +1,4 @@
-"""Index function: "report catalogued" events, through SQS, become search index documents."""
+"""Index function: catalogue changes (a report catalogued, a copy removed), through SQS, become index documents."""
 
 from __future__ import annotations
 
@@ -10,16 +10,16 @@ from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, pro
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from case_reviews import bootstrap
-from case_reviews.messages import ReportCataloguedRecord
+from case_reviews.messages import CatalogueChangeRecord
 
 logger = Logger()
 tracer = Tracer()
 metrics = Metrics()
-processor = BatchProcessor(event_type=EventType.SQS, model=ReportCataloguedRecord)
+processor = BatchProcessor(event_type=EventType.SQS, model=CatalogueChangeRecord)
 
 
 @tracer.capture_method
-def record_handler(record: ReportCataloguedRecord) -> None:
+def record_handler(record: CatalogueChangeRecord) -> None:
     # Naturally idempotent: the document id is the reference and stale versions are refused.
     written = bootstrap.indexing_service().index_record(record.body.detail.reference)
     metrics.add_metric(name="ReportsIndexed" if written else "StaleIndexWrites", unit=MetricUnit.Count, value=1)

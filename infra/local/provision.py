@@ -17,6 +17,8 @@ import boto3
 REGION = "eu-west-2"
 EVENT_SOURCE = "case-reviews.catalogue"
 MAX_RECEIVE_COUNT = 5
+# Seconds, per queue, as template.yaml sets them (function timeouts: catalogue 60, retention 120, others 30).
+VISIBILITY_TIMEOUT_S = {"catalogue": 390, "index": 210, "acknowledge": 210, "retention": 750}
 
 
 @dataclass(frozen=True)
@@ -95,8 +97,8 @@ def provision(names: StackNames | None = None, endpoint_url: str | None = None) 
         url = sqs.create_queue(
             QueueName=queue_name,
             Attributes={
-                # Six times the function timeout, as in template.yaml (catalogue 60 s, others 30 s).
-                "VisibilityTimeout": "360" if role == "catalogue" else "180",
+                # As in template.yaml: six times the function's timeout, and a little more.
+                "VisibilityTimeout": str(VISIBILITY_TIMEOUT_S[role]),
                 "RedrivePolicy": json.dumps(
                     {"deadLetterTargetArn": dlq_arn, "maxReceiveCount": str(MAX_RECEIVE_COUNT)}
                 ),
@@ -164,7 +166,7 @@ def provision(names: StackNames | None = None, endpoint_url: str | None = None) 
     if names.event_bus not in {bus["Name"] for bus in events.list_event_buses()["EventBuses"]}:
         events.create_event_bus(Name=names.event_bus)
     for rule, detail_types, target in (
-        ("report-catalogued-to-index", ["ReportCatalogued"], "index"),
+        ("catalogue-changes-to-index", ["ReportCatalogued", "ElectronicCopyRemoved"], "index"),
         ("notify-board", ["ReportCatalogued", "SubmissionRejected"], "acknowledge"),
     ):
         events.put_rule(

@@ -328,7 +328,7 @@ def main(argv: list[str] | None = None) -> int:
             "catalogue": (catalogue, 60.0),
             "index": (index, 30.0),
             "acknowledge": (acknowledge, 30.0),
-            "retention": (retention, 30.0),
+            "retention": (retention, 120.0),
         }
         threads = []
         for role, (module, timeout_s) in functions.items():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import subprocess
 import sys
@@ -11,17 +12,20 @@ import pytest
 import requests
 
 from tests.e2e.conftest import Stack
-from tests.e2e.test_board_and_searcher import metadata
+from tests.e2e.test_board_and_searcher import deposit, metadata, wait_for, wait_for_outcome
+from tests.support.pdfs import make_pdf
 
 pytestmark = pytest.mark.e2e
 
 
-def staff(stack: Stack, *arguments: str, options_first: bool = True) -> subprocess.CompletedProcess[str]:
-    """Run `case-reviews --state-file STATE --json ...` as a staff member would.
+def staff(
+    stack: Stack, *arguments: str, options_first: bool = True, as_json: bool = True
+) -> subprocess.CompletedProcess[str]:
+    """Run `case-reviews --state-file STATE --json ...` as a staff member would (as_json=False: as text).
 
     With options_first=False they follow the command: `case-reviews ... --state-file STATE --json`.
     """
-    options = ["--state-file", str(stack.state_file), "--json"]
+    options = ["--state-file", str(stack.state_file), *(["--json"] if as_json else [])]
     command = [*options, *arguments] if options_first else [*arguments, *options]
     return subprocess.run(
         [sys.executable, "-m", "case_reviews.cli", *command],
@@ -87,3 +91,52 @@ def test_the_global_options_may_follow_the_command(stack: Stack) -> None:
     assert {"board_id": added["id"], "name": "Eastshire Safeguarding Adults Board"}.items() <= next(
         board for board in listed if board["board_id"] == added["id"]
     ).items()
+
+
+def test_staff_see_a_deposited_record_the_queues_and_an_index_in_step(stack: Stack) -> None:
+    # Given the demo board deposits an anonymous report and it is catalogued
+    pdf = make_pdf("The agencies did not share what they knew.")
+    submission_id = deposit(stack, pdf, anonymous=True, title="Child Safeguarding Practice Review: Child R")
+    outcome = wait_for_outcome(stack, submission_id)
+    assert outcome["status"] == "catalogued", outcome
+    reference = outcome["reference"]
+
+    # When staff show the record (as JSON and as text), an unknown one, the queues, and check the index
+    # (again until the index function has caught up with the deposit)
+    record = staff_json(stack, "records", "show", reference)
+    as_text = staff(stack, "records", "show", reference, as_json=False)
+    unknown = staff(stack, "records", "show", "CR-1900-9999")
+    queues = staff_json(stack, "queues", "show")
+    checks: list[subprocess.CompletedProcess[str]] = []
+
+    def index_in_step() -> bool:
+        checks.append(staff(stack, "index", "check"))
+        return checks[-1].returncode == 0
+
+    wait_for(index_in_step, timeout_s=60)
+    checked = checks[-1]
+
+    # Then staff see the board behind the anonymous report and the copy's details
+    assert record["reference"] == reference
+    assert record["anonymous"] is True
+    assert record["publisher"] == "Anonymous"
+    assert (record["board_id"], record["board_name"]) == (stack.state["demo_board"]["id"], stack.board_name)
+    copy = record["electronic_copy"]
+    assert copy["status"] == "available"
+    assert copy["sha256"] == hashlib.sha256(pdf).hexdigest()
+    assert (copy["size_bytes"], copy["page_count"]) == (len(pdf), 1)
+    assert copy["available_until"] > record["deposited_on"]
+    assert as_text.returncode == 0, as_text.stderr
+    assert stack.board_name in as_text.stdout
+    assert copy["sha256"] in as_text.stdout
+    # ... an unknown reference is one line and a failing exit
+    assert unknown.returncode == 1
+    assert unknown.stderr.strip().splitlines() == ["case-reviews: error: No record CR-1900-9999."]
+    # ... the four queues, none with dead letters
+    assert [queue["queue"] for queue in queues] == ["catalogue", "index", "acknowledge", "retention"]
+    assert all(queue["dead_letters"] == 0 for queue in queues), queues
+    # ... and the index in step with the catalogue, the deposit included
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    drift = json.loads(checked.stdout)
+    assert drift["in_sync"] is True
+    assert drift["catalogued"] == drift["indexed"] >= 1

@@ -12,8 +12,8 @@ from pydantic import ValidationError
 from case_reviews.domain.events import DetailType
 from case_reviews.messages import (
     BoardNotificationRecord,
+    CatalogueChangeRecord,
     ReportCataloguedEvent,
-    ReportCataloguedRecord,
     RetentionRunRecord,
     S3TestEvent,
     SubmissionRejectedEvent,
@@ -25,7 +25,7 @@ from tests.support.events import EVENTS, load_event
 # Which model each function's processor parses its records with (see functions/*/app.py).
 MODEL_FOR_FOLDER = {
     "catalogue": UploadNotificationRecord,
-    "index": ReportCataloguedRecord,
+    "index": CatalogueChangeRecord,
     "acknowledge": BoardNotificationRecord,
     "retention": RetentionRunRecord,
 }
@@ -160,12 +160,22 @@ def test_a_catalogue_record_that_is_neither_a_notification_nor_the_test_event_is
 
 def test_the_index_sample_carries_the_catalogued_reference() -> None:
     # Given the index queue's sample
-    record = ReportCataloguedRecord.model_validate(first_record("index/report_catalogued.json"))
+    record = CatalogueChangeRecord.model_validate(first_record("index/report_catalogued.json"))
     # When its body is read
     # Then it is a ReportCatalogued event with the reference and submission
     assert record.body.detail_type is DetailType.REPORT_CATALOGUED
     assert record.body.detail.reference == "CR-2016-0001"
     assert record.body.detail.submission_id == "7c9e6679-7425-40de-944b-e07fc1f90ae7"
+
+
+def test_the_index_queue_also_carries_a_removed_copy() -> None:
+    # Given the index queue's sample of a copy removed by the five-year rule
+    record = CatalogueChangeRecord.model_validate(first_record("index/copy_removed.json"))
+    # When its body is read
+    # Then it is an ElectronicCopyRemoved event naming the record and the day
+    assert record.body.detail_type is DetailType.COPY_REMOVED
+    assert record.body.detail.reference == "CR-2016-0001"
+    assert record.body.detail.removed_on.isoformat() == "2031-11-28"
 
 
 @pytest.mark.parametrize(
@@ -197,14 +207,14 @@ def test_a_bus_event_without_an_account_parses_as_the_embedded_bus_sends_it() ->
     body = json.loads(first_record("index/report_catalogued.json")["body"])
     del body["account"]
     # When it is parsed
-    record = ReportCataloguedRecord.model_validate(first_record("index/report_catalogued.json", body))
+    record = CatalogueChangeRecord.model_validate(first_record("index/report_catalogued.json", body))
     # Then it parses with an empty account
     assert record.body.account == ""
 
 
 @pytest.mark.parametrize(
     ("model", "detail_type"),
-    [(ReportCataloguedRecord, "SubmissionRejected"), (BoardNotificationRecord, "SomethingElse")],
+    [(CatalogueChangeRecord, "SubmissionRejected"), (BoardNotificationRecord, "SomethingElse")],
 )
 def test_an_event_of_another_detail_type_is_rejected(model: type, detail_type: str) -> None:
     # Given a bus event whose detail-type the queue does not carry

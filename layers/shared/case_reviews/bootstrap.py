@@ -18,11 +18,13 @@ if TYPE_CHECKING:
     from case_reviews.adapters.dynamodb import CatalogueRepository
     from case_reviews.adapters.opensearch import SearchIndex
     from case_reviews.adapters.s3 import ReportStore
+    from case_reviews.adapters.sqs import MessageQueues
     from case_reviews.services.acknowledgement import AcknowledgementService
     from case_reviews.services.boards import BoardService
     from case_reviews.services.catalogue import CatalogueService
     from case_reviews.services.health import HealthService
     from case_reviews.services.indexing import IndexingService
+    from case_reviews.services.operations import IndexMaintenance, QueueOperations, RecordInspection
     from case_reviews.services.retention import RetentionService
     from case_reviews.services.search import SearchService
     from case_reviews.services.submissions import SubmissionService
@@ -136,6 +138,36 @@ def health_service() -> HealthService:
 
 
 @cache
+def message_queues() -> MessageQueues:
+    from case_reviews.adapters.sqs import MessageQueues
+
+    return MessageQueues()
+
+
+@cache
+def record_inspection() -> RecordInspection:
+    from case_reviews.services.operations import RecordInspection
+
+    return RecordInspection(repository())
+
+
+@cache
+def queue_operations() -> QueueOperations:
+    from case_reviews.adapters.sqs import queue_routes
+    from case_reviews.config import QueueSettings
+    from case_reviews.services.operations import QueueOperations
+
+    return QueueOperations(message_queues(), queue_routes(QueueSettings.from_environment()))
+
+
+@cache
+def index_maintenance() -> IndexMaintenance:
+    from case_reviews.services.operations import IndexMaintenance
+
+    return IndexMaintenance(repository(), report_store(), search_index())
+
+
+@cache
 def idempotency_config() -> IdempotencyConfig:
     from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig
 
@@ -184,6 +216,10 @@ def reset() -> None:
         retention_service,
         search_service,
         health_service,
+        message_queues,
+        record_inspection,
+        queue_operations,
+        index_maintenance,
         idempotency_config,
         _idempotency_store,
         once,

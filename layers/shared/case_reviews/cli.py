@@ -2,13 +2,16 @@
 
     case-reviews [OPTIONS] boards add NAME [--id ID] | list | issue-key ID | revoke-key ID [--key KEY]
     case-reviews [OPTIONS] retention preview [--as-of DATE] | run [--as-of DATE]
+    case-reviews [OPTIONS] records show REF
+    case-reviews [OPTIONS] queues show | replay QUEUE [--max N]
+    case-reviews [OPTIONS] index check | rebuild
 
     OPTIONS: [--local] [--state-file PATH] [--stack NAME] [--json], before the group or after the command
 
 Against AWS it finds the resources from the CloudFormation stack's outputs (the staff
 member's own profile and region); with --local it reads the local stack's state file
 (--state-file, default .local/stack.json; giving --state-file implies --local). An error
-is one line on stderr and exit status 1.
+is one line on stderr and exit status 1; so is `index check` finding drift.
 """
 
 from __future__ import annotations
@@ -23,6 +26,19 @@ from typing import Any
 
 DEFAULT_STACK = "case-reviews-prod"
 LOCAL_STATE = Path(".local") / "stack.json"
+# The four queues the functions consume (as in template.yaml and the local stack).
+QUEUES = ("catalogue", "index", "acknowledge", "retention")
+# The search alias in both stacks (template.yaml's OPENSEARCH_INDEX, and the local stack's).
+SEARCH_ALIAS = "reviews"
+
+
+def _queue_settings(queue_urls: dict[str, str], dead_letter_urls: dict[str, str]) -> dict[str, str]:
+    """The queue URLs as the settings bootstrap reads (config.QueueSettings)."""
+    settings = {}
+    for queue in QUEUES:
+        settings[f"{queue.upper()}_QUEUE_URL"] = queue_urls[queue]
+        settings[f"{queue.upper()}_DEAD_LETTER_QUEUE_URL"] = dead_letter_urls[queue]
+    return settings
 
 
 def _use_local_stack(state_file: Path) -> dict[str, str]:
@@ -41,16 +57,33 @@ def _use_local_stack(state_file: Path) -> dict[str, str]:
     os.environ.pop("AWS_PROFILE", None)
     return {
         "CATALOGUE_TABLE_NAME": state["catalogue_table"],
-        "RETENTION_QUEUE_URL": state["queues"]["retention"],
+        "REPORTS_BUCKET_NAME": state["bucket"],
+        "OPENSEARCH_URL": state["opensearch_url"],
+        "OPENSEARCH_AUTH": "none",
+        "OPENSEARCH_INDEX": SEARCH_ALIAS,
+        **_queue_settings(state["queues"], state["dead_letter_queues"]),
     }
 
 
 def _use_aws_stack(stack_name: str) -> dict[str, str]:
     import boto3
 
-    stack = boto3.client("cloudformation").describe_stacks(StackName=stack_name)["Stacks"][0]
+    cloudformation = boto3.client("cloudformation")
+    stack = cloudformation.describe_stacks(StackName=stack_name)["Stacks"][0]
     outputs = {output["OutputKey"]: output["OutputValue"] for output in stack.get("Outputs", [])}
-    return {"CATALOGUE_TABLE_NAME": outputs["TableName"], "RETENTION_QUEUE_URL": outputs["RetentionQueueUrl"]}
+    return {
+        "CATALOGUE_TABLE_NAME": outputs["TableName"],
+        "REPORTS_BUCKET_NAME": outputs["BucketName"],
+        "OPENSEARCH_URL": outputs["SearchDomainEndpoint"],
+        "OPENSEARCH_AUTH": "sigv4",
+        "OPENSEARCH_INDEX": SEARCH_ALIAS,
+        # SigV4 signs for the region the staff member's profile reached the stack in.
+        "AWS_REGION": cloudformation.meta.region_name,
+        **_queue_settings(
+            {queue: outputs[f"{queue.capitalize()}QueueUrl"] for queue in QUEUES},
+            {queue: outputs[f"{queue.capitalize()}DeadLetterQueueUrl"] for queue in QUEUES},
+        ),
+    }
 
 
 def _print(result: Any, as_json: bool, text: str) -> None:
@@ -64,16 +97,25 @@ def _iso_date(value: str) -> date:
         raise argparse.ArgumentTypeError(f"{value!r} is not a date (YYYY-MM-DD)") from None
 
 
+def _positive(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a positive whole number")
+    return int(value)
+
+
 def main(argv: list[str] | None = None) -> int:
     from botocore.exceptions import BotoCoreError, ClientError
+    from opensearchpy.exceptions import OpenSearchException
+    from pydantic import ValidationError
 
     from case_reviews.domain.errors import CaseReviewsError
 
     try:
         return _run(argv)
-    except (CaseReviewsError, ClientError, BotoCoreError) as error:
+    except (CaseReviewsError, ClientError, BotoCoreError, OpenSearchException, ValidationError) as error:
         # Staff see one clear line, not a traceback.
-        print(f"case-reviews: error: {error}", file=sys.stderr)
+        message = " ".join(str(error).split())
+        print(f"case-reviews: error: {message}", file=sys.stderr)
         return 1
 
 
@@ -158,13 +200,32 @@ def build_parser() -> argparse.ArgumentParser:
         command.add_argument(
             "--as-of", type=_iso_date, help="the day to apply the rule for (YYYY-MM-DD; default today)"
         )
+
+    records = groups.add_parser("records", help="catalogue records").add_subparsers(dest="command", required=True)
+    show = records.add_parser("show", parents=[leaf_options], help="a record as staff see it")
+    show.add_argument("reference")
+
+    queues = groups.add_parser("queues", help="the queues and their dead-letter queues").add_subparsers(
+        dest="command", required=True
+    )
+    queues.add_parser("show", parents=[leaf_options], help="messages waiting, in flight and dead, per queue")
+    replay = queues.add_parser(
+        "replay", parents=[leaf_options], help="move a queue's dead-letter messages back to the queue"
+    )
+    replay.add_argument("queue", choices=QUEUES)
+    replay.add_argument("--max", dest="max_messages", type=_positive, metavar="N", help="move at most N (default: all)")
+
+    index = groups.add_parser("index", help="the search index").add_subparsers(dest="command", required=True)
+    index.add_parser("check", parents=[leaf_options], help="compare the index with the catalogue (exit 1 on drift)")
+    index.add_parser("rebuild", parents=[leaf_options], help="build a fresh index and switch the alias to it")
     return parser
 
 
 def _run(argv: list[str] | None) -> int:
     options = build_parser().parse_args(argv)
     resources = _use_local_stack(options.state_file) if options.local else _use_aws_stack(options.stack)
-    os.environ["CATALOGUE_TABLE_NAME"] = resources["CATALOGUE_TABLE_NAME"]
+    # bootstrap reads its settings from the environment, as the functions do.
+    os.environ.update(resources)
 
     from case_reviews import bootstrap
 
@@ -212,7 +273,111 @@ def _run(argv: list[str] | None) -> int:
             _print(
                 {"message_id": sent["MessageId"], **body}, options.json, f"retention run queued ({sent['MessageId']})"
             )
+        case "records", "show":
+            record = bootstrap.record_inspection().show(options.reference)
+            _print(record.model_dump(mode="json"), options.json, _record_text(record.model_dump(mode="json")))
+        case "queues", "show":
+            statuses = [status.model_dump() for status in bootstrap.queue_operations().show()]
+            _print(statuses, options.json, _queues_text(statuses))
+        case "queues", "replay":
+            replayed = bootstrap.queue_operations().replay(options.queue, options.max_messages).model_dump()
+            text = f"{replayed['queue']}: {replayed['moved']} message(s) moved back from the dead-letter queue"
+            if replayed["not_moved"]:
+                text += f"; {replayed['not_moved']} not moved (still in the dead-letter queue)"
+            _print(replayed, options.json, text)
+        case "index", "check":
+            drift = bootstrap.index_maintenance().check().model_dump()
+            _print(drift, options.json, _drift_text(drift))
+            return 0 if drift["in_sync"] else 1
+        case "index", "rebuild":
+            counter = _Counter("records indexed")
+            rebuilt = bootstrap.index_maintenance().rebuild(now, progress=counter).model_dump()
+            counter.done()
+            _print(
+                rebuilt,
+                options.json,
+                f"{rebuilt['index']}: {rebuilt['indexed']} record(s) indexed, {rebuilt['with_text']} with full text; "
+                f"{rebuilt['caught_up']} caught up after the switch; "
+                f"replaced {', '.join(rebuilt['replaced']) or 'no index'}",
+            )
     return 0
+
+
+class _Counter:
+    """Progress on stderr: one line rewritten in place on a terminal, a line every 100 otherwise (logs)."""
+
+    def __init__(self, what: str) -> None:
+        self.what = what
+        self.count = 0
+        self.live = sys.stderr.isatty()
+
+    def __call__(self, count: int) -> None:
+        self.count = count
+        if self.live:
+            print(f"\r{count} {self.what}", end="", file=sys.stderr, flush=True)
+        elif count % 100 == 0:
+            print(f"{count} {self.what}", file=sys.stderr, flush=True)
+
+    def done(self) -> None:
+        if self.live or self.count % 100:
+            print(("\r" if self.live else "") + f"{self.count} {self.what}", file=sys.stderr, flush=True)
+
+
+def _record_text(record: dict[str, Any]) -> str:
+    copy = record["electronic_copy"]
+    if copy is None:
+        copy_text = "none"
+    else:
+        copy_text = (
+            f"{copy['status']}; sha256 {copy['sha256']}; {copy['size_bytes']} bytes; {copy['page_count']} page(s); "
+            f"available until {copy['available_until']}"
+        )
+        if copy["removed_on"]:
+            copy_text += f"; removed on {copy['removed_on']} ({copy['removal_reason'] or 'no reason given'})"
+    rows = [
+        ("reference", record["reference"]),
+        ("title", record["title"]),
+        ("publisher", record["publisher"] + (" (anonymous)" if record["anonymous"] else "")),
+        ("board", f"{record['board_id'] or '-'} ({record['board_name'] or '-'})"),
+        ("nation", record["nation"]),
+        ("review type", record["review_type"]),
+        ("document type", record["document_type"]),
+        ("published", record["publication_date"]),
+        ("commissioned", record["commissioned_date"] or "-"),
+        ("themes", ", ".join(record["themes"]) or "-"),
+        ("submission", record["submission_id"] or "- (historic record)"),
+        ("deposited on", record["deposited_on"] or "-"),
+        ("copy", copy_text),
+        ("version", record["version"]),
+        ("created", record["created_at"]),
+        ("updated", record["updated_at"]),
+        ("summary", record["summary"] or "-"),
+    ]
+    return "\n".join(f"{name:<15}{value}" for name, value in rows)
+
+
+def _queues_text(statuses: list[dict[str, Any]]) -> str:
+    lines = [f"{'queue':<12}{'waiting':>9}{'in flight':>11}{'dead letters':>14}"]
+    lines += [f"{s['queue']:<12}{s['waiting']:>9}{s['in_flight']:>11}{s['dead_letters']:>14}" for s in statuses]
+    return "\n".join(lines)
+
+
+def _drift_text(drift: dict[str, Any]) -> str:
+    lines = [f"missing from the index: {reference}" for reference in drift["missing"]]
+    lines += [f"in the index, not in the catalogue: {reference}" for reference in drift["extra"]]
+    lines += [
+        f"stale: {s['reference']} (indexed version {s['indexed_version']}, catalogue version {s['catalogue_version']})"
+        for s in drift["stale"]
+    ]
+    counts = f"{drift['catalogued']} record(s) catalogued, {drift['indexed']} indexed"
+    if drift["in_sync"]:
+        lines.append(f"in sync: {counts}")
+    else:
+        lines.append(
+            f"drift: {len(drift['missing'])} missing, {len(drift['extra'])} extra, {len(drift['stale'])} stale "
+            f"({counts}); `case-reviews index rebuild` repairs it"
+        )
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

@@ -52,3 +52,24 @@ class SearchSettings(_EnvironmentSettings):
 class MailSettings(_EnvironmentSettings):
     sender_email: str = Field(alias="SENDER_EMAIL", min_length=3)
     public_base_url: HttpUrl = Field(alias="PUBLIC_BASE_URL")
+
+
+class QueueSettings(_EnvironmentSettings):
+    """Each consumed queue's URL and its dead-letter queue's (staff tools: set by the CLI from the stack)."""
+
+    catalogue_queue_url: str = Field(alias="CATALOGUE_QUEUE_URL", min_length=1)
+    catalogue_dead_letter_queue_url: str = Field(alias="CATALOGUE_DEAD_LETTER_QUEUE_URL", min_length=1)
+    index_queue_url: str = Field(alias="INDEX_QUEUE_URL", min_length=1)
+    index_dead_letter_queue_url: str = Field(alias="INDEX_DEAD_LETTER_QUEUE_URL", min_length=1)
+    acknowledge_queue_url: str = Field(alias="ACKNOWLEDGE_QUEUE_URL", min_length=1)
+    acknowledge_dead_letter_queue_url: str = Field(alias="ACKNOWLEDGE_DEAD_LETTER_QUEUE_URL", min_length=1)
+    retention_queue_url: str = Field(alias="RETENTION_QUEUE_URL", min_length=1)
+    retention_dead_letter_queue_url: str = Field(alias="RETENTION_DEAD_LETTER_QUEUE_URL", min_length=1)
+
+
+class RetentionSettings(_EnvironmentSettings):
+    """The retention function's own queue (a long run continues through it) and its batch bound."""
+
+    retention_queue_url: str = Field(alias="RETENTION_QUEUE_URL", min_length=1)
+    # Stop and queue the rest when less than this is left of the invocation.
+    retention_reserve_ms: PositiveInt = Field(alias="RETENTION_RESERVE_MS", default=15_000)

@@ -14,7 +14,7 @@ from urllib.parse import unquote_plus
 from aws_lambda_powertools.utilities.parser.models import EventBridgeModel, SqsRecordModel
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Json
 
-from case_reviews.domain.events import DetailType, ReportCatalogued, SubmissionRejected
+from case_reviews.domain.events import DetailType, ElectronicCopyRemoved, ReportCatalogued, SubmissionRejected
 
 # ---------------------------------------------------------------- S3 → SQS (catalogue)
 
@@ -108,8 +108,15 @@ class SubmissionRejectedEvent(_BusEvent):
     detail: SubmissionRejected  # type: ignore[assignment]
 
 
-class ReportCataloguedRecord(SqsRecordModel):  # type: ignore[override]
-    body: Json[ReportCataloguedEvent]  # type: ignore[assignment]
+class CopyRemovedEvent(_BusEvent):
+    detail_type: Literal[DetailType.COPY_REMOVED] = Field(alias="detail-type")  # type: ignore[assignment]
+    detail: ElectronicCopyRemoved  # type: ignore[assignment]
+
+
+class CatalogueChangeRecord(SqsRecordModel):  # type: ignore[override]
+    """The index queue carries every change that alters what search shows of a record."""
+
+    body: Json[Annotated[ReportCataloguedEvent | CopyRemovedEvent, Field(discriminator="detail_type")]]  # type: ignore[assignment]
 
 
 class BoardNotificationRecord(SqsRecordModel):  # type: ignore[override]

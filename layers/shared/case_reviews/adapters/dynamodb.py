@@ -548,6 +548,25 @@ class CatalogueRepository:
         for item in self._query_index(COPY_EXPIRY_INDEX, "expiry_pk", _AVAILABLE_COPIES, sort_below=as_of.isoformat()):
             yield record_from_item(RecordItem.model_validate(item))
 
+    def all_records(self) -> Iterator[CatalogueRecord]:
+        """Every catalogue record, page by page (for staff tools: index check and rebuild).
+
+        No index lists the records (gsi1 holds boards, keys and submissions; copy_expiry only
+        records still holding a copy), so this is a paginated Scan that keeps the record items.
+        Scanning the whole table is fine for a staff command over a catalogue of some hundreds
+        to thousands of records; no request path may call it.
+        """
+        paginator = self.client.get_paginator("scan")
+        for page in paginator.paginate(
+            TableName=self.table_name,
+            FilterExpression="begins_with(pk, :prefix) AND sk = :sk",
+            ExpressionAttributeValues=_to_attributes({":prefix": "REVIEW#", ":sk": "REVIEW"}),
+            # The staff tools compare versions: a just-written record must not look stale.
+            ConsistentRead=True,
+        ):
+            for attributes in page["Items"]:
+                yield record_from_item(RecordItem.model_validate(_from_attributes(attributes)))
+
     def _query_index(
         self,
         index: str,

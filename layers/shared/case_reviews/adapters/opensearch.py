@@ -7,7 +7,7 @@ board's name nor its id, so no search (by text, facet or filter) can tie it to t
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from opensearchpy import OpenSearch, RequestsHttpConnection, helpers
@@ -355,3 +355,85 @@ class SearchIndex:
 
     def ping(self) -> bool:
         return bool(self.client.ping())
+
+    # ---- staff maintenance: the concrete indices behind the alias
+
+    def indexed_versions(self) -> dict[str, int]:
+        """Every indexed reference with the record version its document holds (scrolled, all of them)."""
+        hits = helpers.scan(
+            self.client,
+            index=self.alias,
+            query={"query": {"match_all": {}}, "_source": ["record_version"]},
+            size=1000,
+        )
+        try:
+            return {hit["_id"]: _IndexedVersion.model_validate(hit["_source"]).record_version for hit in hits}
+        except NotFoundError:
+            return {}
+
+    def indices_behind_alias(self) -> list[str]:
+        """The concrete indices the alias points at (none before the first document is indexed)."""
+        try:
+            return sorted(self.client.indices.get_alias(name=self.alias))
+        except NotFoundError:
+            return []
+
+    def fresh_index_name(self, now: datetime) -> str:
+        """A new concrete index name: `<alias>-v<schema version>-<UTC time to the microsecond>`.
+
+        It still starts with `versioned_name`, so anything that looks for `<alias>-*` finds it.
+        """
+        return f"{self.versioned_name}-{now.astimezone(UTC):%Y%m%d-%H%M%S-%f}"
+
+    def create_concrete_index(self, name: str) -> None:
+        """A new, empty index with this definition, not (yet) behind the alias."""
+        body = {"settings": self.definition["settings"], "mappings": self.definition["mappings"]}
+        self.client.indices.create(index=name, body=body)
+
+    def load(self, index: str, documents: Iterable[ReviewDocument]) -> int:
+        """Bulk-index documents straight into the concrete `index`, then refresh it; returns how many.
+
+        Documents keep their record version as external version, as `upsert` writes them, so
+        later upserts through the alias compare versions the same way.
+        """
+        actions = (
+            {
+                "_index": index,
+                "_id": document.reference,
+                "_version": document.record_version,
+                "_version_type": "external_gte",
+                "_source": document.model_dump(mode="json", exclude_none=True),
+            }
+            for document in documents
+        )
+        written = 0
+        for ok, item in helpers.streaming_bulk(self.client, actions, raise_on_error=False, max_retries=3):
+            if not ok:
+                raise RuntimeError(f"bulk indexing into {index} failed: {item}")
+            written += 1
+        self.client.indices.refresh(index=index)
+        return written
+
+    def move_alias(self, to_index: str) -> list[str]:
+        """Point the alias at `to_index` alone, in one atomic update; returns the indices it left.
+
+        Removing and adding in the same `update_aliases` call means every search and write
+        through the alias finds exactly one index, before and after, never none.
+        """
+        previous = [name for name in self.indices_behind_alias() if name != to_index]
+        actions: list[dict[str, Any]] = [{"remove": {"index": name, "alias": self.alias}} for name in previous]
+        actions.append({"add": {"index": to_index, "alias": self.alias, "is_write_index": True}})
+        self.client.indices.update_aliases(body={"actions": actions})
+        # The alias exists now: ensure_index must never create `versioned_name` beside it.
+        self._ready = True
+        return previous
+
+    def delete_indices(self, names: Iterable[str]) -> None:
+        for name in names:
+            self.client.indices.delete(index=name, ignore_unavailable=True)
+
+
+class _IndexedVersion(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    record_version: int

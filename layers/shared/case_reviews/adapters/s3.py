@@ -14,6 +14,8 @@ INCOMING_PREFIX = "incoming/"
 REPORTS_PREFIX = "reports/"
 TEXT_PREFIX = "text/"
 PDF_CONTENT_TYPE = "application/pdf"
+# DeleteObjects takes at most this many keys per call.
+_DELETE_BATCH = 1000
 
 
 @dataclass(frozen=True)
@@ -101,6 +103,24 @@ class ReportStore:
 
     def delete(self, key: str) -> None:
         self.client.delete_object(Bucket=self.bucket, Key=key)
+
+    def delete_every_version(self, key: str) -> int:
+        """Remove the object for good: every version and delete marker of the versioned bucket.
+
+        Returns how many were deleted; a key already gone deletes nothing, so a rerun is harmless.
+        """
+        found = []
+        for page in self.client.get_paginator("list_object_versions").paginate(Bucket=self.bucket, Prefix=key):
+            for entry in [*page.get("Versions", []), *page.get("DeleteMarkers", [])]:
+                if entry["Key"] == key:  # the prefix also matches longer keys
+                    found.append({"Key": key, "VersionId": entry["VersionId"]})
+        for start in range(0, len(found), _DELETE_BATCH):
+            response = self.client.delete_objects(
+                Bucket=self.bucket, Delete={"Objects": found[start : start + _DELETE_BATCH], "Quiet": True}
+            )
+            if response.get("Errors"):
+                raise RuntimeError(f"could not delete every version of {key}: {response['Errors'][:3]}")
+        return len(found)
 
     def presign_download(self, key: str, filename: str, ttl_seconds: int) -> str:
         """A short-lived GET link; it expires quickly so links copied elsewhere stop working."""

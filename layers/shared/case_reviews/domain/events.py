@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
@@ -12,6 +13,7 @@ EVENT_SOURCE = "case-reviews.catalogue"
 class DetailType(StrEnum):
     REPORT_CATALOGUED = "ReportCatalogued"
     SUBMISSION_REJECTED = "SubmissionRejected"
+    COPY_REMOVED = "ElectronicCopyRemoved"
 
 
 class ReportCatalogued(BaseModel):
@@ -26,3 +28,12 @@ class SubmissionRejected(BaseModel):
 
     submission_id: str
     reason: str
+
+
+class ElectronicCopyRemoved(BaseModel):
+    """The five-year rule (or a ruling) removed a record's file: the index drops its text and link."""
+
+    model_config = ConfigDict(frozen=True)
+
+    reference: str
+    removed_on: date
