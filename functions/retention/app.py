@@ -1,4 +1,8 @@
-"""Retention function: run daily by the schedule (through SQS), or on demand with an `as_of` date."""
+"""Retention function: run daily by the schedule (through SQS), or on demand with an `as_of` date.
+
+It removes the electronic copies past their five years (the file, its text and its link) and keeps
+the catalogue records. A long run stops before the Lambda timeout and queues the rest of itself.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, pro
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from case_reviews import bootstrap
+from case_reviews.config import RetentionSettings
 from case_reviews.messages import RetentionRunRecord
 
 logger = Logger()
@@ -19,16 +24,25 @@ metrics = Metrics()
 processor = BatchProcessor(event_type=EventType.SQS, model=RetentionRunRecord)
 
 
+class RetentionIncomplete(Exception):
+    """Some copies could not be removed: the run's message comes back, and the rerun finishes them."""
+
+
 @tracer.capture_method
-def record_handler(record: RetentionRunRecord) -> list[dict[str, Any]]:
-    as_of = record.body.as_of or datetime.now(UTC).date()
-    due = bootstrap.retention_service().copies_due(as_of)
-    logger.info(
-        "Electronic copies past their five years",
-        extra={"as_of": as_of.isoformat(), "count": len(due), "references": [copy.reference for copy in due]},
+def record_handler(record: RetentionRunRecord, lambda_context: LambdaContext) -> dict[str, Any]:
+    now = datetime.now(UTC)
+    as_of = record.body.as_of or now.date()
+    reserve_ms = RetentionSettings.from_environment().retention_reserve_ms
+    outcome = bootstrap.retention_service().apply(
+        as_of, now, has_time=lambda: lambda_context.get_remaining_time_in_millis() > reserve_ms
     )
-    metrics.add_metric(name="CopiesPastRetention", unit=MetricUnit.Count, value=len(due))
-    return [copy.model_dump(mode="json") for copy in due]
+    logger.info("Retention run", extra=outcome.model_dump(mode="json"))
+    metrics.add_metric(name="CopiesRemoved", unit=MetricUnit.Count, value=len(outcome.removed))
+    metrics.add_metric(name="CopyRemovalsFailed", unit=MetricUnit.Count, value=len(outcome.failed))
+    metrics.add_metric(name="RetentionRuns", unit=MetricUnit.Count, value=1)
+    if outcome.failed:
+        raise RetentionIncomplete(f"{len(outcome.failed)} copies not removed: {outcome.failed[:10]}")
+    return outcome.model_dump(mode="json")
 
 
 @logger.inject_lambda_context

@@ -76,6 +76,12 @@ class Provisioned:
     queue_urls: dict[str, str]
     dead_letter_queue_urls: dict[str, str]
 
+    def function_environment(self, opensearch_url: str, public_base_url: str) -> dict[str, str]:
+        """The names' environment, and what only exists once provisioned (as template.yaml's !Ref gives it)."""
+        return self.names.function_environment(opensearch_url, public_base_url) | {
+            "RETENTION_QUEUE_URL": self.queue_urls["retention"]
+        }
+
 
 def provision(names: StackNames | None = None, endpoint_url: str | None = None) -> Provisioned:
     """Create every resource (idempotently: creating what exists is a no-op in moto and AWS alike)."""

@@ -307,6 +307,7 @@ def main(argv: list[str] | None = None) -> int:
         os.environ["AWS_ENDPOINT_URL"] = moto.url
         os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")
         provisioned = provision(names, endpoint_url=moto.url)
+        os.environ.update(provisioned.function_environment(opensearch_url=opensearch_url, public_base_url=api_url))
 
         # The functions, imported only now: their settings are read from the environment set above.
         from case_reviews import bootstrap
@@ -350,6 +351,7 @@ def main(argv: list[str] | None = None) -> int:
             "opensearch_url": opensearch_url,
             "bucket": names.bucket,
             "catalogue_table": names.catalogue_table,
+            "event_bus": names.event_bus,
             "demo_board": {"id": DEMO_BOARD_ID, "name": DEMO_BOARD_NAME, "key": demo_key},
             "queues": provisioned.queue_urls,
             "dead_letter_queues": provisioned.dead_letter_queue_urls,

@@ -6,6 +6,7 @@ import hashlib
 import json
 import subprocess
 import sys
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -140,3 +141,33 @@ def test_staff_see_a_deposited_record_the_queues_and_an_index_in_step(stack: Sta
     drift = json.loads(checked.stdout)
     assert drift["in_sync"] is True
     assert drift["catalogued"] == drift["indexed"] >= 1
+
+
+def test_staff_preview_the_five_year_rule_and_run_it_for_today(stack: Stack) -> None:
+    # Given a catalogued report, deposited today
+    submission_id = deposit(stack, make_pdf("A report for the retention preview."), title="Learning Review: Child P")
+    outcome = wait_for_outcome(stack, submission_id)
+    assert outcome["status"] == "catalogued", outcome
+    record = staff_json(stack, "records", "show", outcome["reference"])
+    last_day = record["electronic_copy"]["available_until"]
+    day_after = (date.fromisoformat(last_day) + timedelta(days=1)).isoformat()
+
+    # When staff preview its last available day and the day after, then run the rule for today
+    # (read-only previews; a run for today removes nothing deposited today, on a stack that may be shared)
+    on_last_day = staff_json(stack, "retention", "preview", "--as-of", last_day)
+    after = staff_json(stack, "retention", "preview", "--as-of", day_after)
+    run = staff_json(stack, "retention", "run")
+
+    def run_done() -> bool:
+        queues = {queue["queue"]: queue for queue in staff_json(stack, "queues", "show")}
+        return queues["retention"]["waiting"] + queues["retention"]["in_flight"] == 0
+
+    wait_for(run_done, timeout_s=30)
+
+    # Then the copy is due only the day after its last day, the run was queued and done without a dead letter,
+    # and the copy is still available
+    assert outcome["reference"] not in [copy["reference"] for copy in on_last_day]
+    assert {"reference": outcome["reference"], "available_until": last_day} in after
+    assert run["message_id"] and run["as_of"] is None
+    assert next(q for q in staff_json(stack, "queues", "show") if q["queue"] == "retention")["dead_letters"] == 0
+    assert staff_json(stack, "records", "show", outcome["reference"])["electronic_copy"]["status"] == "available"

@@ -21,7 +21,7 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[Provisioned]:
     """Every resource of the template on moto, and the functions' environment pointing at it."""
     with mock_aws():
         provisioned = provision(StackNames())
-        environment = provisioned.names.function_environment(
+        environment = provisioned.function_environment(
             opensearch_url="http://127.0.0.1:9", public_base_url="https://reviews.example.org/v1"
         )
         for name, value in environment.items():

@@ -1,17 +1,20 @@
-"""The retention function: which electronic copies are past their five years."""
+"""The retention function: electronic copies past their five years are removed; the records stay."""
 
 from __future__ import annotations
 
 import json
+import os
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
 
 from case_reviews import bootstrap
+from case_reviews.domain.vocabulary import CopyStatus
 from functions.retention import app as retention
 from infra.local.lambda_runtime import LocalContext
-from tests.integration.helpers import deposit, submission_status
+from tests.integration.conftest import client
+from tests.integration.helpers import call_api, deposit, queue_depth, submission_status
 from tests.support.events import load_event, sqs_event
 from tests.support.pdfs import make_pdf
 
@@ -19,9 +22,25 @@ from tests.support.pdfs import make_pdf
 @pytest.fixture
 def deposited_today(aws, search, pipeline, board_key) -> str:
     _, key = board_key
-    submission_id = deposit(key, make_pdf("A report deposited today."))
+    submission_id = deposit(key, make_pdf("A report deposited today about quarrelsome neighbours."))
     pipeline.drain()
     return submission_status(key, submission_id)["reference"]
+
+
+def run_retention(as_of) -> dict:
+    """One run of the retention function for `as_of`, as staff ask for it."""
+    event = sqs_event([json.dumps({"task": "retention", "as_of": as_of.isoformat()})])
+    return retention.lambda_handler(event, LocalContext(function_name="retention", timeout_s=120))
+
+
+def day_after_last(reference: str):
+    return bootstrap.repository().get_record(reference).electronic_copy.available_until + timedelta(days=1)
+
+
+def stored_versions(prefix: str) -> list[str]:
+    """Every version and delete marker the bucket holds under `prefix`."""
+    listed = client("s3").list_object_versions(Bucket=os.environ["REPORTS_BUCKET_NAME"], Prefix=prefix)
+    return [entry["Key"] for entry in [*listed.get("Versions", []), *listed.get("DeleteMarkers", [])]]
 
 
 def test_a_copy_is_listed_only_after_its_last_available_day(deposited_today):
@@ -63,3 +82,142 @@ def test_a_run_with_an_unknown_field_is_refused_rather_than_guessed(aws):
 
     # Then the invocation fails (the whole batch failed: SQS retries it, then the DLQ keeps it), not run for today
     assert "asof" in str(failure.value)
+
+
+def test_a_copy_past_its_five_years_is_removed_and_its_record_stays(deposited_today, pipeline):
+    # Given a catalogued copy whose PDF was also overwritten once (so the bucket holds two versions)
+    reference = deposited_today
+    pdf_key = f"reports/{reference}.pdf"
+    client("s3").put_object(Bucket=os.environ["REPORTS_BUCKET_NAME"], Key=pdf_key, Body=b"%PDF-1.7 second version")
+    assert len(stored_versions(pdf_key)) == 2
+
+    # When the retention function runs on its last available day, and then on the day after
+    on_last_day = run_retention(day_after_last(reference) - timedelta(days=1))
+    kept = bootstrap.repository().get_record(reference).electronic_copy.status
+    after = run_retention(day_after_last(reference))
+    pipeline.drain()
+
+    # Then nothing goes on the last day; the day after, every version of the file and its text is gone,
+    # the record says so (keeping its checksum), the link is 410, and the record is still found by its title
+    assert on_last_day == after == {"batchItemFailures": []}
+    assert kept is CopyStatus.AVAILABLE
+    assert stored_versions(f"reports/{reference}") == stored_versions(f"text/{reference}") == []
+    copy = bootstrap.repository().get_record(reference).electronic_copy
+    assert (copy.status, copy.removed_on, copy.object_key) == (CopyStatus.REMOVED, datetime.now(UTC).date(), None)
+    assert copy.sha256 and copy.page_count >= 1
+    status, record, _ = call_api("GET", f"/reviews/{reference}")
+    assert status == 200
+    assert record["electronic_copy"]["status"] == "removed"
+    assert record["electronic_copy"]["reason"] == "The five-year availability period ended."
+    assert call_api("GET", f"/reviews/{reference}/download")[0] == 410
+    by_title = call_api("GET", "/reviews?q=Child%20K")[1]
+    by_text = call_api("GET", "/reviews?q=quarrelsome")[1]
+    assert [item["reference"] for item in by_title["items"]] == [reference]
+    assert by_title["items"][0]["electronic_copy"]["status"] == "removed"
+    assert by_text["total"] == 0
+    assert bootstrap.retention_service().copies_due(day_after_last(reference) + timedelta(days=365)) == []
+
+
+def test_a_second_run_finds_nothing_to_do(deposited_today, pipeline):
+    # Given a copy already removed by a run
+    as_of = day_after_last(deposited_today)
+    run_retention(as_of)
+    pipeline.drain()
+    version = bootstrap.repository().get_record(deposited_today).version
+
+    # When the same run is delivered again
+    again = bootstrap.retention_service().apply(as_of, datetime.now(UTC), has_time=lambda: True)
+
+    # Then it removes and announces nothing, and the record is not written again
+    assert (again.removed, again.announced, again.failed) == ([], [], [])
+    assert bootstrap.repository().get_record(deposited_today).version == version
+    assert pipeline.drain()["index"] == 0
+
+
+def test_a_run_that_stops_after_deleting_the_file_is_finished_by_the_rerun(deposited_today, pipeline, monkeypatch):
+    # Given a run that deletes the file and then fails to save the record
+    reference = deposited_today
+    as_of = day_after_last(reference)
+    repository = bootstrap.repository()
+    saving = repository.save_copy_removed
+
+    def fail_once(record):
+        monkeypatch.setattr(repository, "save_copy_removed", saving)
+        raise ConnectionError("the table did not answer")
+
+    monkeypatch.setattr(repository, "save_copy_removed", fail_once)
+    with pytest.raises(BatchProcessingError) as first:
+        run_retention(as_of)
+    between = repository.get_record(reference).electronic_copy.status
+    files_between = stored_versions(f"reports/{reference}")
+
+    # When the run's message comes back
+    second = run_retention(as_of)
+    pipeline.drain()
+
+    # Then the first run failed the invocation (SQS redelivers) with the file gone but the record not yet
+    # marked, and the rerun marked it, announced it, and left nothing due
+    assert "All records failed" in str(first.value)
+    assert between is CopyStatus.AVAILABLE
+    assert files_between == []
+    assert second == {"batchItemFailures": []}
+    assert repository.get_record(reference).electronic_copy.status is CopyStatus.REMOVED
+    assert call_api("GET", "/reviews?q=quarrelsome")[1]["total"] == 0
+    assert bootstrap.retention_service().copies_due(as_of) == []
+
+
+def test_a_run_that_stops_before_announcing_is_announced_by_the_next(deposited_today, pipeline, monkeypatch):
+    # Given a run that removes the copy and saves the record, but cannot reach the bus
+    reference = deposited_today
+    as_of = day_after_last(reference)
+    service = bootstrap.retention_service()
+    publish = service.events.publish
+
+    def unreachable(*_args, **_kwargs):
+        raise ConnectionError("the bus did not answer")
+
+    monkeypatch.setattr(service.events, "publish", unreachable)
+    first = service.apply(as_of, datetime.now(UTC), has_time=lambda: True)
+    pipeline.drain()
+    still_indexed = call_api("GET", "/reviews?q=quarrelsome")[1]["total"]
+
+    # When the next run comes, with the bus back
+    monkeypatch.setattr(service.events, "publish", publish)
+    second = service.apply(as_of, datetime.now(UTC), has_time=lambda: True)
+    pipeline.drain()
+
+    # Then the first run failed that copy after saving it, the search still showed the text in between,
+    # and the next run announced it without removing anything again
+    assert first.failed == [reference]
+    assert repository_status(reference) is CopyStatus.REMOVED
+    assert still_indexed == 1
+    assert (second.removed, second.announced, second.failed) == ([], [reference], [])
+    assert call_api("GET", "/reviews?q=quarrelsome")[1]["total"] == 0
+
+
+def repository_status(reference: str) -> CopyStatus:
+    return bootstrap.repository().get_record(reference).electronic_copy.status
+
+
+def test_a_run_out_of_time_queues_the_rest_of_itself(aws, search, pipeline, board_key, monkeypatch):
+    # Given three copies due on the same day
+    _, key = board_key
+    references = []
+    for number in range(3):
+        submission_id = deposit(key, make_pdf(f"Report number {number} of three."), title=f"Review {number}")
+        pipeline.drain()
+        references.append(submission_status(key, submission_id)["reference"])
+    as_of = day_after_last(references[0])
+    service = bootstrap.retention_service()
+    budget = iter([True, False])
+
+    # When a run has time for only one removal
+    outcome = service.apply(as_of, datetime.now(UTC), has_time=lambda: next(budget, False))
+    queued = queue_depth(aws.queue_urls["retention"])
+    received = pipeline.drain()
+
+    # Then it removes one, queues a run for the same day, and that run removes the other two
+    assert (len(outcome.removed), outcome.continued) == (1, True)
+    assert queued == 1
+    assert received["retention"] == 1
+    assert all(repository_status(reference) is CopyStatus.REMOVED for reference in references)

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
 from pydantic import ValidationError
 
 from case_reviews.domain.models import ANONYMOUS_PUBLISHER, PublicationDate, ReportMetadata
-from case_reviews.domain.vocabulary import DatePrecision
+from case_reviews.domain.vocabulary import CopyStatus, DatePrecision
 from tests.unit.factories import BOARD_NAME, a_record, available_copy, metadata_fields, removed_copy
 
 
@@ -226,3 +226,25 @@ def test_catalogue_record_has_copy_only_while_the_copy_is_available(copy: Any, e
     # When asked whether it has a copy
     # Then only an available copy counts
     assert record.has_copy is expected
+
+
+def test_a_record_with_its_copy_removed_keeps_the_copy_s_facts_and_drops_its_files() -> None:
+    # Given a record holding an available copy
+    record = a_record(electronic_copy=available_copy(), version=3)
+    moment = datetime(2031, 11, 27, 3, 0, tzinfo=UTC)
+    # When its copy is removed
+    removed = record.with_copy_removed(
+        removed_on=moment.date(), reason="The five-year availability period ended.", now=moment
+    )
+    # Then the copy says removed, when and why, keeps its checksum, size and pages, and points at no file;
+    # the record is a new version, and the original is unchanged
+    copy = removed.electronic_copy
+    assert (copy.status, copy.removed_on, copy.removal_reason) == (
+        CopyStatus.REMOVED,
+        date(2031, 11, 27),
+        "The five-year availability period ended.",
+    )
+    assert (copy.sha256, copy.size_bytes, copy.page_count) == ("0" * 64, 48213, 12)
+    assert (copy.object_key, copy.text_key) == (None, None)
+    assert (removed.version, removed.updated_at, removed.has_copy) == (4, moment, False)
+    assert record.has_copy and record.version == 3

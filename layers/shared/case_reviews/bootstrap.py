@@ -116,9 +116,17 @@ def acknowledgement_service() -> AcknowledgementService:
 
 @cache
 def retention_service() -> RetentionService:
+    from case_reviews.adapters.eventbridge import EventPublisher
+    from case_reviews.adapters.sqs import RetentionRunQueue
+    from case_reviews.config import EventSettings, RetentionSettings
     from case_reviews.services.retention import RetentionService
 
-    return RetentionService(repository())
+    return RetentionService(
+        repository(),
+        report_store(),
+        EventPublisher(EventSettings.from_environment().event_bus_name),
+        RetentionRunQueue(message_queues(), RetentionSettings.from_environment().retention_queue_url),
+    )
 
 
 @cache

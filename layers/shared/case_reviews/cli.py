@@ -58,6 +58,7 @@ def _use_local_stack(state_file: Path) -> dict[str, str]:
     return {
         "CATALOGUE_TABLE_NAME": state["catalogue_table"],
         "REPORTS_BUCKET_NAME": state["bucket"],
+        "EVENT_BUS_NAME": state["event_bus"],
         "OPENSEARCH_URL": state["opensearch_url"],
         "OPENSEARCH_AUTH": "none",
         "OPENSEARCH_INDEX": SEARCH_ALIAS,
@@ -74,6 +75,7 @@ def _use_aws_stack(stack_name: str) -> dict[str, str]:
     return {
         "CATALOGUE_TABLE_NAME": outputs["TableName"],
         "REPORTS_BUCKET_NAME": outputs["BucketName"],
+        "EVENT_BUS_NAME": outputs["EventBusName"],
         "OPENSEARCH_URL": outputs["SearchDomainEndpoint"],
         "OPENSEARCH_AUTH": "sigv4",
         "OPENSEARCH_INDEX": SEARCH_ALIAS,
@@ -264,14 +266,14 @@ def _run(argv: list[str] | None) -> int:
                 or "(nothing past its five years)",
             )
         case "retention", "run":
-            import boto3
-
-            body = {"task": "retention", **({"as_of": options.as_of.isoformat()} if options.as_of else {})}
-            sent = boto3.client("sqs").send_message(
-                QueueUrl=resources["RETENTION_QUEUE_URL"], MessageBody=json.dumps(body)
-            )
+            # Queued like the schedule's own run, so the function does the work with its own role.
+            message_id = bootstrap.retention_service().request_run(options.as_of)
+            as_of = options.as_of.isoformat() if options.as_of else None
             _print(
-                {"message_id": sent["MessageId"], **body}, options.json, f"retention run queued ({sent['MessageId']})"
+                {"message_id": message_id, "task": "retention", "as_of": as_of},
+                options.json,
+                f"retention run queued for {as_of or 'today'} ({message_id}); "
+                "copies past their last available day are removed, the records stay",
             )
         case "records", "show":
             record = bootstrap.record_inspection().show(options.reference)

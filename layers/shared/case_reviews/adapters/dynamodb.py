@@ -31,6 +31,8 @@ _deserializer = TypeDeserializer()
 COPY_EXPIRY_INDEX = "copy_expiry"
 BOARDS_INDEX = "gsi1"
 _AVAILABLE_COPIES = f"COPY#{CopyStatus.AVAILABLE.value}"
+# A removal written but not yet announced to the index: the sparse index keeps it until it is.
+_UNANNOUNCED_REMOVALS = "COPY#removed-unannounced"
 _OPEN_STATUSES = (SubmissionStatus.AWAITING_UPLOAD.value, SubmissionStatus.PROCESSING.value)
 
 
@@ -547,6 +549,52 @@ class CatalogueRepository:
         """Records whose electronic copy is still held although its last available day is before `as_of`."""
         for item in self._query_index(COPY_EXPIRY_INDEX, "expiry_pk", _AVAILABLE_COPIES, sort_below=as_of.isoformat()):
             yield record_from_item(RecordItem.model_validate(item))
+
+    def save_copy_removed(self, removed: CatalogueRecord) -> bool:
+        """Write a record whose copy was removed, over the version it came from (False if that changed).
+
+        The record stays in the sparse expiry index, under "unannounced", until the removal has been
+        announced (`mark_removal_announced`): a run that stops in between finds it and finishes.
+        """
+        copy = removed.electronic_copy
+        assert copy is not None and copy.removed_on is not None
+        item = record_to_item(removed).model_copy(
+            update={
+                "expiry_pk": _UNANNOUNCED_REMOVALS,
+                "expiry_sk": f"{copy.removed_on.isoformat()}#{removed.reference}",
+            }
+        )
+        try:
+            self.client.put_item(
+                TableName=self.table_name,
+                Item=_to_attributes(item),
+                ConditionExpression="attribute_exists(pk) AND version = :before",
+                ExpressionAttributeValues=_to_attributes({":before": removed.version - 1}),
+            )
+        except ClientError as error:
+            if not _condition_failed(error):
+                raise
+            return False
+        return True
+
+    def removals_unannounced(self) -> Iterator[CatalogueRecord]:
+        """Records whose copy was removed by a run that stopped before announcing it."""
+        for item in self._query_index(COPY_EXPIRY_INDEX, "expiry_pk", _UNANNOUNCED_REMOVALS):
+            yield record_from_item(RecordItem.model_validate(item))
+
+    def mark_removal_announced(self, reference: str) -> None:
+        """The removal reached the bus: the record leaves the sparse expiry index for good."""
+        try:
+            self.client.update_item(
+                TableName=self.table_name,
+                Key=_to_attributes(record_key(reference)),
+                UpdateExpression="REMOVE expiry_pk, expiry_sk",
+                ConditionExpression="expiry_pk = :unannounced",
+                ExpressionAttributeValues=_to_attributes({":unannounced": _UNANNOUNCED_REMOVALS}),
+            )
+        except ClientError as error:
+            if not _condition_failed(error):  # already marked: a rerun
+                raise
 
     def all_records(self) -> Iterator[CatalogueRecord]:
         """Every catalogue record, page by page (for staff tools: index check and rebuild).

@@ -7,12 +7,14 @@ them); it serves the staff CLI's `queues show` and `queues replay`.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from case_reviews.adapters.aws import new_client
 from case_reviews.config import QueueSettings
+from case_reviews.messages import RetentionRun
 
 QUEUE_ROLES = ("catalogue", "index", "acknowledge", "retention")
 # SQS's limit for one receive, one send batch and one delete batch.
@@ -130,6 +132,10 @@ class MessageQueues:
         response = self.client.send_message_batch(QueueUrl=queue_url, Entries=entries)
         return [messages[int(sent["Id"])] for sent in response.get("Successful", [])]
 
+    def send(self, queue_url: str, body: str) -> str:
+        """Queue one message; returns its id."""
+        return str(self.client.send_message(QueueUrl=queue_url, MessageBody=body)["MessageId"])
+
     def delete(self, queue_url: str, messages: Sequence[QueuedMessage]) -> int:
         """Delete received messages; returns how many SQS deleted."""
         if not messages:
@@ -142,3 +148,17 @@ class MessageQueues:
             ],
         )
         return len(response.get("Successful", []))
+
+
+class RetentionRunQueue:
+    """Asks the retention function for a run: staff on demand, or a run that continues itself."""
+
+    def __init__(self, queues: MessageQueues, queue_url: str) -> None:
+        self.queues = queues
+        self.queue_url = queue_url
+
+    def request(self, as_of: date | None) -> str:
+        # The same message the schedule sends, so the function cannot tell them apart.
+        return self.queues.send(
+            self.queue_url, RetentionRun(task="retention", as_of=as_of).model_dump_json(exclude_none=True)
+        )

@@ -198,3 +198,17 @@ class CatalogueRecord(_Frozen):
     @property
     def has_copy(self) -> bool:
         return self.electronic_copy is not None and self.electronic_copy.status is CopyStatus.AVAILABLE
+
+    def with_copy_removed(self, removed_on: date, reason: str, now: datetime) -> CatalogueRecord:
+        """The record once its file is gone: the copy's facts (checksum, size, pages) and the record stay."""
+        assert self.electronic_copy is not None, "a record without a copy has nothing to remove"
+        copy = self.electronic_copy.model_copy(
+            update={
+                "status": CopyStatus.REMOVED,
+                "object_key": None,
+                "text_key": None,
+                "removed_on": removed_on,
+                "removal_reason": reason,
+            }
+        )
+        return self.model_copy(update={"electronic_copy": copy, "updated_at": now, "version": self.version + 1})

@@ -40,6 +40,10 @@ def available_until(deposited_on: date) -> date:
         return deposited_on.replace(year=deposited_on.year + RETENTION_YEARS, day=28)
 
 
+# What the public record says once the five years are over: neutral, and the same for every report.
+RETENTION_REMOVAL_REASON = "The five-year availability period ended."
+
+
 def is_past_retention(until: date, as_of: date) -> bool:
     """True once the copy's last available day is behind us."""
     return as_of > until
