@@ -1,6 +1,6 @@
 """The benchmark: ingest latency on the local stack, and the import time of each Lambda handler.
 
-    python -m bench.run [--uploads N] [--stack STATE_FILE] [--output PATH]
+    python -m bench.run [--uploads N] [--import-rows N] [--stack STATE_FILE] [--output PATH]
 
 Without --stack it starts its own local stack (and its own OpenSearch, unless OPENSEARCH_URL
 is set) and stops it afterwards. See bench/README.md for what each metric means.
@@ -9,12 +9,14 @@ is set) and stops it afterwards. See bench/README.md for what each metric means.
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import os
 import platform
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import uuid
@@ -39,6 +41,8 @@ EMAIL_POLL_S = 0.025
 REFRESH_INTERVAL_S = 1.0
 GOLDEN_RATIO_CONJUGATE = 0.6180339887498949
 IMPORT_REPEATS = 7
+# Rows of the generated historic catalogue file that `import_rows_per_s` imports.
+HISTORIC_IMPORT_ROWS = 10_000
 FUNCTIONS = ("api", "catalogue", "index", "acknowledge", "retention")
 # What the functions' import needs, as the local stack sets it (imports read no config, but
 # Powertools reads these at import; fake credentials so nothing could reach a real account).
@@ -262,6 +266,89 @@ def measure_ingest(state: dict[str, Any], uploads: int) -> list[Deposit]:
     return deposits
 
 
+# ---------------------------------------------------------------- historic import throughput
+
+
+def write_historic_csv(path: Path, rows: int, marker: str) -> None:
+    """`rows` valid, distinct historic rows; the marker (in every title) keeps them new to a stack seen before."""
+    nations = ("england", "wales", "scotland", "northern_ireland")
+    with path.open("w", encoding="utf-8", newline="") as file:
+        writer = csv.writer(file)
+        writer.writerow(
+            ["title", "publication_date", "nation", "review_type", "document_type", "publisher", "themes", "summary"]
+        )
+        for number in range(rows):
+            writer.writerow(
+                [
+                    f"Historic review {marker} {number}: Overview Report",
+                    f"{1945 + number % 65}-{1 + number % 12:02d}",
+                    nations[number % 4],
+                    "serious_case_review" if number % 3 else "other",
+                    "overview_report",
+                    f"Benchmark County Council {number % 50}",
+                    "neglect;multi-agency working",
+                    "A fictional historic record, one of the benchmark's generated catalogue.",
+                ]
+            )
+
+
+@contextmanager
+def _stack_environment(state: dict[str, Any]) -> Iterator[None]:
+    """For this block, the settings `case-reviews --local` gives bootstrap (it reads them from the environment)."""
+    from case_reviews import bootstrap
+    from case_reviews.cli import SEARCH_ALIAS
+
+    settings = {
+        "AWS_ENDPOINT_URL": state["aws_endpoint_url"],
+        "AWS_REGION": state["region"],
+        "AWS_DEFAULT_REGION": state["region"],
+        "AWS_ACCESS_KEY_ID": "local",
+        "AWS_SECRET_ACCESS_KEY": "local",
+        "AWS_SESSION_TOKEN": "local",
+        "CATALOGUE_TABLE_NAME": state["catalogue_table"],
+        "OPENSEARCH_URL": state["opensearch_url"],
+        "OPENSEARCH_AUTH": "none",
+        "OPENSEARCH_INDEX": SEARCH_ALIAS,
+    }
+    saved = {name: os.environ.get(name) for name in [*settings, "AWS_PROFILE"]}
+    os.environ.pop("AWS_PROFILE", None)
+    os.environ.update(settings)
+    bootstrap.reset()
+    try:
+        yield
+    finally:
+        bootstrap.reset()
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def measure_historic_import(state: dict[str, Any], rows: int = HISTORIC_IMPORT_ROWS) -> float:
+    """Rows per second for `case-reviews import` of a generated file (the service, as the CLI calls it)."""
+    from case_reviews import bootstrap
+
+    marker = f"bench{uuid.uuid4().hex[:12]}"
+    with tempfile.TemporaryDirectory() as directory, _stack_environment(state):
+        path = Path(directory) / "historic.csv"
+        write_historic_csv(path, rows, marker)
+        started = time.perf_counter()
+        result = bootstrap.historic_import().import_file(path, datetime.now(UTC))
+        elapsed = time.perf_counter() - started
+    if result.imported != rows or result.rejected:
+        raise BenchError(
+            f"historic import: {result.imported} of {rows} rows imported, {len(result.rejected)} rejected "
+            f"(first: {result.rejected[:1]}); the run is void"
+        )
+    # Imported means searchable too: every row is found by the marker in its title.
+    found = requests.get(f"{state['api_url']}/reviews", params={"q": marker, "page_size": 1}, timeout=30)
+    found.raise_for_status()
+    if found.json()["total"] != rows:
+        raise BenchError(f"historic import: {found.json()['total']} of {rows} rows searchable; the run is void")
+    return rows / elapsed
+
+
 # ---------------------------------------------------------------- handler import time
 
 
@@ -333,7 +420,9 @@ def latency_metrics(name: str, samples: list[float]) -> dict[str, dict[str, Any]
     }
 
 
-def build_metrics(deposits: list[Deposit], imports: dict[str, list[float]]) -> dict[str, dict[str, Any]]:
+def build_metrics(
+    deposits: list[Deposit], imports: dict[str, list[float]], import_rate: tuple[float, int]
+) -> dict[str, dict[str, Any]]:
     metrics = latency_metrics("ingest_to_searchable_s", [d.to_searchable_s for d in deposits])
     metrics |= latency_metrics("ingest_to_acknowledged_s", [d.to_acknowledged_s for d in deposits])
     boto3_ms = statistics.median(imports["boto3"])
@@ -342,6 +431,7 @@ def build_metrics(deposits: list[Deposit], imports: dict[str, list[float]]) -> d
             statistics.median(imports[name]), "ms", len(imports[name]), baseline=boto3_ms
         )
     metrics["handler_import_ms.boto3"] = metric(boto3_ms, "ms", len(imports["boto3"]))
+    metrics["import_rows_per_s"] = metric(import_rate[0], "rows/s", import_rate[1])
     return metrics
 
 
@@ -353,7 +443,9 @@ def _git(*args: str) -> str | None:
     return result.stdout.strip() if result.returncode == 0 else None
 
 
-def report(deposits: list[Deposit], imports: dict[str, list[float]], stack_source: str) -> dict[str, Any]:
+def report(
+    deposits: list[Deposit], imports: dict[str, list[float]], import_rate: tuple[float, int], stack_source: str
+) -> dict[str, Any]:
     status = _git("status", "--porcelain", "--untracked-files=no")
     return {
         "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -361,7 +453,7 @@ def report(deposits: list[Deposit], imports: dict[str, list[float]], stack_sourc
         "git_dirty": None if status is None else bool(status),
         "machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform()},
         "stack": stack_source,
-        "metrics": build_metrics(deposits, imports),
+        "metrics": build_metrics(deposits, imports, import_rate),
         # Every sample, in the order taken: nothing is discarded.
         "samples": {
             "ingest_to_searchable_s": [round(d.to_searchable_s, 3) for d in deposits],
@@ -372,13 +464,13 @@ def report(deposits: list[Deposit], imports: dict[str, list[float]], stack_sourc
 
 
 def table(metrics: dict[str, dict[str, Any]]) -> str:
-    lines = [f"{'metric':<34} {'value':>10}  {'n':>3}  {'baseline':>10}  {'ratio':>6}"]
+    lines = [f"{'metric':<34} {'value':>10}  {'n':>5}  {'baseline':>10}  {'ratio':>6}"]
     for name, entry in metrics.items():
         digits = 3 if entry["unit"] == "s" else 1
         value = f"{entry['value']:.{digits}f} {entry['unit']}"
         baseline = f"{entry['baseline']:.{digits}f} {entry['unit']}" if "baseline" in entry else ""
         ratio = f"{entry['ratio']:.2f}x" if "ratio" in entry else ""
-        lines.append(f"{name:<34} {value:>10}  {entry['n']:>3}  {baseline:>10}  {ratio:>6}")
+        lines.append(f"{name:<34} {value:>10}  {entry['n']:>5}  {baseline:>10}  {ratio:>6}")
     return "\n".join(lines)
 
 
@@ -407,6 +499,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--uploads", type=int, default=25, help=f"sequential deposits (at least {MIN_UPLOADS})")
     parser.add_argument("--stack", type=Path, help="state file of a running stack to use instead of starting one")
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT)
+    parser.add_argument(
+        "--import-rows", type=int, default=HISTORIC_IMPORT_ROWS, help="rows of the generated historic import file"
+    )
     options = parser.parse_args(argv)
     if options.uploads < MIN_UPLOADS:
         parser.error(f"--uploads must be at least {MIN_UPLOADS} (a p95 of fewer samples means little)")
@@ -418,11 +513,15 @@ def main(argv: list[str] | None = None) -> int:
         with _stack(options.stack) as (state, stack_source):
             print(f"ingest latency: {options.uploads} sequential deposits…", flush=True)
             deposits = measure_ingest(state, options.uploads)
+            # After the deposits, so its 10,000 records do not weigh on the ingest latencies.
+            print(f"historic import: {options.import_rows} generated rows…", flush=True)
+            import_rate = (measure_historic_import(state, options.import_rows), options.import_rows)
+            print(f"  {import_rate[0]:.1f} rows/s", flush=True)
     except (BenchError, TimeoutError, RuntimeError) as error:
         print(f"\nbench failed: {error}", file=sys.stderr)
         return 1
 
-    result = report(deposits, imports, stack_source)
+    result = report(deposits, imports, import_rate, stack_source)
     options.output.parent.mkdir(parents=True, exist_ok=True)
     options.output.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     print()

@@ -172,7 +172,7 @@ def provision(names: StackNames | None = None, endpoint_url: str | None = None) 
     if names.event_bus not in {bus["Name"] for bus in events.list_event_buses()["EventBuses"]}:
         events.create_event_bus(Name=names.event_bus)
     for rule, detail_types, target in (
-        ("catalogue-changes-to-index", ["ReportCatalogued", "ElectronicCopyRemoved"], "index"),
+        ("catalogue-changes-to-index", ["ReportCatalogued", "ElectronicCopyRemoved", "RecordChanged"], "index"),
         ("notify-board", ["ReportCatalogued", "SubmissionRejected"], "acknowledge"),
     ):
         events.put_rule(

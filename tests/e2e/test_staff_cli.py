@@ -171,3 +171,81 @@ def test_staff_preview_the_five_year_rule_and_run_it_for_today(stack: Stack) -> 
     assert run["message_id"] and run["as_of"] is None
     assert next(q for q in staff_json(stack, "queues", "show") if q["queue"] == "retention")["dead_letters"] == 0
     assert staff_json(stack, "records", "show", outcome["reference"])["electronic_copy"]["status"] == "available"
+
+
+def test_staff_hold_audit_and_release_a_record_they_deposited(stack: Stack) -> None:
+    # Given a report the test deposits itself (the stack may be shared: no other record is touched)
+    submission_id = deposit(stack, make_pdf("A report for the legal hold."), title="Case Management Review: Child H")
+    outcome = wait_for_outcome(stack, submission_id)
+    assert outcome["status"] == "catalogued", outcome
+    reference = outcome["reference"]
+
+    # When staff hold it, try to take it down while held, read the audit trail (JSON and text), and release it
+    held = staff_json(stack, "records", "hold", reference, "--reason", "Preserve for the inquiry")
+    refused = staff(stack, "records", "take-down", reference, "--reason", "court_order")
+    bad_code = staff(stack, "records", "take-down", reference, "--reason", "because")
+    trail = staff_json(stack, "records", "audit", reference)
+    as_text = staff(stack, "records", "audit", reference, as_json=False)
+    released = staff_json(stack, "records", "release", reference)
+    shown = staff_json(stack, "records", "show", reference)
+
+    # Then the hold is on the copy, the take-down is refused in one line, the trail names the board's deposit
+    # and the staff member's hold with its reason, and after release the copy is available and not held
+    assert (held["action"], held["electronic_copy"]["held"]) == ("held", True)
+    assert refused.returncode == 1
+    assert refused.stderr.strip().splitlines() == [
+        f"case-reviews: error: {reference} is on legal hold: release it before taking the copy down."
+    ]
+    assert bad_code.returncode != 0 and "invalid choice" in bad_code.stderr
+    assert [(entry["action"], entry["reason"]) for entry in trail] == [
+        ("deposited", f"submission {submission_id}"),
+        ("held", "Preserve for the inquiry"),
+    ]
+    assert trail[0]["actor"] == f"board:{stack.state['demo_board']['id']}"
+    assert trail[1]["actor"].startswith("local:")
+    assert trail[1]["changes"]["copy.held"] == {"before": False, "after": True}
+    assert as_text.returncode == 0, as_text.stderr
+    assert "Preserve for the inquiry" in as_text.stdout
+    assert released["action"] == "released"
+    assert shown["electronic_copy"]["status"] == "available"
+    assert shown["electronic_copy"]["held"] is False
+    assert shown["version"] == 3
+
+
+def test_staff_import_a_historic_catalogue_once_and_the_public_lists_it_by_year(stack: Stack, tmp_path) -> None:
+    # Given a small historic catalogue file whose titles are this test's own (the stack is shared), one row bad
+    marker = hashlib.sha256(str(tmp_path).encode() + date.today().isoformat().encode()).hexdigest()[:12]
+    catalogue = tmp_path / "historic.csv"
+    catalogue.write_text(
+        "title,publication_date,nation,review_type,document_type,publisher,themes\n"
+        f"Adroddiad {marker}: Ymchwiliad i Ofal Plentyn A,1958-03,wales,other,overview_report,Cyngor Sir Gwernyfed,"
+        "neglect\n"
+        f"Inquiry {marker} into the Care of Child B,1958,England,Other,Overview Report,Old County Council,\n"
+        f"Inquiry {marker} into the Care of Child C,1958-02-30,england,other,overview_report,Old County Council,\n",
+        encoding="utf-8",
+    )
+
+    # When staff import it, then import it again (as text this time)
+    first = staff(stack, "import", str(catalogue))
+    again = staff(stack, "import", str(catalogue), as_json=False)
+    year = requests.get(f"{stack.api_url}/years/1958", timeout=10)
+
+    # Then the bad row is reported by its line and the run exits 1, the two good rows are imported once,
+    # and the year's list shows them in date order, the Welsh title intact
+    assert first.returncode == 1, first.stderr
+    imported = json.loads(first.stdout)
+    assert [(row["line"], row["reason"]) for row in imported["rejected"]] == [
+        (4, "publication_date: '1958-02-30' is not a real date (day is out of range for month)")
+    ]
+    assert (imported["imported"], imported["already_present"]) == (2, 0)
+    assert again.returncode == 1
+    assert again.stdout.strip().splitlines()[-1] == f"{catalogue}: imported 0, already present 2, rejected 1"
+    assert year.status_code == 200
+    listed = [(item["publication_date"], item["title"]) for item in year.json()["items"] if marker in item["title"]]
+    assert listed == [
+        ("1958", f"Inquiry {marker} into the Care of Child B"),
+        ("1958-03", f"Adroddiad {marker}: Ymchwiliad i Ofal Plentyn A"),
+    ]
+    assert {item["reference"] for item in year.json()["items"] if marker in item["title"]} == {
+        row["reference"] for row in imported["rows"]
+    }

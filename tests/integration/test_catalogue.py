@@ -43,7 +43,7 @@ def test_a_redelivered_upload_notification_gives_one_record_one_document_and_one
     references = [
         item["pk"]["S"]
         for item in client("dynamodb").scan(TableName=aws.names.catalogue_table)["Items"]
-        if item["pk"]["S"].startswith("REVIEW#")
+        if item["pk"]["S"].startswith("REVIEW#") and item["sk"]["S"] == "REVIEW"
     ]
     assert references == [f"REVIEW#{reference}"]
 

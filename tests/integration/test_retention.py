@@ -141,7 +141,7 @@ def test_a_run_that_stops_after_deleting_the_file_is_finished_by_the_rerun(depos
     repository = bootstrap.repository()
     saving = repository.save_copy_removed
 
-    def fail_once(record):
+    def fail_once(*_args):
         monkeypatch.setattr(repository, "save_copy_removed", saving)
         raise ConnectionError("the table did not answer")
 

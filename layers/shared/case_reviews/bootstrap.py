@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer, IdempotencyConfig
 
     from case_reviews.adapters.dynamodb import CatalogueRepository
+    from case_reviews.adapters.eventbridge import EventPublisher
     from case_reviews.adapters.opensearch import SearchIndex
     from case_reviews.adapters.s3 import ReportStore
     from case_reviews.adapters.sqs import MessageQueues
@@ -23,9 +24,12 @@ if TYPE_CHECKING:
     from case_reviews.services.boards import BoardService
     from case_reviews.services.catalogue import CatalogueService
     from case_reviews.services.health import HealthService
+    from case_reviews.services.historic_import import HistoricImport
     from case_reviews.services.indexing import IndexingService
     from case_reviews.services.operations import IndexMaintenance, QueueOperations, RecordInspection
+    from case_reviews.services.removal import CopyRemoval
     from case_reviews.services.retention import RetentionService
+    from case_reviews.services.rulings import LegalRulings
     from case_reviews.services.search import SearchService
     from case_reviews.services.submissions import SubmissionService
 
@@ -116,17 +120,37 @@ def acknowledgement_service() -> AcknowledgementService:
 
 @cache
 def retention_service() -> RetentionService:
-    from case_reviews.adapters.eventbridge import EventPublisher
     from case_reviews.adapters.sqs import RetentionRunQueue
-    from case_reviews.config import EventSettings, RetentionSettings
+    from case_reviews.config import RetentionSettings
     from case_reviews.services.retention import RetentionService
 
     return RetentionService(
         repository(),
-        report_store(),
-        EventPublisher(EventSettings.from_environment().event_bus_name),
+        copy_removal(),
         RetentionRunQueue(message_queues(), RetentionSettings.from_environment().retention_queue_url),
     )
+
+
+@cache
+def event_publisher() -> EventPublisher:
+    from case_reviews.adapters.eventbridge import EventPublisher
+    from case_reviews.config import EventSettings
+
+    return EventPublisher(EventSettings.from_environment().event_bus_name)
+
+
+@cache
+def copy_removal() -> CopyRemoval:
+    from case_reviews.services.removal import CopyRemoval
+
+    return CopyRemoval(repository(), report_store(), event_publisher())
+
+
+@cache
+def legal_rulings() -> LegalRulings:
+    from case_reviews.services.rulings import LegalRulings
+
+    return LegalRulings(repository(), copy_removal(), event_publisher())
 
 
 @cache
@@ -176,6 +200,13 @@ def index_maintenance() -> IndexMaintenance:
 
 
 @cache
+def historic_import() -> HistoricImport:
+    from case_reviews.services.historic_import import HistoricImport
+
+    return HistoricImport(repository(), search_index())
+
+
+@cache
 def idempotency_config() -> IdempotencyConfig:
     from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig
 
@@ -222,12 +253,16 @@ def reset() -> None:
         indexing_service,
         acknowledgement_service,
         retention_service,
+        event_publisher,
+        copy_removal,
+        legal_rulings,
         search_service,
         health_service,
         message_queues,
         record_inspection,
         queue_operations,
         index_maintenance,
+        historic_import,
         idempotency_config,
         _idempotency_store,
         once,

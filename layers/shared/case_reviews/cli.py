@@ -2,9 +2,12 @@
 
     case-reviews [OPTIONS] boards add NAME [--id ID] | list | issue-key ID | revoke-key ID [--key KEY]
     case-reviews [OPTIONS] retention preview [--as-of DATE] | run [--as-of DATE]
-    case-reviews [OPTIONS] records show REF
+    case-reviews [OPTIONS] records show REF | audit REF
+    case-reviews [OPTIONS] records hold REF --reason TEXT | release REF | extend REF --until DATE
+                                   | take-down REF --reason CODE
     case-reviews [OPTIONS] queues show | replay QUEUE [--max N]
     case-reviews [OPTIONS] index check | rebuild
+    case-reviews [OPTIONS] import CSV
 
     OPTIONS: [--local] [--state-file PATH] [--stack NAME] [--json], before the group or after the command
 
@@ -206,6 +209,7 @@ def build_parser() -> argparse.ArgumentParser:
     records = groups.add_parser("records", help="catalogue records").add_subparsers(dest="command", required=True)
     show = records.add_parser("show", parents=[leaf_options], help="a record as staff see it")
     show.add_argument("reference")
+    _add_ruling_commands(records, leaf_options)
 
     queues = groups.add_parser("queues", help="the queues and their dead-letter queues").add_subparsers(
         dest="command", required=True
@@ -220,7 +224,81 @@ def build_parser() -> argparse.ArgumentParser:
     index = groups.add_parser("index", help="the search index").add_subparsers(dest="command", required=True)
     index.add_parser("check", parents=[leaf_options], help="compare the index with the catalogue (exit 1 on drift)")
     index.add_parser("rebuild", parents=[leaf_options], help="build a fresh index and switch the alias to it")
+
+    importing = groups.add_parser(
+        "import",
+        parents=[leaf_options],
+        help="import historic catalogue-only records from a CSV file",
+        description=IMPORT_DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    importing.add_argument("csv", type=Path, metavar="CSV", help="the UTF-8 CSV file")
+    importing.set_defaults(command=None)
     return parser
+
+
+def _add_ruling_commands(records: Any, leaf_options: argparse.ArgumentParser) -> None:
+    """`records audit / hold / release / extend / take-down`: legal rulings and the audit trail."""
+    from case_reviews.domain.models import TakeDownReason
+
+    audit = records.add_parser("audit", parents=[leaf_options], help="a record's audit trail, oldest first")
+    audit.add_argument("reference")
+    hold = records.add_parser("hold", parents=[leaf_options], help="keep the copy past its five years (legal hold)")
+    hold.add_argument("reference")
+    hold.add_argument("--reason", required=True, help="why (staff-only; kept in the audit trail)")
+    release = records.add_parser("release", parents=[leaf_options], help="lift a legal hold")
+    release.add_argument("reference")
+    release.add_argument("--reason", help="why (optional; kept in the audit trail)")
+    extend = records.add_parser(
+        "extend", parents=[leaf_options], help="set the copy's last available day (later or earlier)"
+    )
+    extend.add_argument("reference")
+    extend.add_argument("--until", type=_iso_date, required=True, help="the last available day (YYYY-MM-DD)")
+    extend.add_argument("--reason", help="why (optional; kept in the audit trail)")
+    take_down = records.add_parser(
+        "take-down", parents=[leaf_options], help="remove the copy now (the record stays, marked withdrawn)"
+    )
+    take_down.add_argument("reference")
+    take_down.add_argument(
+        "--reason",
+        required=True,
+        choices=[reason.value for reason in TakeDownReason],
+        help="the ruling's code (staff-only; the public record says only that the library withdrew it)",
+    )
+
+
+def _staff_identity(local: bool) -> str:
+    """Who the audit trail names: the caller's ARN in AWS, the OS user on the local stack."""
+    if local:
+        import getpass
+
+        return f"local:{getpass.getuser()}"
+    from case_reviews.adapters.aws import caller_arn
+
+    return caller_arn()
+
+
+def _run_ruling(options: argparse.Namespace, now: datetime) -> None:
+    from case_reviews import bootstrap
+    from case_reviews.domain.models import TakeDownReason
+
+    rulings = bootstrap.legal_rulings()
+    if options.command == "audit":
+        trail = [entry.model_dump(mode="json") for entry in rulings.audit(options.reference)]
+        _print(trail, options.json, _audit_text(trail))
+        return
+    actor = _staff_identity(options.local)
+    match options.command:
+        case "hold":
+            outcome = rulings.hold(options.reference, options.reason, actor, now)
+        case "release":
+            outcome = rulings.release(options.reference, actor, now, reason=options.reason)
+        case "extend":
+            outcome = rulings.extend(options.reference, options.until, actor, now, reason=options.reason)
+        case _:
+            outcome = rulings.take_down(options.reference, TakeDownReason(options.reason), actor, now)
+    result = outcome.model_dump(mode="json")
+    _print(result, options.json, _ruling_text(result))
 
 
 def _run(argv: list[str] | None) -> int:
@@ -278,6 +356,8 @@ def _run(argv: list[str] | None) -> int:
         case "records", "show":
             record = bootstrap.record_inspection().show(options.reference)
             _print(record.model_dump(mode="json"), options.json, _record_text(record.model_dump(mode="json")))
+        case "records", "audit" | "hold" | "release" | "extend" | "take-down":
+            _run_ruling(options, now)
         case "queues", "show":
             statuses = [status.model_dump() for status in bootstrap.queue_operations().show()]
             _print(statuses, options.json, _queues_text(statuses))
@@ -302,6 +382,13 @@ def _run(argv: list[str] | None) -> int:
                 f"{rebuilt['caught_up']} caught up after the switch; "
                 f"replaced {', '.join(rebuilt['replaced']) or 'no index'}",
             )
+        case "import", None:
+            counter = _Counter("rows done")
+            imported = bootstrap.historic_import().import_file(options.csv, now, progress=counter).model_dump()
+            counter.done()
+            _print(imported, options.json, _import_text(imported))
+            # A rejected row is the file's fault: scripts must notice, although the good rows are in.
+            return 0 if imported["complete"] else 1
     return 0
 
 
@@ -325,6 +412,32 @@ class _Counter:
             print(("\r" if self.live else "") + f"{self.count} {self.what}", file=sys.stderr, flush=True)
 
 
+IMPORT_DESCRIPTION = """Import historic catalogue-only records (no electronic copy, no board) from a CSV file.
+
+The file is UTF-8 with a header row. Required columns: title, publication_date (1973, 1973-05
+or 1973-05-14), nation, review_type, document_type, publisher. Optional: themes (separated
+by ;), summary, notes (kept for staff, never published), commissioned_date (YYYY-MM-DD).
+Other columns are ignored. Each row gets a reference CR-<publication year>-<n>.
+
+A bad row is reported by its line number (the header is line 1) and skipped; the good rows
+are imported. Importing the same file again adds nothing: a row already imported keeps its
+reference. A file that is not UTF-8, is empty or lacks a required column imports nothing.
+
+Exit status: 0 when every row is imported or already present; 1 when any row was rejected
+(the good rows are still imported) or the file could not be read."""
+
+
+def _import_text(imported: dict[str, Any]) -> str:
+    lines = [f"line {row['line']}: {row['reason']}" for row in imported["rejected"]]
+    if imported["ignored_columns"]:
+        lines.append(f"ignored column(s): {', '.join(imported['ignored_columns'])}")
+    lines.append(
+        f"{imported['file']}: imported {imported['imported']}, already present {imported['already_present']}, "
+        f"rejected {len(imported['rejected'])}"
+    )
+    return "\n".join(lines)
+
+
 def _record_text(record: dict[str, Any]) -> str:
     copy = record["electronic_copy"]
     if copy is None:
@@ -336,6 +449,8 @@ def _record_text(record: dict[str, Any]) -> str:
         )
         if copy["removed_on"]:
             copy_text += f"; removed on {copy['removed_on']} ({copy['removal_reason'] or 'no reason given'})"
+        if copy.get("held"):
+            copy_text += f"; on legal hold ({copy['hold_reason']})"
     rows = [
         ("reference", record["reference"]),
         ("title", record["title"]),
@@ -356,6 +471,30 @@ def _record_text(record: dict[str, Any]) -> str:
         ("summary", record["summary"] or "-"),
     ]
     return "\n".join(f"{name:<15}{value}" for name, value in rows)
+
+
+def _ruling_text(outcome: dict[str, Any]) -> str:
+    copy = outcome["electronic_copy"] or {}
+    if copy.get("status") == "removed":
+        state = f"copy removed on {copy['removed_on']} (public reason: {copy['removal_reason']})"
+    else:
+        state = f"copy available until {copy.get('available_until')}"
+        if copy.get("held"):
+            state += f"; on legal hold ({copy['hold_reason']})"
+    return f"{outcome['reference']}: {outcome['action']} (version {outcome['version']}); {state}"
+
+
+def _audit_text(trail: list[dict[str, Any]]) -> str:
+    lines = []
+    for entry in trail:
+        line = f"{entry['at']}  {entry['action']:<21}{entry['actor']}"
+        if entry["reason"]:
+            line += f"  reason: {entry['reason']}"
+        lines.append(line)
+        lines += [
+            f"    {name}: {change['before']!r} -> {change['after']!r}" for name, change in entry["changes"].items()
+        ]
+    return "\n".join(lines) or "(no audit entries)"
 
 
 def _queues_text(statuses: list[dict[str, Any]]) -> str:

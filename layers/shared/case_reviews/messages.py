@@ -14,7 +14,13 @@ from urllib.parse import unquote_plus
 from aws_lambda_powertools.utilities.parser.models import EventBridgeModel, SqsRecordModel
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Json
 
-from case_reviews.domain.events import DetailType, ElectronicCopyRemoved, ReportCatalogued, SubmissionRejected
+from case_reviews.domain.events import (
+    DetailType,
+    ElectronicCopyRemoved,
+    RecordChanged,
+    ReportCatalogued,
+    SubmissionRejected,
+)
 
 # ---------------------------------------------------------------- S3 → SQS (catalogue)
 
@@ -113,10 +119,17 @@ class CopyRemovedEvent(_BusEvent):
     detail: ElectronicCopyRemoved  # type: ignore[assignment]
 
 
+class RecordChangedEvent(_BusEvent):
+    detail_type: Literal[DetailType.RECORD_CHANGED] = Field(alias="detail-type")  # type: ignore[assignment]
+    detail: RecordChanged  # type: ignore[assignment]
+
+
 class CatalogueChangeRecord(SqsRecordModel):  # type: ignore[override]
     """The index queue carries every change that alters what search shows of a record."""
 
-    body: Json[Annotated[ReportCataloguedEvent | CopyRemovedEvent, Field(discriminator="detail_type")]]  # type: ignore[assignment]
+    body: Json[  # type: ignore[assignment]
+        Annotated[ReportCataloguedEvent | CopyRemovedEvent | RecordChangedEvent, Field(discriminator="detail_type")]
+    ]
 
 
 class BoardNotificationRecord(SqsRecordModel):  # type: ignore[override]

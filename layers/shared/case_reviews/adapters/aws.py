@@ -21,3 +21,8 @@ S3_CONFIG = CLIENT_CONFIG.merge(Config(signature_version="s3v4", s3={"addressing
 def new_client(service: str) -> Any:
     """A client for `service`; AWS_ENDPOINT_URL (the local stack) and the region come from the environment."""
     return boto3.client(service, config=S3_CONFIG if service == "s3" else CLIENT_CONFIG)  # type: ignore[call-overload]
+
+
+def caller_arn() -> str:
+    """Who the current credentials are (STS GetCallerIdentity): the staff member the audit trail names."""
+    return str(new_client("sts").get_caller_identity()["Arn"])

@@ -6,8 +6,9 @@ directly, and every conversion is one explicit function.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
@@ -16,6 +17,7 @@ from pydantic import BaseModel, ConfigDict
 
 from case_reviews.adapters.aws import new_client
 from case_reviews.domain.models import (
+    AuditEntry,
     Board,
     CatalogueRecord,
     ElectronicCopy,
@@ -33,6 +35,9 @@ BOARDS_INDEX = "gsi1"
 _AVAILABLE_COPIES = f"COPY#{CopyStatus.AVAILABLE.value}"
 # A removal written but not yet announced to the index: the sparse index keeps it until it is.
 _UNANNOUNCED_REMOVALS = "COPY#removed-unannounced"
+# A copy under a legal hold: out of the partition the retention run reads, so a run never pays for it.
+_HELD_COPIES = "COPY#held"
+_AUDIT_PREFIX = "AUDIT#"
 _OPEN_STATUSES = (SubmissionStatus.AWAITING_UPLOAD.value, SubmissionStatus.PROCESSING.value)
 
 
@@ -96,6 +101,21 @@ class CopyItem(BaseModel):
     available_until: date
     removed_on: date | None = None
     removal_reason: str | None = None
+    held: bool = False
+    hold_reason: str | None = None
+
+
+class AuditItem(_Item):
+    """One audit entry, under its record's partition (sk `AUDIT#<UTC time>#<id>`): written once, never changed."""
+
+    entry_id: str
+    reference: str
+    at: datetime
+    actor: str
+    action: str
+    reason: str | None = None
+    changes: dict[str, dict[str, Any]] = {}
+    version: int
 
 
 class RecordItem(_Item):
@@ -123,6 +143,16 @@ class RecordItem(_Item):
     expiry_sk: str | None = None
 
 
+class ImportClaimItem(_Item):
+    """A historic row's natural key, claimed once with the reference its record got (`case-reviews import`)."""
+
+    natural_key: str
+    reference: str
+    imported_at: datetime
+    # Staff-only remarks from the file's `notes` column: kept with the claim, never published.
+    notes: str | None = None
+
+
 def board_key(board_id: str) -> dict[str, str]:
     return {"pk": f"BOARD#{board_id}", "sk": "BOARD"}
 
@@ -139,12 +169,22 @@ def record_key(reference: str) -> dict[str, str]:
     return {"pk": f"REVIEW#{reference}", "sk": "REVIEW"}
 
 
+def audit_key(entry: AuditEntry) -> dict[str, str]:
+    # A fixed-width UTC time first, so the partition's sort order is the trail's order.
+    at = entry.at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return {"pk": record_key(entry.reference)["pk"], "sk": f"{_AUDIT_PREFIX}{at}#{entry.entry_id}"}
+
+
 def content_key(sha256: str) -> dict[str, str]:
     return {"pk": f"CONTENT#{sha256}", "sk": "CONTENT"}
 
 
 def counter_key(year: int) -> dict[str, str]:
     return {"pk": f"COUNTER#REFERENCE#{year:04d}", "sk": "COUNTER"}
+
+
+def import_claim_key(natural_key: str) -> dict[str, str]:
+    return {"pk": f"IMPORT#{natural_key}", "sk": "IMPORT"}
 
 
 # ---------------------------------------------------------------- mapping
@@ -220,7 +260,7 @@ def record_to_item(record: CatalogueRecord) -> RecordItem:
         created_at=record.created_at,
         updated_at=record.updated_at,
         version=record.version,
-        expiry_pk=_AVAILABLE_COPIES if holds_copy else None,
+        expiry_pk=(_HELD_COPIES if copy and copy.held else _AVAILABLE_COPIES) if holds_copy else None,
         expiry_sk=f"{copy.available_until.isoformat()}#{record.reference}" if holds_copy and copy else None,
     )
 
@@ -246,6 +286,33 @@ def record_from_item(item: RecordItem) -> CatalogueRecord:
         else None,
         created_at=item.created_at,
         updated_at=item.updated_at,
+        version=item.version,
+    )
+
+
+def audit_to_item(entry: AuditEntry) -> AuditItem:
+    return AuditItem(
+        **audit_key(entry),
+        entry_id=entry.entry_id,
+        reference=entry.reference,
+        at=entry.at,
+        actor=entry.actor,
+        action=entry.action.value,
+        reason=entry.reason,
+        changes={name: change.model_dump(mode="json") for name, change in entry.changes.items()},
+        version=entry.version,
+    )
+
+
+def audit_from_item(item: AuditItem) -> AuditEntry:
+    return AuditEntry(
+        entry_id=item.entry_id,
+        reference=item.reference,
+        at=item.at,
+        actor=item.actor,
+        action=item.action,  # type: ignore[arg-type]
+        reason=item.reason,
+        changes=item.changes,  # type: ignore[arg-type]
         version=item.version,
     )
 
@@ -472,6 +539,9 @@ class CatalogueRepository:
                             ),
                         }
                     },
+                    # The audit trail's first entry, with the record it describes (last: the reasons above keep
+                    # their positions).
+                    self._audit_put(AuditEntry.for_deposit(record)),
                 ]
             )
         except ClientError as error:
@@ -541,6 +611,98 @@ class CatalogueRepository:
             return False
         return True
 
+    # ---- historic imports (`case-reviews import`)
+
+    def import_claims(self, natural_keys: list[str]) -> dict[str, str]:
+        """The references already claimed by these natural keys; an unclaimed key is absent."""
+        found = self._batch_get([import_claim_key(natural_key) for natural_key in dict.fromkeys(natural_keys)])
+        claims = (ImportClaimItem.model_validate(item) for item in found)
+        return {claim.natural_key: claim.reference for claim in claims}
+
+    def get_records(self, references: list[str]) -> list[CatalogueRecord]:
+        """The records with these references that exist (in no particular order)."""
+        found = self._batch_get([record_key(reference) for reference in dict.fromkeys(references)])
+        return [record_from_item(RecordItem.model_validate(item)) for item in found]
+
+    def allocate_references(self, year: int, count: int, format_reference: Any) -> list[str]:
+        """`count` fresh references of `year`, from the same counter as deposits, in one write.
+
+        A number allocated but never used (a run that stops, a row another import claimed first)
+        stays unused: references may have gaps, never repeats.
+        """
+        counter = self.client.update_item(
+            TableName=self.table_name,
+            Key=_to_attributes(counter_key(year)),
+            UpdateExpression="ADD #value :count",
+            ExpressionAttributeNames={"#value": "value"},
+            ExpressionAttributeValues=_to_attributes({":count": count}),
+            ReturnValues="UPDATED_NEW",
+        )
+        last = int(_from_attributes(counter["Attributes"])["value"])
+        return [format_reference(year, number) for number in range(last - count + 1, last + 1)]
+
+    def claim_import(self, natural_key: str, reference: str, imported_at: datetime, notes: str | None = None) -> str:
+        """Claim a historic row's natural key for `reference`; returns the reference the key holds.
+
+        A conditional put: if the key was claimed first (an earlier or concurrent import), nothing
+        is written and the claimed reference comes back instead.
+        """
+        claim = ImportClaimItem(
+            **import_claim_key(natural_key),
+            natural_key=natural_key,
+            reference=reference,
+            imported_at=imported_at,
+            notes=notes,
+        )
+        try:
+            self.client.put_item(
+                TableName=self.table_name,
+                Item=_to_attributes(claim),
+                ConditionExpression="attribute_not_exists(pk)",
+            )
+        except ClientError as error:
+            if not _condition_failed(error):
+                raise
+            claimed = self.import_claims([natural_key]).get(natural_key)
+            assert claimed is not None, "an import claim vanished"
+            return claimed
+        return reference
+
+    def put_records(self, records: list[CatalogueRecord]) -> None:
+        """Write records in batches of 25, without conditions.
+
+        Only for records whose reference the caller has just claimed (`claim_import`) and that
+        do not exist yet: nobody else writes a claimed reference, so no condition is needed.
+        """
+        for start in range(0, len(records), 25):
+            writes = [{"PutRequest": {"Item": _to_attributes(record_to_item(r))}} for r in records[start : start + 25]]
+            request: dict[str, Any] = {self.table_name: writes}
+            for attempt in range(8):
+                request = self.client.batch_write_item(RequestItems=request).get("UnprocessedItems") or {}
+                if not request:
+                    break
+                # Throttled writes come back unprocessed rather than as an error: back off, then send them again.
+                time.sleep(min(0.05 * 2**attempt, 1.0))
+            else:
+                raise RuntimeError(f"DynamoDB left {len(request[self.table_name])} record(s) unwritten")
+
+    def _batch_get(self, keys: list[dict[str, str]]) -> Iterator[dict[str, Any]]:
+        """The items with these keys that exist, 100 keys per BatchGetItem, consistent reads."""
+        for start in range(0, len(keys), 100):
+            chunk = [_to_attributes(key) for key in keys[start : start + 100]]
+            request: dict[str, Any] = {self.table_name: {"Keys": chunk, "ConsistentRead": True}}
+            for attempt in range(8):
+                response = self.client.batch_get_item(RequestItems=request)
+                for attributes in response["Responses"].get(self.table_name, []):
+                    yield _from_attributes(attributes)
+                request = response.get("UnprocessedKeys") or {}
+                if not request:
+                    break
+                # Throttled keys come back unprocessed rather than as an error: back off, then ask again.
+                time.sleep(min(0.05 * 2**attempt, 1.0))
+            else:
+                raise RuntimeError(f"DynamoDB left {len(request[self.table_name]['Keys'])} key(s) unread")
+
     def get_record(self, reference: str) -> CatalogueRecord | None:
         found = self._get(record_key(reference))
         return record_from_item(RecordItem.model_validate(found)) if found else None
@@ -550,8 +712,9 @@ class CatalogueRepository:
         for item in self._query_index(COPY_EXPIRY_INDEX, "expiry_pk", _AVAILABLE_COPIES, sort_below=as_of.isoformat()):
             yield record_from_item(RecordItem.model_validate(item))
 
-    def save_copy_removed(self, removed: CatalogueRecord) -> bool:
-        """Write a record whose copy was removed, over the version it came from (False if that changed).
+    def save_copy_removed(self, removed: CatalogueRecord, entry: AuditEntry) -> bool:
+        """Write a record whose copy was removed, and its audit entry, over the version it came from
+        (False if that changed: then neither is written).
 
         The record stays in the sparse expiry index, under "unannounced", until the removal has been
         announced (`mark_removal_announced`): a run that stops in between finds it and finishes.
@@ -564,17 +727,64 @@ class CatalogueRepository:
                 "expiry_sk": f"{copy.removed_on.isoformat()}#{removed.reference}",
             }
         )
+        return self._put_with_audit(item, entry)
+
+    def save_change(self, changed: CatalogueRecord, entry: AuditEntry) -> bool:
+        """Write a staff change to a record and its audit entry, all or nothing, over the version it came
+        from (False if that changed meanwhile: then neither is written)."""
+        return self._put_with_audit(record_to_item(changed), entry)
+
+    def audit_trail(self, reference: str) -> list[AuditEntry]:
+        """The record's audit entries, oldest first."""
+        paginator = self.client.get_paginator("query")
+        entries = []
+        for page in paginator.paginate(
+            TableName=self.table_name,
+            KeyConditionExpression="pk = :pk AND begins_with(sk, :prefix)",
+            ExpressionAttributeValues=_to_attributes({":pk": record_key(reference)["pk"], ":prefix": _AUDIT_PREFIX}),
+            ConsistentRead=True,
+        ):
+            entries += [audit_from_item(AuditItem.model_validate(_from_attributes(item))) for item in page["Items"]]
+        return entries
+
+    def held_copies_due(self, as_of: date) -> Iterator[CatalogueRecord]:
+        """Copies on legal hold whose last available day is before `as_of` (kept only by their hold)."""
+        for item in self._query_index(COPY_EXPIRY_INDEX, "expiry_pk", _HELD_COPIES, sort_below=as_of.isoformat()):
+            yield record_from_item(RecordItem.model_validate(item))
+
+    def _audit_put(self, entry: AuditEntry) -> dict[str, Any]:
+        # Append-only: an entry is only ever created, never overwritten (nor updated or deleted anywhere).
+        return {
+            "Put": {
+                "TableName": self.table_name,
+                "Item": _to_attributes(audit_to_item(entry)),
+                "ConditionExpression": "attribute_not_exists(pk)",
+            }
+        }
+
+    def _put_with_audit(self, item: RecordItem, entry: AuditEntry) -> bool:
+        """The record over the version before it, and its audit entry, in one transaction."""
         try:
-            self.client.put_item(
-                TableName=self.table_name,
-                Item=_to_attributes(item),
-                ConditionExpression="attribute_exists(pk) AND version = :before",
-                ExpressionAttributeValues=_to_attributes({":before": removed.version - 1}),
+            self.client.transact_write_items(
+                TransactItems=[
+                    {
+                        "Put": {
+                            "TableName": self.table_name,
+                            "Item": _to_attributes(item),
+                            "ConditionExpression": "attribute_exists(pk) AND version = :before",
+                            "ExpressionAttributeValues": _to_attributes({":before": item.version - 1}),
+                        }
+                    },
+                    self._audit_put(entry),
+                ]
             )
         except ClientError as error:
-            if not _condition_failed(error):
+            if error.response.get("Error", {}).get("Code") != "TransactionCanceledException":
                 raise
-            return False
+            reasons = [reason.get("Code") for reason in error.response.get("CancellationReasons", [])]
+            if reasons[:1] == ["ConditionalCheckFailed"]:
+                return False
+            raise
         return True
 
     def removals_unannounced(self) -> Iterator[CatalogueRecord]:

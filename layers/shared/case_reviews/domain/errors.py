@@ -19,6 +19,14 @@ class CopyRemoved(CaseReviewsError):
     """The electronic copy existed but has been removed (retention or a legal ruling)."""
 
 
+class RulingRefused(CaseReviewsError):
+    """A staff ruling that does not apply to the record as it is (no copy to hold, already held...)."""
+
+
+class ChangedMeanwhile(CaseReviewsError):
+    """The record changed between reading and writing it: nothing was written; read it again and retry."""
+
+
 class UploadRejected(CaseReviewsError):
     """The uploaded file cannot be catalogued; the message tells the board what to change."""
 

@@ -14,6 +14,7 @@ class DetailType(StrEnum):
     REPORT_CATALOGUED = "ReportCatalogued"
     SUBMISSION_REJECTED = "SubmissionRejected"
     COPY_REMOVED = "ElectronicCopyRemoved"
+    RECORD_CHANGED = "RecordChanged"
 
 
 class ReportCatalogued(BaseModel):
@@ -37,3 +38,12 @@ class ElectronicCopyRemoved(BaseModel):
 
     reference: str
     removed_on: date
+
+
+class RecordChanged(BaseModel):
+    """Staff changed a record (a legal hold, its release, a new availability date): the index re-reads it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    reference: str
+    version: int

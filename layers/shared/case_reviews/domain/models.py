@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import re
+import uuid
 from datetime import date, datetime
-from typing import Annotated, Self
+from enum import StrEnum
+from typing import Annotated, Any, Self
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from case_reviews.domain.errors import RulingRefused
 from case_reviews.domain.rules import check_dates_in_order
 from case_reviews.domain.vocabulary import (
     CopyStatus,
@@ -162,7 +165,11 @@ class ElectronicCopy(_Frozen):
     page_count: int
     available_until: date
     removed_on: date | None = None
+    # The public, neutral reason (a take-down's code is in the audit trail, for staff only).
     removal_reason: str | None = None
+    # A legal hold keeps the copy past its available_until until released; its reason is staff-only.
+    held: bool = False
+    hold_reason: str | None = None
 
 
 class CatalogueRecord(_Frozen):
@@ -212,3 +219,161 @@ class CatalogueRecord(_Frozen):
             }
         )
         return self.model_copy(update={"electronic_copy": copy, "updated_at": now, "version": self.version + 1})
+
+    # ---- legal rulings: each checks it applies, and returns the next version of the record
+
+    def _available_copy(self, ruling: str) -> ElectronicCopy:
+        if not self.has_copy or self.electronic_copy is None:
+            raise RulingRefused(f"{self.reference} has no available electronic copy to {ruling}.")
+        return self.electronic_copy
+
+    def _with_copy(self, now: datetime, **changes: Any) -> CatalogueRecord:
+        copy = self._available_copy("change").model_copy(update=changes)
+        return self.model_copy(update={"electronic_copy": copy, "updated_at": now, "version": self.version + 1})
+
+    def with_hold(self, reason: str, now: datetime) -> CatalogueRecord:
+        """The record under a legal hold: its copy stays past its last available day until released."""
+        if self._available_copy("hold").held:
+            raise RulingRefused(f"{self.reference} is already on legal hold.")
+        return self._with_copy(now, held=True, hold_reason=reason)
+
+    def with_hold_released(self, now: datetime) -> CatalogueRecord:
+        """The hold lifted: the five-year rule (or the extended date) applies again."""
+        if not self._available_copy("release").held:
+            raise RulingRefused(f"{self.reference} is not on legal hold.")
+        return self._with_copy(now, held=False, hold_reason=None)
+
+    def with_available_until(self, until: date, now: datetime) -> CatalogueRecord:
+        """The copy available until `until` (later or earlier; a past day makes it due at the next run)."""
+        copy = self._available_copy("extend")
+        if until == copy.available_until:
+            raise RulingRefused(f"{self.reference} is already available until {until.isoformat()}.")
+        return self._with_copy(now, available_until=until)
+
+    def check_can_take_down(self) -> None:
+        """A take-down needs a copy, and a hold is a ruling to keep it: release it first."""
+        if self._available_copy("take down").held:
+            raise RulingRefused(f"{self.reference} is on legal hold: release it before taking the copy down.")
+
+
+# ---------------------------------------------------------------- the audit trail
+
+
+class TakeDownReason(StrEnum):
+    """Why staff take a copy down at once; staff see the code, the public a neutral sentence."""
+
+    COURT_ORDER = "court_order"
+    BOARD_REQUEST = "board_request"
+    DATA_PROTECTION = "data_protection"
+    ERROR = "error"
+
+
+class AuditAction(StrEnum):
+    DEPOSITED = "deposited"
+    HELD = "held"
+    RELEASED = "released"
+    EXTENDED = "extended"
+    TAKEN_DOWN = "taken_down"
+    REMOVED_BY_RETENTION = "removed_by_retention"
+
+
+# Who the audit trail names for the daily run of the five-year rule.
+RETENTION_ACTOR = "retention-schedule"
+
+RulingReason = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=3, max_length=500), AfterValidator(_no_control_characters)
+]
+Actor = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2048)]
+JsonValue = str | int | bool | list[str] | None
+
+
+class FieldChange(_Frozen):
+    before: JsonValue = None
+    after: JsonValue = None
+
+
+class AuditEntry(_Frozen):
+    """One entry of a record's append-only audit trail: who did what, when, why, and what changed."""
+
+    entry_id: str = Field(default_factory=lambda: uuid.uuid4().hex)
+    reference: str
+    at: datetime
+    actor: Actor
+    action: AuditAction
+    reason: str | None = None
+    changes: dict[str, FieldChange] = {}
+    # The record's version this change produced.
+    version: int
+
+    @classmethod
+    def for_change(
+        cls,
+        before: CatalogueRecord,
+        after: CatalogueRecord,
+        *,
+        actor: str,
+        action: AuditAction,
+        reason: str | None,
+        now: datetime,
+    ) -> AuditEntry:
+        return cls(
+            reference=after.reference,
+            at=now,
+            actor=actor,
+            action=action,
+            reason=reason,
+            changes=changed_fields(before, after),
+            version=after.version,
+        )
+
+    @classmethod
+    def for_deposit(cls, record: CatalogueRecord) -> AuditEntry:
+        """The first entry: the board deposited the report (one per record, so its id is fixed)."""
+        return cls(
+            entry_id="deposit",
+            reference=record.reference,
+            at=record.created_at,
+            actor=f"board:{record.board_id}",
+            action=AuditAction.DEPOSITED,
+            reason=f"submission {record.submission_id}" if record.submission_id else None,
+            changes={
+                name: FieldChange(after=value) for name, value in _audited_fields(record).items() if value is not None
+            },
+            version=record.version,
+        )
+
+
+def _audited_fields(record: CatalogueRecord) -> dict[str, JsonValue]:
+    """What an audit entry compares: the metadata and the copy's state (not its checksum or keys)."""
+    copy = record.electronic_copy
+    fields: dict[str, JsonValue] = {
+        "title": record.title,
+        "summary": record.summary,
+        "themes": list(record.themes),
+        "nation": record.nation.value,
+        "review_type": record.review_type.value,
+        "document_type": record.document_type.value,
+        "publication_date": str(record.publication_date),
+        "commissioned_date": record.commissioned_date.isoformat() if record.commissioned_date else None,
+        "anonymous": record.anonymous,
+    }
+    if copy is not None:
+        fields |= {
+            "copy.status": copy.status.value,
+            "copy.available_until": copy.available_until.isoformat(),
+            "copy.held": copy.held,
+            "copy.hold_reason": copy.hold_reason,
+            "copy.removed_on": copy.removed_on.isoformat() if copy.removed_on else None,
+            "copy.removal_reason": copy.removal_reason,
+        }
+    return fields
+
+
+def changed_fields(before: CatalogueRecord, after: CatalogueRecord) -> dict[str, FieldChange]:
+    """The audited fields whose value differs between two versions of a record, before and after."""
+    old, new = _audited_fields(before), _audited_fields(after)
+    return {
+        name: FieldChange(before=old.get(name), after=new.get(name))
+        for name in [*old, *(name for name in new if name not in old)]
+        if old.get(name) != new.get(name)
+    }

@@ -49,6 +49,15 @@ def is_past_retention(until: date, as_of: date) -> bool:
     return as_of > until
 
 
+# What the public record says of a copy staff took down: neutral, whatever the ruling (the code is staff-only).
+TAKE_DOWN_PUBLIC_REASON = "Withdrawn by the library."
+
+
+def is_due_for_removal(until: date, held: bool, as_of: date) -> bool:
+    """The five-year rule removes a copy once its last available day is behind us, unless a legal hold keeps it."""
+    return not held and is_past_retention(until, as_of)
+
+
 def format_reference(year: int, sequence: int) -> str:
     """The stable, human-readable catalogue reference, e.g. CR-2016-0042 (publication year, then a counter)."""
     return f"CR-{year:04d}-{sequence:04d}"

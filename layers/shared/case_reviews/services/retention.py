@@ -1,4 +1,9 @@
-"""The five-year rule: an electronic copy is removed once its last available day is past; the record stays."""
+"""The five-year rule: an electronic copy is removed once its last available day is past; the record stays.
+
+A copy on legal hold is not in the part of the expiry index a run reads (see CatalogueRepository):
+a run costs what is due, however many copies are held, and never sees a held one to skip. The
+outcome still counts the held copies past their date, from their own small partition, for the log.
+"""
 
 from __future__ import annotations
 
@@ -10,19 +15,11 @@ from aws_lambda_powertools import Logger
 from pydantic import BaseModel
 
 from case_reviews.adapters.dynamodb import CatalogueRepository
-from case_reviews.domain.events import DetailType, ElectronicCopyRemoved
-from case_reviews.domain.models import CatalogueRecord
-from case_reviews.domain.rules import RETENTION_REMOVAL_REASON
+from case_reviews.domain.models import RETENTION_ACTOR, AuditAction, CatalogueRecord
+from case_reviews.domain.rules import RETENTION_REMOVAL_REASON, is_due_for_removal
+from case_reviews.services.removal import CopyRemoval, EventBus, Removal
 
 logger = Logger(child=True)
-
-
-class CopyStore(Protocol):
-    def delete_every_version(self, key: str) -> int: ...
-
-
-class EventBus(Protocol):
-    def publish(self, detail_type: DetailType, detail: BaseModel) -> str: ...
 
 
 class RunQueue(Protocol):
@@ -35,37 +32,39 @@ class DueCopy(BaseModel):
 
 
 class RetentionOutcome(BaseModel):
-    """What one run did; `continued` means it stopped for time and queued the rest."""
+    """What one run did; `continued` means it stopped for time and queued the rest.
+
+    `held` lists the copies past their date that a legal hold keeps (never read by the removal loop).
+    """
 
     as_of: date
     removed: list[str] = []
     announced: list[str] = []
     failed: list[str] = []
+    held: list[str] = []
     continued: bool = False
 
 
 class RetentionService:
-    """Lists the copies past their last available day, and removes them: the file (every version),
-    its text and its link. The catalogue record, its metadata and checksum stay.
-
-    Each removal is three steps, each safe to repeat, so a run that stops anywhere is finished
-    by the next: delete the objects; save the record as removed (still listed as unannounced);
-    announce it on the bus (the index drops the text and link) and unlist it.
+    """Lists the copies past their last available day, and removes them with CopyRemoval: the file
+    (every version), its text and its link. The catalogue record, its metadata and checksum stay.
     """
 
     def __init__(
         self,
         repository: CatalogueRepository,
-        store: CopyStore,
-        events: EventBus,
+        removal: CopyRemoval,
         runs: RunQueue,
         reason: str = RETENTION_REMOVAL_REASON,
     ) -> None:
         self.repository = repository
-        self.store = store
-        self.events = events
+        self.removal = removal
         self.runs = runs
         self.reason = reason
+
+    @property
+    def events(self) -> EventBus:
+        return self.removal.events
 
     def copies_due(self, as_of: date) -> list[DueCopy]:
         """The copies whose last available day is before `as_of` (read through the sparse expiry index)."""
@@ -78,47 +77,36 @@ class RetentionService:
     def apply(self, as_of: date, now: datetime, has_time: Callable[[], bool]) -> RetentionOutcome:
         """Remove every copy due by `as_of`, while `has_time()`; then queue a run for the rest."""
         outcome = RetentionOutcome(as_of=as_of)
-        # First what an earlier run left half done: removed, not yet announced.
-        for record in self.repository.removals_unannounced():
-            self._announce(record)
-            outcome.announced.append(record.reference)
+        # First what an earlier run (or a take-down) left half done: removed, not yet announced.
+        outcome.announced += self.removal.finish_unannounced()
         for record in self.repository.records_with_copy_due(as_of):
             if not has_time():
                 self.runs.request(as_of)
                 outcome.continued = True
                 break
             try:
-                if self._remove(record, now):
+                if self._remove(record, as_of, now):
                     outcome.removed.append(record.reference)
             except Exception:
                 # One copy that cannot be removed now must not hold up the others; the run is retried.
                 logger.exception("Could not remove an electronic copy", extra={"reference": record.reference})
                 outcome.failed.append(record.reference)
+        outcome.held = [record.reference for record in self.repository.held_copies_due(as_of)]
         return outcome
 
     def request_run(self, as_of: date | None) -> str:
         """Ask the retention function to run now (for `as_of`, or for its own today)."""
         return self.runs.request(as_of)
 
-    def _remove(self, record: CatalogueRecord, now: datetime) -> bool:
-        copy = record.electronic_copy
-        assert copy is not None
-        for key in (copy.object_key, copy.text_key):
-            if key:
-                self.store.delete_every_version(key)
-        removed = record.with_copy_removed(removed_on=now.date(), reason=self.reason, now=now)
-        if not self.repository.save_copy_removed(removed):
-            # Changed since it was read (another run, or staff): the next run sees the new version.
-            logger.warning("Record changed during removal; left to the next run", extra={"reference": record.reference})
-            return False
-        self._announce(removed)
-        logger.info("Electronic copy removed", extra={"reference": record.reference, "sha256": copy.sha256})
-        return True
+    def _remove(self, record: CatalogueRecord, as_of: date, now: datetime) -> bool:
+        def still_due(current: CatalogueRecord) -> bool:
+            copy = current.electronic_copy
+            return copy is not None and is_due_for_removal(copy.available_until, copy.held, as_of)
 
-    def _announce(self, record: CatalogueRecord) -> None:
-        copy = record.electronic_copy
-        assert copy is not None and copy.removed_on is not None
-        self.events.publish(
-            DetailType.COPY_REMOVED, ElectronicCopyRemoved(reference=record.reference, removed_on=copy.removed_on)
+        removal = Removal(
+            public_reason=self.reason,
+            actor=RETENTION_ACTOR,
+            action=AuditAction.REMOVED_BY_RETENTION,
+            audit_reason=self.reason,
         )
-        self.repository.mark_removal_announced(record.reference)
+        return self.removal.remove(record.reference, removal, now, wanted=still_due) is not None
