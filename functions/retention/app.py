@@ -41,6 +41,7 @@ def record_handler(record: RetentionRunRecord, lambda_context: LambdaContext) ->
     metrics.add_metric(name="CopyRemovalsFailed", unit=MetricUnit.Count, value=len(outcome.failed))
     # Never read by the removal loop (held copies sit outside the partition it reads); counted for the record.
     metrics.add_metric(name="HeldCopiesPastDue", unit=MetricUnit.Count, value=len(outcome.held))
+    metrics.add_metric(name="CopiesOverdue", unit=MetricUnit.Count, value=outcome.overdue)
     metrics.add_metric(name="RetentionRuns", unit=MetricUnit.Count, value=1)
     if outcome.failed:
         raise RetentionIncomplete(f"{len(outcome.failed)} copies not removed: {outcome.failed[:10]}")

@@ -221,3 +221,27 @@ def test_a_run_out_of_time_queues_the_rest_of_itself(aws, search, pipeline, boar
     assert queued == 1
     assert received["retention"] == 1
     assert all(repository_status(reference) is CopyStatus.REMOVED for reference in references)
+
+
+def test_a_copy_left_more_than_a_day_past_its_last_day_is_counted_overdue(deposited_today, monkeypatch):
+    # Given a copy whose last day was two days before the run, and a removal that fails this time
+    as_of = day_after_last(deposited_today) + timedelta(days=1)
+    service = bootstrap.retention_service()
+    removing = service._remove
+
+    def refuse(*_args, **_kwargs):
+        raise ConnectionError("the bucket did not answer")
+
+    monkeypatch.setattr(service, "_remove", refuse)
+    failing = service.apply(as_of, datetime.now(UTC), has_time=lambda: True)
+
+    # When the next run succeeds, and a run on the day after the last day finds it due but not yet overdue
+    monkeypatch.setattr(service, "_remove", removing)
+    fresh = bootstrap.retention_service().apply(day_after_last(deposited_today), datetime.now(UTC), lambda: False)
+    succeeding = service.apply(as_of, datetime.now(UTC), has_time=lambda: True)
+
+    # Then the failing run counts it overdue (the alarm's measure), a day-one run does not, and the
+    # successful run leaves nothing overdue
+    assert (failing.failed, failing.overdue) == ([deposited_today], 1)
+    assert fresh.overdue == 0
+    assert (succeeding.removed, succeeding.overdue) == ([deposited_today], 0)
