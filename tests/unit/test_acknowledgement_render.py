@@ -1,7 +1,8 @@
-"""The acknowledgement emails: the templates in infra/email, filled in."""
+"""The acknowledgement emails: the templates in infra/email, filled in, as text and HTML."""
 
 from __future__ import annotations
 
+import jinja2
 import pytest
 
 from case_reviews.services.acknowledgement import render
@@ -12,6 +13,7 @@ CATALOGUED = {
     "publication_date": "2016-03-14",
     "publisher": "Northshire Safeguarding Children Partnership",
     "copyright_holder": "Northshire Safeguarding Children Partnership",
+    "anonymous": False,
     "available_until": "26 November 2031",
     "record_url": "https://reviews.example.org/v1/reviews/CR-2016-0001",
 }
@@ -23,69 +25,92 @@ REJECTED = {
 
 
 @pytest.mark.parametrize(
-    ("template", "values", "subject"),
+    ("kind", "values", "subject"),
     [
         ("report_catalogued", CATALOGUED, "Received: Serious Case Review: Child K (CR-2016-0001)"),
         ("submission_rejected", REJECTED, "We could not catalogue your upload: Serious Case Review: Child K"),
     ],
 )
-def test_each_template_renders_its_subject_from_the_first_line_and_fills_every_placeholder(
-    template: str, values: dict[str, str], subject: str
+def test_each_email_renders_its_subject_and_both_parts_with_every_value(
+    kind: str, values: dict[str, object], subject: str
 ) -> None:
-    # Given a template and a value for each of its placeholders
+    # Given an email kind and a value for each of its placeholders
     # When it is rendered
-    rendered_subject, body = render(template, values)
-    # Then the subject is the first line without "Subject:", and the body starts at the greeting
-    assert rendered_subject == subject
-    assert body.startswith("Dear colleague,\n")
-    # And every value appears, with no placeholder left over
+    email = render(kind, values)
+    # Then the subject is the first line without "Subject:", the text starts at the greeting,
+    # and every value appears in both parts with no placeholder left over
+    assert email.subject == subject
+    assert email.text.startswith("Dear colleague,\n")
+    assert "<p>Dear colleague,</p>" in email.html
     for value in values.values():
-        assert value in body
-    assert "$" not in rendered_subject + body
-    assert "Subject:" not in body
+        if isinstance(value, str):
+            assert value in email.text
+            assert value in email.html
+    assert "{{" not in email.subject + email.text + email.html
+    assert "Subject:" not in email.text
 
 
 @pytest.mark.parametrize(
-    ("template", "values", "missing"),
+    ("kind", "values", "missing"),
     [
         ("report_catalogued", CATALOGUED, "available_until"),
         ("report_catalogued", CATALOGUED, "reference"),
         ("submission_rejected", REJECTED, "reason"),
     ],
 )
-def test_a_missing_value_raises_key_error_naming_it(template: str, values: dict[str, str], missing: str) -> None:
-    # Given the values for a template with one left out
+def test_a_missing_value_is_an_error_naming_it(kind: str, values: dict[str, object], missing: str) -> None:
+    # Given the values for an email with one left out
     incomplete = {name: value for name, value in values.items() if name != missing}
     # When it is rendered
-    with pytest.raises(KeyError) as raised:
-        render(template, incomplete)
-    # Then the missing placeholder is named (no email goes out with a gap in it)
-    assert raised.value.args == (missing,)
+    with pytest.raises(jinja2.UndefinedError) as raised:
+        render(kind, incomplete)
+    # Then the missing value is named (no email goes out with a gap in it)
+    assert f"'{missing}' is undefined" in str(raised.value)
 
 
-def test_the_catalogued_email_asks_for_every_review_commissioned_after_10_june_2010() -> None:
+def test_the_acknowledgement_says_what_the_board_needs_to_know() -> None:
     # Given a catalogued report
     # When its acknowledgement is rendered
-    _, body = render("report_catalogued", CATALOGUED)
-    # Then it asks for the board's other reviews since the library's collecting date
-    assert "10 June 2010" in body
-    assert "commissioned after" in body
+    email = render("report_catalogued", CATALOGUED)
+    # Then, in both parts: added to the repository, copyright with the board, available until the date subject
+    # to legal rulings, and a request for the other reviews commissioned after 10 June 2010 and how to deposit
+    for part in (email.text, " ".join(email.html.split())):
+        assert "added to the repository" in " ".join(part.split())
+        assert "Copyright stays with Northshire Safeguarding Children Partnership." in " ".join(part.split())
+        assert "until 26 November 2031, subject to any legal ruling" in " ".join(part.split())
+        assert "commissioned after 10 June 2010" in " ".join(part.split())
+        assert "POST /submissions" in part
+    assert "anonymously" not in email.text
 
 
-def test_values_with_dollar_signs_are_not_substituted_again() -> None:
-    # Given a rejection reason that itself contains a $placeholder-like text
-    values = {**REJECTED, "reason": "Costs $title and $100"}
-    # When it is rendered
-    _, body = render("submission_rejected", values)
-    # Then the value appears as given
-    assert "Costs $title and $100" in body
+def test_an_anonymous_report_s_acknowledgement_says_it_is_published_anonymously() -> None:
+    # Given a report published anonymously on the board's behalf
+    # When its acknowledgement is rendered
+    email = render("report_catalogued", {**CATALOGUED, "anonymous": True, "publisher": "Anonymous"})
+    # Then both parts say so
+    assert "published anonymously on your board's behalf" in " ".join(email.text.split())
+    assert "published anonymously on your board's behalf" in email.html
 
 
-def test_a_title_with_a_line_break_keeps_the_subject_whole_and_the_body_starting_at_the_greeting() -> None:
-    # Given a board's title with a line break in it (the Title type accepts one)
-    values = {**CATALOGUED, "title": "Serious Case Review:\nChild K"}
+def test_markup_in_a_value_is_escaped_in_html_and_left_as_text_in_text() -> None:
+    # Given a title with markup and an ampersand, and a rejection reason that looks like a template
+    values = {**REJECTED, "title": "<script>alert(1)</script> Child K & L", "reason": "Costs {{ title }} and $100"}
+    # When the rejection is rendered
+    email = render("submission_rejected", values)
+    # Then the HTML part escapes the markup, the text part carries it as written,
+    # and a value is never rendered as a template
+    assert "<script>" not in email.html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; Child K &amp; L" in email.html
+    assert "<script>alert(1)</script> Child K & L" in email.text
+    assert "Costs {{ title }} and $100" in email.text
+
+
+def test_a_title_with_a_line_break_keeps_the_subject_one_line_and_the_text_starting_at_the_greeting() -> None:
+    # Given a board's title with line breaks in it (as a header-injection attempt would have)
+    values = {**CATALOGUED, "title": "Serious Case Review:\r\nBcc: everyone@example.org\nChild K"}
     # When the acknowledgement is rendered
-    subject, body = render("report_catalogued", values)
-    # Then the subject still ends with the reference and the body still starts at the greeting
-    assert subject.endswith("(CR-2016-0001)")
-    assert body.startswith("Dear colleague,")
+    email = render("report_catalogued", values)
+    # Then the subject is one line that still ends with the reference, and the text starts at the greeting
+    assert "\n" not in email.subject and "\r" not in email.subject
+    assert email.subject.endswith("(CR-2016-0001)")
+    assert email.text.startswith("Dear colleague,")

@@ -115,7 +115,9 @@ def acknowledgement_service() -> AcknowledgementService:
     from case_reviews.services.acknowledgement import AcknowledgementService
 
     mail = MailSettings.from_environment()
-    return AcknowledgementService(repository(), Mailer(mail.sender_email), str(mail.public_base_url))
+    return AcknowledgementService(
+        repository(), Mailer(mail.sender_email, reply_to=mail.reply_to_email), str(mail.public_base_url)
+    )
 
 
 @cache

@@ -10,7 +10,7 @@ import os
 from collections.abc import Mapping
 from typing import Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, PositiveInt
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, PositiveInt, field_validator
 
 
 class _EnvironmentSettings(BaseModel):
@@ -51,7 +51,14 @@ class SearchSettings(_EnvironmentSettings):
 
 class MailSettings(_EnvironmentSettings):
     sender_email: str = Field(alias="SENDER_EMAIL", min_length=3)
+    # Where boards' replies go (the library's enquiries mailbox); empty: to the sender.
+    reply_to_email: str | None = Field(alias="REPLY_TO_EMAIL", default=None)
     public_base_url: HttpUrl = Field(alias="PUBLIC_BASE_URL")
+
+    @field_validator("reply_to_email")
+    @classmethod
+    def _empty_is_none(cls, value: str | None) -> str | None:
+        return value or None
 
 
 class QueueSettings(_EnvironmentSettings):

@@ -8,10 +8,15 @@ from case_reviews.adapters.aws import new_client
 
 
 class Mailer:
-    """Sends plain-text email from the library's verified sender identity."""
+    """Sends email (text, and HTML when given) from the library's verified sender identity.
 
-    def __init__(self, sender: str, client: Any | None = None) -> None:
+    Bounces and complaints are handled by SES: the sender identity's configuration set
+    (template.yaml) suppresses addresses that bounce or complain.
+    """
+
+    def __init__(self, sender: str, reply_to: str | None = None, client: Any | None = None) -> None:
         self.sender = sender
+        self.reply_to = reply_to
         self._client = client
 
     @property
@@ -20,16 +25,15 @@ class Mailer:
             self._client = new_client("sesv2")
         return self._client
 
-    def send(self, to: str, subject: str, body: str) -> str:
+    def send(self, to: str, subject: str, text: str, html: str | None = None) -> str:
         """Send one message; returns the SES message id."""
+        body: dict[str, Any] = {"Text": {"Data": text, "Charset": "UTF-8"}}
+        if html is not None:
+            body["Html"] = {"Data": html, "Charset": "UTF-8"}
         response = self.client.send_email(
             FromEmailAddress=self.sender,
             Destination={"ToAddresses": [to]},
-            Content={
-                "Simple": {
-                    "Subject": {"Data": subject, "Charset": "UTF-8"},
-                    "Body": {"Text": {"Data": body, "Charset": "UTF-8"}},
-                }
-            },
+            **({"ReplyToAddresses": [self.reply_to]} if self.reply_to else {}),
+            Content={"Simple": {"Subject": {"Data": subject, "Charset": "UTF-8"}, "Body": body}},
         )
         return str(response["MessageId"])

@@ -16,5 +16,6 @@ def index_definition(name: str = "reviews") -> dict[str, Any]:
 
 @cache
 def email_template(name: str) -> str:
-    """An email template from infra/email: a `Subject:` line, a blank line, then the body."""
-    return files(__package__).joinpath("email", f"{name}.txt").read_text(encoding="utf-8")
+    """An email template from infra/email by file name: `<kind>.txt` (a `Subject:` line, a blank line,
+    then the body) or `<kind>.html` (the HTML body)."""
+    return files(__package__).joinpath("email", name).read_text(encoding="utf-8")
