@@ -43,7 +43,7 @@ GOLDEN_RATIO_CONJUGATE = 0.6180339887498949
 IMPORT_REPEATS = 7
 # Rows of the generated historic catalogue file that `import_rows_per_s` imports.
 HISTORIC_IMPORT_ROWS = 10_000
-FUNCTIONS = ("api", "catalogue", "index", "acknowledge", "retention")
+FUNCTIONS = ("api", "catalogue", "index", "acknowledge", "retention", "digest")
 # What the functions' import needs, as the local stack sets it (imports read no config, but
 # Powertools reads these at import; fake credentials so nothing could reach a real account).
 IMPORT_ENVIRONMENT = {

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 from datetime import UTC, datetime
 from http import HTTPStatus
 from typing import Annotated, Any
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
-from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConfig, Response
 from aws_lambda_powertools.event_handler.depends import DependencyResolutionError, Depends
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from aws_lambda_powertools.event_handler.openapi.exceptions import (
@@ -35,21 +36,24 @@ from case_reviews.api_models import (
     YearView,
     decode_cursor,
     record_view,
-    search_item,
     search_response,
     submission_created,
     submission_view,
+    year_view,
 )
 from case_reviews.domain.errors import CopyRemoved, InvalidRequest, NotFound, Unauthorised
 from case_reviews.domain.models import Board, PublicationDate, normalise_theme
-from case_reviews.domain.rules import EARLIEST_PUBLICATION, LATEST_YEAR
+from case_reviews.domain.rules import EARLIEST_PUBLICATION, FIRST_LISTED_YEAR, LATEST_YEAR
 from case_reviews.domain.search import SearchQuery, SortOrder
 from case_reviews.domain.vocabulary import DocumentType, Nation, ReviewType
 
 logger = Logger()
 tracer = Tracer()
 metrics = Metrics()
-app = APIGatewayRestResolver(enable_validation=True)
+# Browser clients on any site may read the public API; nothing relies on cookies, so no credentials.
+# Preflight OPTIONS requests are answered by Powertools (204 with the CORS headers).
+CORS = CORSConfig(allow_origin="*", expose_headers=["Location", "Allow"], max_age=600, allow_credentials=False)
+app = APIGatewayRestResolver(enable_validation=True, cors=CORS)
 
 API_TITLE = "National case review repository"
 API_VERSION = "1.0.0"
@@ -57,6 +61,8 @@ PROBLEM_JSON = "application/problem+json"
 # Nothing this API serves is for search engines: files are reached only by searching the library.
 ROBOTS = "noindex, nofollow"
 BOARD_SECURITY = [{"boardKey": []}]
+# Nothing here is for crawlers, and there is no sitemap.
+ROBOTS_TXT = "User-agent: *\nDisallow: /\n"
 
 
 def documented(
@@ -327,11 +333,29 @@ def download_review(reference: Annotated[str, Path(min_length=1, max_length=40)]
     "/years/<year>",
     tags=["Search"],
     summary="Everything published in a year, in date order",
-    responses=documented(HTTPStatus.OK, "The year's list", YearView, HTTPStatus.BAD_REQUEST),
+    responses=documented(
+        HTTPStatus.OK, "The year's list, with totals by review type", YearView, HTTPStatus.BAD_REQUEST
+    ),
 )
-def list_year(year: Annotated[int, Path(ge=EARLIEST_PUBLICATION.year, le=LATEST_YEAR)]) -> YearView:
-    items = [search_item(hit) for hit in bootstrap.search_service().published_in(year)]
-    return YearView(year=year, total=len(items), items=items)
+def list_year(
+    year: Annotated[
+        int, Path(ge=FIRST_LISTED_YEAR, le=LATEST_YEAR, description=f"From {FIRST_LISTED_YEAR} to the current year")
+    ],
+) -> YearView:
+    return year_view(bootstrap.search_service().published_in(year, datetime.now(UTC)))
+
+
+# ---------------------------------------------------------------- crawlers
+
+
+@app.get(
+    "/robots.txt",
+    tags=["Operations"],
+    summary="Tells crawlers to keep out (there is no sitemap)",
+    responses={200: {"description": "Disallows everything", "content": {"text/plain": {"schema": {"type": "string"}}}}},
+)
+def robots_txt() -> Response[str]:
+    return Response(status_code=HTTPStatus.OK.value, content_type="text/plain; charset=utf-8", body=ROBOTS_TXT)
 
 
 # ---------------------------------------------------------------- operations
@@ -372,6 +396,17 @@ def openapi_document() -> Response[dict[str, Any]]:
         status_code=HTTPStatus.OK.value,
         content_type="application/json",
         body=_openapi_document(),
+    )
+
+
+if os.environ.get("ENABLE_SWAGGER_UI", "").lower() == "true":
+    # Local stack only (infra/local/stack.py sets it; template.yaml does not): Swagger UI, with its
+    # script and styles bundled in Powertools, so it works offline. Not part of the OpenAPI document.
+    app.enable_swagger(
+        path="/swagger",
+        title=API_TITLE,
+        version=API_VERSION,
+        security_schemes={"boardKey": HTTPBearer(description="The board's key, issued by the library")},
     )
 
 

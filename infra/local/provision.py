@@ -18,17 +18,18 @@ REGION = "eu-west-2"
 EVENT_SOURCE = "case-reviews.catalogue"
 MAX_RECEIVE_COUNT = 5
 # Seconds, per queue, as template.yaml sets them (function timeouts: catalogue 60, retention 120, others 30).
-VISIBILITY_TIMEOUT_S = {"catalogue": 390, "index": 210, "acknowledge": 210, "retention": 750}
+VISIBILITY_TIMEOUT_S = {"catalogue": 390, "index": 210, "acknowledge": 210, "retention": 750, "digest": 210}
 
 
 @dataclass(frozen=True)
 class QueueNames:
-    """The four queues the functions consume, in template.yaml's order."""
+    """The queues the functions consume, in template.yaml's order."""
 
     catalogue: str = "case-reviews-catalogue"
     index: str = "case-reviews-index"
     acknowledge: str = "case-reviews-acknowledge"
     retention: str = "case-reviews-retention"
+    digest: str = "case-reviews-digest"
 
     def all(self) -> dict[str, str]:
         return {
@@ -36,6 +37,7 @@ class QueueNames:
             "index": self.index,
             "acknowledge": self.acknowledge,
             "retention": self.retention,
+            "digest": self.digest,
         }
 
 
@@ -48,6 +50,8 @@ class StackNames:
     sender_email: str = "case-reviews@library.example.org"
     region: str = REGION
     queues: QueueNames = field(default_factory=QueueNames)
+    # template.yaml's QuarantineRetentionDays: how long a rejected upload stays under quarantine/.
+    quarantine_days: int = 30
 
     def function_environment(self, opensearch_url: str, public_base_url: str) -> dict[str, str]:
         """The environment every function gets locally, as the template's Globals give it in AWS."""
@@ -123,6 +127,7 @@ def provision(names: StackNames | None = None, endpoint_url: str | None = None) 
         },
     )
     s3.put_bucket_versioning(Bucket=names.bucket, VersioningConfiguration={"Status": "Enabled"})
+    s3.put_bucket_lifecycle_configuration(Bucket=names.bucket, LifecycleConfiguration=bucket_lifecycle(names))
     s3.put_bucket_notification_configuration(
         Bucket=names.bucket,
         NotificationConfiguration={
@@ -184,6 +189,40 @@ def provision(names: StackNames | None = None, endpoint_url: str | None = None) 
 
     ses.create_email_identity(EmailIdentity=names.sender_email)
     return Provisioned(names=names, queue_urls=queue_urls, dead_letter_queue_urls=dead_letter_urls)
+
+
+def bucket_lifecycle(names: StackNames) -> dict[str, Any]:
+    """The bucket's lifecycle rules, as template.yaml's ReportsBucket has them."""
+    return {
+        "Rules": [
+            {
+                "ID": "expire-unprocessed-uploads",
+                "Status": "Enabled",
+                "Filter": {"Prefix": "incoming/"},
+                "Expiration": {"Days": 7},
+            },
+            {
+                "ID": "expire-quarantined-uploads",
+                "Status": "Enabled",
+                "Filter": {"Prefix": "quarantine/"},
+                "Expiration": {"Days": names.quarantine_days},
+                "NoncurrentVersionExpiration": {"NoncurrentDays": 1},
+            },
+            {
+                "ID": "expire-noncurrent-versions",
+                "Status": "Enabled",
+                "Filter": {"Prefix": ""},
+                "NoncurrentVersionExpiration": {"NoncurrentDays": 30},
+                "Expiration": {"ExpiredObjectDeleteMarker": True},
+            },
+            {
+                "ID": "abort-incomplete-multipart-uploads",
+                "Status": "Enabled",
+                "Filter": {"Prefix": ""},
+                "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 1},
+            },
+        ]
+    }
 
 
 def _queue_arn(sqs: Any, url: str) -> str:

@@ -40,9 +40,12 @@ from infra.local.provision import StackNames, provision
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO_BOARD_ID = "demo-board"
+# Read by functions/api/app.py when it is imported: serve Swagger UI at /swagger.
+SWAGGER_UI_SWITCH = "ENABLE_SWAGGER_UI"
 DEMO_BOARD_NAME = "Demoshire Safeguarding Children Partnership"
 SCHEDULE_ZONE = ZoneInfo("Europe/London")
 SCHEDULE_HOUR = 3  # as template.yaml's cron(0 3 * * ? *)
+DIGEST_HOUR = 8  # as template.yaml's cron(0 8 ? * MON *)
 # Local fake credentials: moto accepts anything, and nothing here may reach a real account.
 LOCAL_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local", "AWS_SESSION_TOKEN": "local"}
 # What is left of a refused request's body is read (and dropped) up to this much, so that
@@ -163,12 +166,34 @@ class _ApiRequestHandler(BaseHTTPRequestHandler):
         pass  # one line per request is printed by _proxy
 
 
-class RetentionSchedule:
-    """EventBridge Scheduler's daily run, locally: at 03:00 Europe/London it sends the retention message."""
+class LocalSchedule:
+    """An EventBridge Scheduler schedule, locally: at each run time it sends its task to its queue."""
 
-    def __init__(self, sqs: Any, queue_url: str) -> None:
+    def __init__(self, sqs: Any, queue_url: str, task: dict[str, Any]) -> None:
         self.sqs = sqs
         self.queue_url = queue_url
+        self.task = task
+
+    @staticmethod
+    def next_run(after: datetime) -> datetime:
+        raise NotImplementedError
+
+    def fire(self) -> None:
+        self.sqs.send_message(QueueUrl=self.queue_url, MessageBody=json.dumps(self.task))
+
+    def run(self, stop: threading.Event) -> None:
+        while not stop.is_set():
+            due = self.next_run(datetime.now(UTC))
+            if stop.wait(max(0.0, (due - datetime.now(UTC)).total_seconds())):
+                return
+            self.fire()
+
+
+class RetentionSchedule(LocalSchedule):
+    """The daily retention run, at 03:00 Europe/London as template.yaml's cron(0 3 * * ? *)."""
+
+    def __init__(self, sqs: Any, queue_url: str) -> None:
+        super().__init__(sqs, queue_url, {"task": "retention"})
 
     @staticmethod
     def next_run(after: datetime) -> datetime:
@@ -178,15 +203,20 @@ class RetentionSchedule:
             run = (run + timedelta(days=1)).replace(hour=SCHEDULE_HOUR)
         return run.astimezone(UTC)
 
-    def fire(self) -> None:
-        self.sqs.send_message(QueueUrl=self.queue_url, MessageBody=json.dumps({"task": "retention"}))
 
-    def run(self, stop: threading.Event) -> None:
-        while not stop.is_set():
-            due = self.next_run(datetime.now(UTC))
-            if stop.wait(max(0.0, (due - datetime.now(UTC)).total_seconds())):
-                return
-            self.fire()
+class DigestSchedule(LocalSchedule):
+    """The weekly digest, on Mondays at 08:00 Europe/London as template.yaml's cron(0 8 ? * MON *)."""
+
+    def __init__(self, sqs: Any, queue_url: str) -> None:
+        super().__init__(sqs, queue_url, {"task": "digest"})
+
+    @staticmethod
+    def next_run(after: datetime) -> datetime:
+        local = after.astimezone(SCHEDULE_ZONE)
+        run = local.replace(hour=DIGEST_HOUR, minute=0, second=0, microsecond=0) - timedelta(days=local.weekday())
+        while run <= local:
+            run += timedelta(days=7)  # wall-clock arithmetic: still 08:00 after a clock change
+        return run.astimezone(UTC)
 
 
 def _write_state(path: Path, state: dict[str, Any]) -> None:
@@ -246,7 +276,7 @@ def walkthrough(api_url: str, key: str, submission: Path, pdf: Path) -> str:
          -H "Authorization: Bearer $KEY"; echo
     curl -s "$API/reviews?q=neglected"; echo
 
-  Also: $API/openapi.json · $API/years/2016 · emails sent: <aws_endpoint_url>/moto-api/data.json (under "ses")
+  Also: $API/openapi.json · $API/swagger (Swagger UI) · $API/years/2016 · emails sent: <aws_endpoint_url>/moto-api/data.json (under "ses")
   Ctrl-C stops everything.
 """
 
@@ -306,6 +336,8 @@ def main(argv: list[str] | None = None) -> int:
         os.environ.update(names.function_environment(opensearch_url=opensearch_url, public_base_url=api_url))
         os.environ["AWS_ENDPOINT_URL"] = moto.url
         os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")
+        # Swagger UI at $API/swagger, on the local stack only (template.yaml never sets it).
+        os.environ[SWAGGER_UI_SWITCH] = "true"
         provisioned = provision(names, endpoint_url=moto.url)
         os.environ.update(provisioned.function_environment(opensearch_url=opensearch_url, public_base_url=api_url))
 
@@ -314,6 +346,7 @@ def main(argv: list[str] | None = None) -> int:
         from functions.acknowledge import app as acknowledge
         from functions.api import app as api
         from functions.catalogue import app as catalogue
+        from functions.digest import app as digest
         from functions.index import app as index
         from functions.retention import app as retention
 
@@ -330,13 +363,17 @@ def main(argv: list[str] | None = None) -> int:
             "index": (index, 30.0),
             "acknowledge": (acknowledge, 30.0),
             "retention": (retention, 120.0),
+            "digest": (digest, 30.0),
         }
         threads = []
         for role, (module, timeout_s) in functions.items():
             poller = QueuePoller(sqs, provisioned.queue_urls[role], module.lambda_handler, role, timeout_s=timeout_s)
             threads.append(threading.Thread(target=poller.run, args=(stop,), name=f"poller-{role}", daemon=True))
-        schedule = RetentionSchedule(sqs, provisioned.queue_urls["retention"])
-        threads.append(threading.Thread(target=schedule.run, args=(stop,), name="schedule", daemon=True))
+        for name, schedule in (
+            ("retention-schedule", RetentionSchedule(sqs, provisioned.queue_urls["retention"])),
+            ("digest-schedule", DigestSchedule(sqs, provisioned.queue_urls["digest"])),
+        ):
+            threads.append(threading.Thread(target=schedule.run, args=(stop,), name=name, daemon=True))
         for thread in threads:
             thread.start()
 

@@ -61,6 +61,7 @@ class Pipeline:
     def __init__(self, provisioned: Provisioned) -> None:
         from functions.acknowledge import app as acknowledge
         from functions.catalogue import app as catalogue
+        from functions.digest import app as digest
         from functions.index import app as index
         from functions.retention import app as retention
         from infra.local.pollers import QueuePoller
@@ -72,6 +73,7 @@ class Pipeline:
             "index": QueuePoller(sqs, urls["index"], index.lambda_handler, "index"),
             "acknowledge": QueuePoller(sqs, urls["acknowledge"], acknowledge.lambda_handler, "acknowledge"),
             "retention": QueuePoller(sqs, urls["retention"], retention.lambda_handler, "retention"),
+            "digest": QueuePoller(sqs, urls["digest"], digest.lambda_handler, "digest"),
         }
 
     def drain(self, rounds: int = 10) -> dict[str, int]:

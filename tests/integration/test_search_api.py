@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import base64
 import json
+import random
+from collections import Counter
 from datetime import UTC, date, datetime
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
@@ -14,6 +18,9 @@ from case_reviews.api_models import search_fingerprint
 from case_reviews.domain.models import CatalogueRecord, ElectronicCopy, PublicationDate
 from case_reviews.domain.search import SearchQuery, SortOrder
 from case_reviews.domain.vocabulary import CopyStatus, DocumentType, Nation, ReviewType
+from functions.api import app as api
+from infra.local.api_gateway import proxy_event
+from infra.local.lambda_runtime import LocalContext
 from tests.integration.helpers import call_api, deposit, submission_status
 from tests.support.pdfs import make_pdf
 
@@ -151,6 +158,86 @@ def test_a_year_lists_everything_published_then_in_date_order(aws, search):
     assert [item["reference"] for item in year["items"]] == ["CR-1974-0001", "CR-1974-0002", "CR-1974-0003"]
 
 
+def test_a_year_list_counts_each_review_type_including_catalogue_only_records(aws, search, pipeline, board_key):
+    # Given a report deposited in 2016 and two historic, catalogue-only records of 2016 of another type
+    _, key = board_key
+    deposit(key, make_pdf("A deposited report"), review_type="serious_case_review", publication_date="2016-03-14")
+    pipeline.drain()
+    catalogue_without_pipeline(
+        historic_record("CR-2016-9001", "2016-01"),
+        historic_record("CR-2016-9002", "2016-12-01", review_type=ReviewType.LEARNING_REVIEW),
+    )
+
+    # When the list of 2016 is asked for
+    status, year, _ = call_api("GET", "/years/2016")
+
+    # Then all three are listed in date order, with totals by review type
+    assert status == 200, year
+    assert [item["publication_date"] for item in year["items"]] == ["2016-01", "2016-03-14", "2016-12-01"]
+    assert year["total"] == 3
+    assert year["totals"] == {"serious_case_review": 1, "other": 1, "learning_review": 1}
+
+
+@pytest.mark.parametrize(
+    ("year", "status"),
+    [(1944, 400), (1945, 200), (datetime.now(UTC).year, 200), (datetime.now(UTC).year + 2, 400), (2101, 400)],
+)
+def test_years_are_listed_from_1945_to_the_current_year(aws, search, year, status):
+    # When the list of a year is asked for
+    answered, body, headers = call_api("GET", f"/years/{year}")
+    # Then only 1945 up to this year have a list; any other year is a 400 problem about the year
+    assert answered == status, body
+    if status == 400:
+        assert headers["Content-Type"] == "application/problem+json"
+        assert [error["location"] for error in body["errors"]] == ["path.year"]
+
+
+def raw_call(method: str, target: str, headers: dict[str, str] | None = None) -> dict[str, Any]:
+    """The API function's whole answer, for bodies that are not JSON and headers as sent."""
+    return api.lambda_handler(proxy_event(method, target, headers), LocalContext(function_name="api"))
+
+
+def header(response: dict[str, Any], name: str) -> str | None:
+    values = {key.lower(): value for key, value in (response.get("multiValueHeaders") or {}).items()}
+    return values.get(name.lower(), [None])[-1]
+
+
+def test_robots_txt_disallows_everything_and_there_is_no_sitemap(aws, search):
+    # When a crawler asks for robots.txt and for a sitemap
+    robots = raw_call("GET", "/robots.txt")
+    sitemap = raw_call("GET", "/sitemap.xml")
+    # Then robots.txt keeps every crawler out of everything, and there is no sitemap
+    assert robots["statusCode"] == 200
+    assert header(robots, "Content-Type").startswith("text/plain")
+    assert robots["body"].splitlines() == ["User-agent: *", "Disallow: /"]
+    assert header(robots, "X-Robots-Tag") == "noindex, nofollow"
+    assert sitemap["statusCode"] == 404
+
+
+BROWSER = {"Origin": "https://practitioner-tool.example"}
+
+
+def test_a_browser_preflight_is_answered_with_the_cors_headers(aws, search):
+    # When a browser on another site sends a CORS preflight before searching
+    preflight = raw_call("OPTIONS", "/reviews", {**BROWSER, "Access-Control-Request-Method": "GET"})
+    # Then it is answered with no error, allowing any origin to GET, without credentials
+    assert preflight["statusCode"] == 204
+    assert header(preflight, "Access-Control-Allow-Origin") == "*"
+    assert "GET" in header(preflight, "Access-Control-Allow-Methods").split(",")
+    assert header(preflight, "Access-Control-Allow-Credentials") is None
+    assert header(preflight, "X-Robots-Tag") == "noindex, nofollow"
+
+
+@pytest.mark.parametrize(("target", "status"), [("/reviews?q=neglect", 200), ("/reviews/CR-1990-0404", 404)])
+def test_a_browser_on_any_site_may_read_answers_and_problems(aws, search, target, status):
+    # When a browser on another site searches, or asks for a record that does not exist
+    response = raw_call("GET", target, BROWSER)
+    # Then the answer, success or problem, may be read by that page
+    assert response["statusCode"] == status
+    assert header(response, "Access-Control-Allow-Origin") == "*"
+    assert header(response, "Access-Control-Allow-Credentials") is None
+
+
 def test_download_redirects_while_the_copy_is_available_and_is_gone_after_removal(aws, search, pipeline, board_key):
     # Given a deposited report, a historic record without a file, and one whose copy was removed
     _, key = board_key
@@ -182,7 +269,9 @@ def test_download_redirects_while_the_copy_is_available_and_is_gone_after_remova
     status, _, headers = results[available]
     assert status == 302
     assert f"reports/{available}.pdf" in headers["Location"]
-    assert "X-Amz-Expires=300" in headers["Location"]
+    link = parse_qs(urlsplit(headers["Location"]).query)
+    assert int(link["X-Amz-Expires"][0]) <= 300
+    assert link["response-content-disposition"] == [f'attachment; filename="{available}.pdf"']
     assert [results[ref][0] for ref in ("CR-1960-0001", "CR-2014-0009", "CR-2099-0001")] == [404, 410, 404]
     _, record, _ = call_api("GET", "/reviews/CR-2014-0009")
     assert record["electronic_copy"] == {"status": "removed", "removed_on": "2020-01-02", "reason": "five years passed"}
@@ -283,3 +372,166 @@ def test_an_unknown_path_is_still_404(aws, search):
     # Then it is a 404 problem without an Allow header
     assert status == 404, problem
     assert "Allow" not in headers
+
+
+# ---------------------------------------------------------------- a generated catalogue
+
+THEMES = ["neglect", "domestic abuse", "sexual abuse", "mental health", "substance misuse", "radicalisation"]
+
+
+def generated_catalogue(count: int, seed: int = 4) -> list[CatalogueRecord]:
+    """`count` varied records (years 1990–2025, every nation, type and document type, some with a copy)."""
+    rng = random.Random(seed)
+    records = []
+    for n in range(count):
+        year = rng.randint(1990, 2025)
+        published = rng.choice([f"{year}", f"{year}-{rng.randint(1, 12):02d}", f"{year}-{rng.randint(1, 12):02d}-10"])
+        copy = None
+        if rng.random() < 0.3:
+            copy = ElectronicCopy(
+                status=CopyStatus.AVAILABLE,
+                object_key=f"reports/G-{n:05d}.pdf",
+                text_key=None,
+                sha256="0" * 64,
+                size_bytes=1000,
+                page_count=10,
+                available_until=date(2031, 1, 1),
+            )
+        records.append(
+            historic_record(
+                f"CR-{year}-{n:05d}",
+                published,
+                copy=copy,
+                nation=rng.choice(list(Nation)),
+                review_type=rng.choice(list(ReviewType)),
+                document_type=rng.choice(list(DocumentType)),
+                themes=tuple(rng.sample(THEMES, rng.randint(0, 3))),
+                board_id=f"board-{n % 7}",
+                board_name=f"Board {n % 7} Safeguarding Partnership",
+            )
+        )
+    return records
+
+
+def index_only(records: list[CatalogueRecord]) -> None:
+    """Index the records straight away (the search API reads the index alone)."""
+    assert bootstrap.search_index().upsert_many(document_from_record(r, body=None) for r in records) == (
+        len(records),
+        0,
+    )
+
+
+def expected_facets(records: list[CatalogueRecord]) -> dict[str, dict[str, int]]:
+    """The facet counts the catalogue itself gives, as the API spells them."""
+    counts: dict[str, Counter] = {name: Counter() for name in FACETS}
+    for record in records:
+        counts["nation"][record.nation.value] += 1
+        counts["review_type"][record.review_type.value] += 1
+        counts["document_type"][record.document_type.value] += 1
+        counts["year"][str(record.publication_date.value.year)] += 1
+        counts["has_copy"][str(record.has_copy).lower()] += 1
+        for theme in record.themes:
+            counts["theme"][theme] += 1
+    return {name: dict(counter) for name, counter in counts.items()}
+
+
+FACETS = ("nation", "review_type", "document_type", "theme", "year", "has_copy")
+
+
+def answered_facets(page: dict[str, Any]) -> dict[str, dict[str, int]]:
+    return {name: {b["value"]: b["count"] for b in page["facets"][name]} for name in FACETS}
+
+
+def test_filters_and_facets_count_what_a_generated_catalogue_of_1200_holds(aws, search):
+    # Given 1,200 generated records
+    records = generated_catalogue(1200)
+    index_only(records)
+
+    def matching(record: CatalogueRecord) -> bool:
+        return (
+            record.nation in (Nation.WALES, Nation.SCOTLAND)
+            and record.review_type is not ReviewType.OTHER
+            and "neglect" in record.themes
+            and date(2000, 1, 1) <= record.publication_date.value <= date(2012, 6, 30)
+        )
+
+    # When a searcher asks for everything, and then filters by nations, types, a theme and a date range
+    _, everything, _ = call_api("GET", "/reviews?page_size=1")
+    types = "&".join(f"review_type={t.value}" for t in ReviewType if t is not ReviewType.OTHER)
+    status, filtered, _ = call_api(
+        "GET", f"/reviews?nation=wales&nation=scotland&{types}&theme=neglect&from=2000&to=2012-06&page_size=100"
+    )
+    _, with_copy, _ = call_api("GET", "/reviews?has_copy=true&year=2016&page_size=100")
+    _, by_board, _ = call_api("GET", "/reviews?board=board-3&document_type=learning_summary&page_size=100")
+
+    # Then totals, items and every facet count equal what the catalogue says
+    assert status == 200, filtered
+    assert everything["total"] == 1200
+    assert answered_facets(everything) == expected_facets(records)
+    wanted = [r for r in records if matching(r)]
+    assert filtered["total"] == len(wanted) > 0
+    assert {i["reference"] for i in filtered["items"]} == {r.reference for r in wanted}
+    assert answered_facets(filtered) == expected_facets(wanted)
+    copies_2016 = [r for r in records if r.has_copy and r.publication_date.value.year == 2016]
+    assert {i["reference"] for i in with_copy["items"]} == {r.reference for r in copies_2016}
+    assert answered_facets(with_copy) == expected_facets(copies_2016)
+    of_board = [r for r in records if r.board_id == "board-3" and r.document_type is DocumentType.LEARNING_SUMMARY]
+    assert {i["reference"] for i in by_board["items"]} == {r.reference for r in of_board}
+
+
+@pytest.mark.parametrize("search_terms", ["sort=newest", "sort=oldest", "q=inquiry&sort=relevance"])
+def test_paging_one_at_a_time_returns_each_record_exactly_once(aws, search, search_terms):
+    # Given 60 generated records, many sharing a publication date (and all the same relevance for "inquiry")
+    records = generated_catalogue(60, seed=9)
+    index_only(records)
+
+    # When a searcher pages through all of them with pages of one
+    seen: list[str] = []
+    status, page, _ = call_api("GET", f"/reviews?{search_terms}&page_size=1")
+    while True:
+        assert status == 200, page
+        seen += [item["reference"] for item in page["items"]]
+        if not page["next_cursor"]:
+            break
+        assert len(seen) <= 60, "paging does not end"
+        status, page, _ = call_api("GET", f"/reviews?{search_terms}&page_size=1&cursor={page['next_cursor']}")
+
+    # Then each record comes exactly once
+    assert len(seen) == 60
+    assert set(seen) == {r.reference for r in records}
+
+
+ANON_BOARD_ID = "eastshire"
+ANON_BOARD_NAME = "Eastshire Safeguarding Partnership"
+
+
+def test_a_boards_name_or_id_never_finds_or_counts_its_anonymous_reports(aws, search):
+    # Given a board with three named and two anonymous reports, among other boards' reports
+    board = {"board_id": ANON_BOARD_ID, "board_name": ANON_BOARD_NAME}
+    named = [historic_record(f"CR-2017-01{n:02d}", "2017-04", **board) for n in range(3)]
+    anonymous = [
+        historic_record(f"CR-2018-02{n:02d}", "2018-09", anonymous=True, nation=Nation.WALES, **board) for n in range(2)
+    ]
+    catalogue_without_pipeline(*named, *anonymous, *generated_catalogue(40, seed=2))
+
+    # When the public searches by the board's name, filters by its id and by its name, and searches everything
+    answers = {
+        "words": call_api("GET", "/reviews?q=Eastshire&page_size=100"),
+        "quoted name": call_api("GET", f'/reviews?q="{ANON_BOARD_NAME}"&page_size=100'),
+        "id": call_api("GET", f"/reviews?board={ANON_BOARD_ID}&page_size=100"),
+        "name": call_api("GET", f"/reviews?board={ANON_BOARD_NAME}&page_size=100"),
+    }
+    _, everything, _ = call_api("GET", "/reviews?page_size=100")
+
+    # Then only the named reports come back, and the facets count only those
+    for how, (status, found, _) in answers.items():
+        assert status == 200, (how, found)
+        assert {i["reference"] for i in found["items"]} == {r.reference for r in named}, how
+        assert found["total"] == 3, how
+        assert answered_facets(found) == expected_facets(named), how
+    # And the anonymous reports are found otherwise, with no facet or field naming the board
+    assert {r.reference for r in anonymous} <= {i["reference"] for i in everything["items"]}
+    assert set(everything["facets"]) == set(FACETS)
+    public = json.dumps([everything["facets"], [i for i in everything["items"] if i["publisher"] == "Anonymous"]])
+    assert "Eastshire" not in public
+    assert ANON_BOARD_ID not in public

@@ -113,12 +113,13 @@ def test_queue_depths_are_reported_for_every_queue(staff, pipeline):
     # When staff look at the queues
     statuses = {status.queue: status.model_dump() for status in bootstrap.queue_operations().show()}
 
-    # Then each of the four queues shows what it holds
+    # Then each queue shows what it holds
     assert statuses == {
         "catalogue": {"queue": "catalogue", "waiting": 0, "in_flight": 0, "dead_letters": 0},
         "index": {"queue": "index", "waiting": 0, "in_flight": 0, "dead_letters": 0},
         "acknowledge": {"queue": "acknowledge", "waiting": 2, "in_flight": 1, "dead_letters": 0},
         "retention": {"queue": "retention", "waiting": 0, "in_flight": 0, "dead_letters": 2},
+        "digest": {"queue": "digest", "waiting": 0, "in_flight": 0, "dead_letters": 0},
     }
 
 

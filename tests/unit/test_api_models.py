@@ -166,6 +166,7 @@ def test_record_view_of_a_named_report_shows_the_board_as_publisher_and_copyrigh
     # Then the board is the publisher and the copyright holder, and the record links to itself
     assert view.publisher == BOARD_NAME
     assert view.rights.copyright_holder == BOARD_NAME
+    assert view.rights.statement == f"Copyright remains with {BOARD_NAME}."
     assert view.url == "/reviews/CR-2016-0001"
     assert view.publication_date == "2016-03-14"
 
@@ -182,6 +183,9 @@ def test_record_view_of_an_anonymous_report_names_neither_the_board_nor_its_id_a
     assert "Northshire" not in dumped
     assert BOARD_ID not in dumped
     assert "published anonymously" in view.rights.copyright_holder
+    assert (
+        view.rights.statement == "Published anonymously on behalf of a safeguarding board, which keeps its copyright."
+    )
 
 
 def test_record_view_of_an_available_copy_gives_its_last_day_and_a_download_link() -> None:

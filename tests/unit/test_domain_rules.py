@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 
-from case_reviews.domain.errors import UploadRejected
+from case_reviews.domain.errors import InvalidRequest, UploadRejected
 from case_reviews.domain.rules import (
     available_until,
+    check_listed_year,
     check_pdf_signature,
     check_upload_size,
     format_reference,
@@ -143,3 +144,25 @@ def test_check_pdf_signature_rejects_a_file_without_the_marker_in_the_first_kib(
         check_pdf_signature(head)
     # Then the board is told it is not a PDF and how to fix it
     assert str(rejected.value) == "The file is not a PDF. Export the report as PDF and submit it again."
+
+
+NOW = datetime(2026, 11, 26, 10, 30, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("year", [1945, 1990, 2026])
+def test_check_listed_year_accepts_1945_to_the_current_year(year: int) -> None:
+    # Given a year from 1945 to now
+    # When it is checked as a yearly list
+    # Then it is accepted
+    check_listed_year(year, NOW)
+
+
+@pytest.mark.parametrize("year", [1900, 1944, 2027, 2100])
+def test_check_listed_year_refuses_years_before_1945_or_after_the_current_one(year: int) -> None:
+    # Given a year before 1945 or after the current one
+    # When it is checked as a yearly list
+    with pytest.raises(InvalidRequest) as refused:
+        check_listed_year(year, NOW)
+    # Then it is refused, naming the path parameter and the range
+    assert refused.value.location == "path.year"
+    assert "1945 to 2026" in str(refused.value)

@@ -13,6 +13,7 @@ from case_reviews.domain.events import DetailType
 from case_reviews.messages import (
     BoardNotificationRecord,
     CatalogueChangeRecord,
+    DigestRunRecord,
     ReportCataloguedEvent,
     RetentionRunRecord,
     S3TestEvent,
@@ -28,6 +29,7 @@ MODEL_FOR_FOLDER = {
     "index": CatalogueChangeRecord,
     "acknowledge": BoardNotificationRecord,
     "retention": RetentionRunRecord,
+    "digest": DigestRunRecord,
 }
 SAMPLES = sorted(
     f"{path.parent.name}/{path.name}" for folder in MODEL_FOR_FOLDER for path in (EVENTS / folder).glob("*.json")

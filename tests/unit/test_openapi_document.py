@@ -19,6 +19,7 @@ ROUTES = {
     ("get", "/years/{year}"),
     ("get", "/health"),
     ("get", "/openapi.json"),
+    ("get", "/robots.txt"),
 }
 
 
@@ -61,6 +62,7 @@ def test_errors_are_documented_as_problems_and_powertools_422_is_gone(document: 
         (("get", "/submissions/{submission_id}"), {"200", "400", "401", "404", "500"}),
         (("get", "/reviews/{reference}/download"), {"302", "400", "404", "410", "500"}),
         (("get", "/health"), {"200", "503", "500"}),
+        (("get", "/years/{year}"), {"200", "400", "500"}),
     ],
 )
 def test_each_route_documents_the_statuses_it_answers_with(document: dict[str, Any], route, statuses) -> None:
@@ -90,3 +92,22 @@ def test_every_reference_in_the_document_resolves(document: dict[str, Any]) -> N
     # Then each names a schema the document defines
     assert references
     assert references <= document["components"]["schemas"].keys()
+
+
+def test_robots_txt_is_documented_as_plain_text(document: dict[str, Any]) -> None:
+    # Given the robots.txt route
+    answer = operations(document)[("get", "/robots.txt")]["responses"]["200"]
+    # When its success response is read
+    # Then it is plain text, not JSON
+    assert list(answer["content"]) == ["text/plain"]
+
+
+def test_the_year_list_is_documented_from_the_first_listed_year_with_totals(document: dict[str, Any]) -> None:
+    # Given the yearly list route
+    operation = operations(document)[("get", "/years/{year}")]
+    # When its parameter and its answer are read
+    (year,) = operation["parameters"]
+    view = document["components"]["schemas"]["YearView"]
+    # Then years start in 1945, and the answer has totals by review type
+    assert year["schema"]["minimum"] == 1945
+    assert "totals" in view["required"]

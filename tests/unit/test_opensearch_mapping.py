@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from case_reviews.adapters.opensearch import (
+    HIGHLIGHT_MAX_ANALYZED_OFFSET,
     TEXT_FIELDS,
     build_search_body,
     document_from_record,
@@ -17,6 +20,8 @@ from case_reviews.domain.models import PublicationDate
 from case_reviews.domain.search import SearchQuery, SortOrder
 from case_reviews.domain.vocabulary import DocumentType, Nation, ReviewType
 from tests.unit.factories import BOARD_ID, BOARD_NAME, a_record, available_copy, removed_copy
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def source(reference: str = "CR-2016-0001", **changes: Any) -> dict[str, Any]:
@@ -77,6 +82,25 @@ def test_a_text_search_is_an_and_simple_query_string_over_the_text_fields_with_h
     assert body["highlight"]["post_tags"] == ["</mark>"]
     assert body["highlight"]["encoder"] == "html"
     assert set(body["highlight"]["fields"]) == {"body", "summary", "title"}
+
+
+def test_highlighting_analyses_less_of_a_text_than_the_index_allows() -> None:
+    # Given the index definition, and a search for words
+    definition = json.loads((ROOT / "infra" / "opensearch" / "reviews.json").read_text())
+    index_limit = definition["settings"]["index"]["highlight.max_analyzed_offset"]
+    # When the request is built
+    highlight = build_search_body(SearchQuery(text="neglect"))["highlight"]
+    # Then the request's own bound is below the index's, and the full text uses the highlighter that honours it
+    assert 0 < highlight["max_analyzer_offset"] == HIGHLIGHT_MAX_ANALYZED_OFFSET < index_limit
+    assert highlight["fields"]["body"]["type"] == "plain"
+
+
+def test_a_title_weighs_more_than_a_summary_and_a_summary_more_than_the_full_text() -> None:
+    # Given the weighted text fields
+    weights = dict([*field.split("^"), "1"][:2] for field in TEXT_FIELDS)
+    # When they are compared
+    # Then a title match counts most, then the summary, then a mention in the full text
+    assert float(weights["title"]) > float(weights["summary"]) > float(weights["body"])
 
 
 def test_a_search_without_text_matches_everything_newest_first_without_score_or_highlights() -> None:

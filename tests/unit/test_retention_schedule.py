@@ -1,4 +1,4 @@
-"""The local schedule's next run: daily at 03:00 Europe/London, whatever the clocks do."""
+"""The local schedules' next runs: retention daily at 03:00, the digest on Mondays at 08:00, Europe/London time."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from infra.local.stack import RetentionSchedule
+from infra.local.stack import DigestSchedule, RetentionSchedule
 
 
 def utc(text: str) -> datetime:
@@ -78,3 +78,28 @@ def test_next_run_is_always_within_a_day_and_after_now() -> None:
         assert moment < run <= moment + timedelta(hours=25)
         local = run.astimezone(ZoneInfo("Europe/London"))
         assert (local.hour, local.minute) == (3, 0)
+
+
+@pytest.mark.parametrize(
+    ("after", "expected"),
+    [
+        # Thursday 26 November 2026 (GMT): the next Monday, 30 November, 08:00.
+        ("2026-11-26 12:00", "2026-11-30 08:00"),
+        # A Monday before 08:00 London time: that morning; just after it: the next Monday.
+        ("2026-11-30 07:59", "2026-11-30 08:00"),
+        ("2026-11-30 08:00", "2026-12-07 08:00"),
+        # Summer (BST): 08:00 London is 07:00 UTC.
+        ("2026-06-03 12:00", "2026-06-08 07:00"),
+        # Across the spring change (Sunday 29 March 2026): Monday 30 March is already BST.
+        ("2026-03-27 12:00", "2026-03-30 07:00"),
+        # Across the autumn change (Sunday 25 October 2026): Monday 26 October is GMT again.
+        ("2026-10-21 12:00", "2026-10-26 08:00"),
+    ],
+)
+def test_the_digest_runs_next_on_monday_at_0800_in_london(after: str, expected: str) -> None:
+    # Given a moment (in UTC)
+    # When the digest schedule's next run is worked out
+    run = DigestSchedule.next_run(utc(after))
+    # Then it is the next Monday 08:00 London time, given in UTC
+    assert run == utc(expected)
+    assert run.astimezone(ZoneInfo("Europe/London")).weekday() == 0

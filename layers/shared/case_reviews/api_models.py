@@ -39,7 +39,7 @@ from case_reviews.domain.models import (
     Title,
 )
 from case_reviews.domain.rules import EARLIEST_PUBLICATION, check_dates_in_order
-from case_reviews.domain.search import SearchHit, SearchPage, SearchQuery, SortOrder
+from case_reviews.domain.search import SearchHit, SearchPage, SearchQuery, SortOrder, YearListing
 from case_reviews.domain.vocabulary import CopyStatus, DocumentType, Nation, ReviewType, SubmissionStatus
 
 # ---------------------------------------------------------------- shared types
@@ -238,7 +238,8 @@ class RecordView(BaseModel):
 class YearView(BaseModel):
     year: int
     total: int
-    items: list[SearchItem]
+    totals: dict[ReviewType, int] = Field(description="How many of the year's records are of each review type.")
+    items: list[SearchItem] = Field(description="In publication order (a year-only date counts as 1 January).")
 
 
 def _copy_view(
@@ -283,9 +284,31 @@ def search_response(page: SearchPage, query: SearchQuery) -> SearchResponse:
     )
 
 
+def year_view(listing: YearListing) -> YearView:
+    return YearView(
+        year=listing.year,
+        total=listing.total,
+        totals={ReviewType(name): count for name, count in listing.totals_by_review_type.items()},
+        items=[search_item(hit) for hit in listing.hits],
+    )
+
+
+ANONYMOUS_COPYRIGHT_HOLDER = "A safeguarding board (published anonymously)"
+ANONYMOUS_RIGHTS_STATEMENT = "Published anonymously on behalf of a safeguarding board, which keeps its copyright."
+UNNAMED_RIGHTS_STATEMENT = "The catalogue does not name the copyright holder."
+
+
+def rights(record: CatalogueRecord) -> Rights:
+    """Who holds the copyright; an anonymous report's statement is neutral and names no board."""
+    if record.anonymous:
+        return Rights(copyright_holder=ANONYMOUS_COPYRIGHT_HOLDER, statement=ANONYMOUS_RIGHTS_STATEMENT)
+    if record.publisher == ANONYMOUS_PUBLISHER:  # a historic record without a named publisher
+        return Rights(copyright_holder=ANONYMOUS_PUBLISHER, statement=UNNAMED_RIGHTS_STATEMENT)
+    return Rights(copyright_holder=record.publisher, statement=f"Copyright remains with {record.publisher}.")
+
+
 def record_view(record: CatalogueRecord) -> RecordView:
     copy = record.electronic_copy
-    holder = "The publishing board (published anonymously on its behalf)" if record.anonymous else record.publisher
     return RecordView(
         reference=record.reference,
         title=record.title,
@@ -297,11 +320,7 @@ def record_view(record: CatalogueRecord) -> RecordView:
         commissioned_date=record.commissioned_date,
         themes=list(record.themes),
         summary=record.summary,
-        rights=Rights(
-            copyright_holder=holder,
-            statement="Copyright remains with the publishing board. The library holds a copy for "
-            "research and practice; ask the copyright holder before reproducing it.",
-        ),
+        rights=rights(record),
         electronic_copy=_copy_view(
             record.reference,
             copy.status if copy else None,

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from case_reviews.services.acknowledgement import AcknowledgementService
     from case_reviews.services.boards import BoardService
     from case_reviews.services.catalogue import CatalogueService
+    from case_reviews.services.digest import DigestService, SubscriptionService
     from case_reviews.services.health import HealthService
     from case_reviews.services.historic_import import HistoricImport
     from case_reviews.services.indexing import IndexingService
@@ -88,14 +89,20 @@ def submission_service() -> SubmissionService:
 @cache
 def catalogue_service() -> CatalogueService:
     from case_reviews.adapters.eventbridge import EventPublisher
-    from case_reviews.adapters.pdf import PdfTextExtractor
-    from case_reviews.config import EventSettings, StorageSettings
+    from case_reviews.adapters.pdf import IsolatedPdfInspector, PdfLimits
+    from case_reviews.config import EventSettings, PdfSettings, StorageSettings
     from case_reviews.services.catalogue import CatalogueService
 
+    pdf = PdfSettings.from_environment()
+    limits = PdfLimits(
+        max_pages=pdf.pdf_max_pages,
+        time_limit_s=pdf.pdf_time_limit_seconds,
+        memory_limit_mb=pdf.pdf_memory_limit_mb,
+    )
     return CatalogueService(
         repository=repository(),
         store=report_store(),
-        extractor=PdfTextExtractor(),
+        inspector=IsolatedPdfInspector(limits),
         events=EventPublisher(EventSettings.from_environment().event_bus_name),
         max_bytes=StorageSettings.from_environment().max_upload_bytes,
     )
@@ -118,6 +125,25 @@ def acknowledgement_service() -> AcknowledgementService:
     return AcknowledgementService(
         repository(), Mailer(mail.sender_email, reply_to=mail.reply_to_email), str(mail.public_base_url)
     )
+
+
+@cache
+def digest_service() -> DigestService:
+    from case_reviews.adapters.ses import Mailer
+    from case_reviews.config import MailSettings
+    from case_reviews.services.digest import DigestService
+
+    mail = MailSettings.from_environment()
+    return DigestService(
+        repository(), Mailer(mail.sender_email, reply_to=mail.reply_to_email), str(mail.public_base_url)
+    )
+
+
+@cache
+def subscription_service() -> SubscriptionService:
+    from case_reviews.services.digest import SubscriptionService
+
+    return SubscriptionService(repository())
 
 
 @cache
@@ -254,6 +280,8 @@ def reset() -> None:
         catalogue_service,
         indexing_service,
         acknowledgement_service,
+        digest_service,
+        subscription_service,
         retention_service,
         event_publisher,
         copy_removal,

@@ -7,6 +7,7 @@
                                    | take-down REF --reason CODE
     case-reviews [OPTIONS] queues show | replay QUEUE [--max N]
     case-reviews [OPTIONS] index check | rebuild
+    case-reviews [OPTIONS] subscribers add EMAIL | remove EMAIL | list
     case-reviews [OPTIONS] import CSV
 
     OPTIONS: [--local] [--state-file PATH] [--stack NAME] [--json], before the group or after the command
@@ -29,8 +30,8 @@ from typing import Any
 
 DEFAULT_STACK = "case-reviews-prod"
 LOCAL_STATE = Path(".local") / "stack.json"
-# The four queues the functions consume (as in template.yaml and the local stack).
-QUEUES = ("catalogue", "index", "acknowledge", "retention")
+# The queues the functions consume (as in template.yaml and the local stack).
+QUEUES = ("catalogue", "index", "acknowledge", "retention", "digest")
 # The search alias in both stacks (template.yaml's OPENSEARCH_INDEX, and the local stack's).
 SEARCH_ALIAS = "reviews"
 
@@ -221,6 +222,15 @@ def build_parser() -> argparse.ArgumentParser:
     replay.add_argument("queue", choices=QUEUES)
     replay.add_argument("--max", dest="max_messages", type=_positive, metavar="N", help="move at most N (default: all)")
 
+    subscribers = groups.add_parser("subscribers", help='the weekly "New in the Library" digest').add_subparsers(
+        dest="command", required=True
+    )
+    subscribe = subscribers.add_parser("add", parents=[leaf_options], help="subscribe an address")
+    subscribe.add_argument("email")
+    unsubscribe = subscribers.add_parser("remove", parents=[leaf_options], help="unsubscribe an address")
+    unsubscribe.add_argument("email")
+    subscribers.add_parser("list", parents=[leaf_options], help="every subscriber")
+
     index = groups.add_parser("index", help="the search index").add_subparsers(dest="command", required=True)
     index.add_parser("check", parents=[leaf_options], help="compare the index with the catalogue (exit 1 on drift)")
     index.add_parser("rebuild", parents=[leaf_options], help="build a fresh index and switch the alias to it")
@@ -367,6 +377,26 @@ def _run(argv: list[str] | None) -> int:
             if replayed["not_moved"]:
                 text += f"; {replayed['not_moved']} not moved (still in the dead-letter queue)"
             _print(replayed, options.json, text)
+        case "subscribers", "add":
+            subscriber = bootstrap.subscription_service().subscribe(options.email, now)
+            _print(
+                {"email": subscriber.email, "subscribed_at": subscriber.subscribed_at},
+                options.json,
+                f"{subscriber.email} subscribed (since {subscriber.subscribed_at:%Y-%m-%d})",
+            )
+        case "subscribers", "remove":
+            bootstrap.subscription_service().unsubscribe(options.email)
+            _print({"email": options.email, "removed": True}, options.json, f"{options.email} unsubscribed")
+        case "subscribers", "list":
+            listed = [
+                {"email": s.email, "subscribed_at": s.subscribed_at}
+                for s in bootstrap.subscription_service().subscribers()
+            ]
+            _print(
+                listed,
+                options.json,
+                "\n".join(f"{s['email']}\t{s['subscribed_at']:%Y-%m-%d}" for s in listed) or "(no subscribers)",
+            )
         case "index", "check":
             drift = bootstrap.index_maintenance().check().model_dump()
             _print(drift, options.json, _drift_text(drift))
@@ -451,6 +481,10 @@ def _record_text(record: dict[str, Any]) -> str:
             copy_text += f"; removed on {copy['removed_on']} ({copy['removal_reason'] or 'no reason given'})"
         if copy.get("held"):
             copy_text += f"; on legal hold ({copy['hold_reason']})"
+        if copy.get("text_layer") is False:
+            copy_text += "; NO TEXT LAYER (scanned: only the metadata is searchable)"
+        if copy.get("metadata_stripped"):
+            copy_text += "; PDF metadata stripped (anonymous)"
     rows = [
         ("reference", record["reference"]),
         ("title", record["title"]),

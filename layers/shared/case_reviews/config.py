@@ -37,6 +37,15 @@ class StorageSettings(_EnvironmentSettings):
     download_url_ttl_seconds: PositiveInt = Field(alias="DOWNLOAD_URL_TTL_SECONDS", default=300, le=3600)
 
 
+class PdfSettings(_EnvironmentSettings):
+    """What one upload may cost the parser (its child process): pages, seconds, memory."""
+
+    pdf_max_pages: PositiveInt = Field(alias="PDF_MAX_PAGES", default=2000)
+    # Well inside the catalogue function's timeout, so a slow file is a rejection, not a retried batch.
+    pdf_time_limit_seconds: PositiveInt = Field(alias="PDF_TIME_LIMIT_SECONDS", default=30, le=600)
+    pdf_memory_limit_mb: PositiveInt = Field(alias="PDF_MEMORY_LIMIT_MB", default=640, ge=128)
+
+
 class EventSettings(_EnvironmentSettings):
     event_bus_name: str = Field(alias="EVENT_BUS_NAME", min_length=1)
 
@@ -72,6 +81,8 @@ class QueueSettings(_EnvironmentSettings):
     acknowledge_dead_letter_queue_url: str = Field(alias="ACKNOWLEDGE_DEAD_LETTER_QUEUE_URL", min_length=1)
     retention_queue_url: str = Field(alias="RETENTION_QUEUE_URL", min_length=1)
     retention_dead_letter_queue_url: str = Field(alias="RETENTION_DEAD_LETTER_QUEUE_URL", min_length=1)
+    digest_queue_url: str = Field(alias="DIGEST_QUEUE_URL", min_length=1)
+    digest_dead_letter_queue_url: str = Field(alias="DIGEST_DEAD_LETTER_QUEUE_URL", min_length=1)
 
 
 class RetentionSettings(_EnvironmentSettings):

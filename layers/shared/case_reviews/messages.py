@@ -152,3 +152,18 @@ class RetentionRun(BaseModel):
 
 class RetentionRunRecord(SqsRecordModel):  # type: ignore[override]
     body: Json[RetentionRun]  # type: ignore[assignment]
+
+
+# ---------------------------------------------------------------- Scheduler → SQS (weekly digest)
+
+
+class DigestRun(BaseModel):
+    """The weekly schedule's payload: send the digest of the previous week."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    task: Literal["digest"]
+
+
+class DigestRunRecord(SqsRecordModel):  # type: ignore[override]
+    body: Json[DigestRun]  # type: ignore[assignment]

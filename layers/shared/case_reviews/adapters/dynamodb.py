@@ -16,6 +16,7 @@ from botocore.exceptions import ClientError
 from pydantic import BaseModel, ConfigDict
 
 from case_reviews.adapters.aws import new_client
+from case_reviews.domain.digest import Subscriber
 from case_reviews.domain.models import (
     AuditEntry,
     Board,
@@ -37,6 +38,9 @@ _AVAILABLE_COPIES = f"COPY#{CopyStatus.AVAILABLE.value}"
 _UNANNOUNCED_REMOVALS = "COPY#removed-unannounced"
 # A copy under a legal hold: out of the partition the retention run reads, so a run never pays for it.
 _HELD_COPIES = "COPY#held"
+# gsi1 partitions: deposited records by when they were added, and the digest's subscribers.
+_ADDED_DEPOSITS = "ADDED"
+_SUBSCRIBERS = "SUBSCRIBERS"
 _AUDIT_PREFIX = "AUDIT#"
 _OPEN_STATUSES = (SubmissionStatus.AWAITING_UPLOAD.value, SubmissionStatus.PROCESSING.value)
 
@@ -103,6 +107,9 @@ class CopyItem(BaseModel):
     removal_reason: str | None = None
     held: bool = False
     hold_reason: str | None = None
+    text_chars: int | None = None
+    text_layer: bool = True
+    metadata_stripped: bool = False
 
 
 class AuditItem(_Item):
@@ -141,6 +148,9 @@ class RecordItem(_Item):
     # Sparse index of copies still held, ordered by their last available day.
     expiry_pk: str | None = None
     expiry_sk: str | None = None
+    # Deposits only, listed by when they were catalogued (the weekly digest reads a week of them).
+    gsi1pk: str | None = None
+    gsi1sk: str | None = None
 
 
 class ImportClaimItem(_Item):
@@ -153,6 +163,14 @@ class ImportClaimItem(_Item):
     notes: str | None = None
 
 
+class SubscriberItem(_Item):
+    email: str
+    token: str
+    subscribed_at: datetime
+    gsi1pk: str = _SUBSCRIBERS
+    gsi1sk: str
+
+
 def board_key(board_id: str) -> dict[str, str]:
     return {"pk": f"BOARD#{board_id}", "sk": "BOARD"}
 
@@ -163,6 +181,14 @@ def credential_key(key_hash: str) -> dict[str, str]:
 
 def submission_key(submission_id: str) -> dict[str, str]:
     return {"pk": f"SUBMISSION#{submission_id}", "sk": "SUBMISSION"}
+
+
+def subscriber_key(email: str) -> dict[str, str]:
+    return {"pk": f"SUBSCRIBER#{email}", "sk": "SUBSCRIBER"}
+
+
+def unsubscribe_key(token: str) -> dict[str, str]:
+    return {"pk": f"UNSUBSCRIBE#{token}", "sk": "UNSUBSCRIBE"}
 
 
 def record_key(reference: str) -> dict[str, str]:
@@ -262,7 +288,14 @@ def record_to_item(record: CatalogueRecord) -> RecordItem:
         version=record.version,
         expiry_pk=(_HELD_COPIES if copy and copy.held else _AVAILABLE_COPIES) if holds_copy else None,
         expiry_sk=f"{copy.available_until.isoformat()}#{record.reference}" if holds_copy and copy else None,
+        gsi1pk=_ADDED_DEPOSITS if record.submission_id else None,
+        gsi1sk=f"{_sortable_time(record.created_at)}#{record.reference}" if record.submission_id else None,
     )
+
+
+def _sortable_time(moment: datetime) -> str:
+    """A UTC time that sorts as text: 2026-11-26T09:30:00Z."""
+    return f"{moment.astimezone(UTC):%Y-%m-%dT%H:%M:%SZ}"
 
 
 def record_from_item(item: RecordItem) -> CatalogueRecord:
@@ -825,6 +858,82 @@ class CatalogueRepository:
             for attributes in page["Items"]:
                 yield record_from_item(RecordItem.model_validate(_from_attributes(attributes)))
 
+    # ---- the weekly digest
+
+    def records_added(self, start: datetime, end: datetime) -> Iterator[CatalogueRecord]:
+        """Deposited records catalogued from `start` up to (not including) `end`, oldest first."""
+        for item in self._query_index(
+            BOARDS_INDEX, "gsi1pk", _ADDED_DEPOSITS, sort_between=(_sortable_time(start), _sortable_time(end))
+        ):
+            yield record_from_item(RecordItem.model_validate(item))
+
+    def add_subscriber(self, subscriber: Subscriber) -> bool:
+        """Subscribe; False if the address already is (its first token stays valid)."""
+        item = SubscriberItem(
+            **subscriber_key(subscriber.email),
+            email=subscriber.email,
+            token=subscriber.token,
+            subscribed_at=subscriber.subscribed_at,
+            gsi1sk=subscriber.email,
+        )
+        try:
+            # The subscription and the token that ends it are written together, or not at all.
+            self.client.transact_write_items(
+                TransactItems=[
+                    {
+                        "Put": {
+                            "TableName": self.table_name,
+                            "Item": _to_attributes(item),
+                            "ConditionExpression": "attribute_not_exists(pk)",
+                        }
+                    },
+                    {
+                        "Put": {
+                            "TableName": self.table_name,
+                            "Item": _to_attributes({**unsubscribe_key(subscriber.token), "email": subscriber.email}),
+                            "ConditionExpression": "attribute_not_exists(pk)",
+                        }
+                    },
+                ]
+            )
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") != "TransactionCanceledException":
+                raise
+            return False
+        return True
+
+    def remove_subscriber(self, email: str) -> bool:
+        """Unsubscribe an address; False if it was not subscribed."""
+        found = self._get(subscriber_key(email))
+        if not found:
+            return False
+        subscriber = SubscriberItem.model_validate(found)
+        self.client.transact_write_items(
+            TransactItems=[
+                {"Delete": {"TableName": self.table_name, "Key": _to_attributes(subscriber_key(email))}},
+                {"Delete": {"TableName": self.table_name, "Key": _to_attributes(unsubscribe_key(subscriber.token))}},
+            ]
+        )
+        return True
+
+    def get_subscriber(self, email: str) -> Subscriber | None:
+        found = self._get(subscriber_key(email))
+        if not found:
+            return None
+        item = SubscriberItem.model_validate(found)
+        return Subscriber(email=item.email, token=item.token, subscribed_at=item.subscribed_at)
+
+    def subscriber_for_token(self, token: str) -> str | None:
+        """The address an unsubscribe token belongs to, if it is still subscribed."""
+        found = self._get(unsubscribe_key(token))
+        return str(found["email"]) if found else None
+
+    def subscribers(self) -> Iterator[Subscriber]:
+        """Every subscriber, by address."""
+        for found in self._query_index(BOARDS_INDEX, "gsi1pk", _SUBSCRIBERS):
+            item = SubscriberItem.model_validate(found)
+            yield Subscriber(email=item.email, token=item.token, subscribed_at=item.subscribed_at)
+
     def _query_index(
         self,
         index: str,
@@ -832,11 +941,15 @@ class CatalogueRepository:
         key_value: str,
         sort_below: str | None = None,
         sort_prefix: str | None = None,
+        sort_between: tuple[str, str] | None = None,
     ) -> Iterator[dict[str, Any]]:
         sort_name = "gsi1sk" if index == BOARDS_INDEX else "expiry_sk"
         condition = "#key = :key"
         values: dict[str, Any] = {":key": key_value}
-        if sort_below is not None:
+        if sort_between is not None:
+            condition += " AND #sort BETWEEN :low AND :high"
+            values[":low"], values[":high"] = sort_between
+        elif sort_below is not None:
             condition += " AND #sort < :below"
             values[":below"] = sort_below
         elif sort_prefix is not None:

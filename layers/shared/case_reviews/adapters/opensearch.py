@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict
 
 from case_reviews.domain.errors import InvalidRequest
 from case_reviews.domain.models import CatalogueRecord, PublicationDate
-from case_reviews.domain.search import FacetCount, SearchHit, SearchPage, SearchQuery, SortOrder
+from case_reviews.domain.search import FacetCount, SearchHit, SearchPage, SearchQuery, SortOrder, YearListing
 from case_reviews.domain.vocabulary import CopyStatus
 
 HIGHLIGHT_TAGS = ("<mark>", "</mark>")
@@ -28,8 +28,16 @@ FACET_FIELDS = {
     "year": "publication_year",
     "has_copy": "has_copy",
 }
+# Where the words are found matters: a title match ranks above a summary match, and both above a
+# passing mention somewhere in the full text (tests/integration/test_search_relevance.py).
 TEXT_FIELDS = ["reference^8", "title^4", "summary^2", "publisher^2", "themes^2", "body"]
 YEAR_LIST_LIMIT = 2000
+# Highlighting analyses at most this many characters of the full text per request, well below the
+# index's own `highlight.max_analyzed_offset` (infra/opensearch/reviews.json): a huge text is
+# highlighted from its first part instead of failing (or stalling) the whole search. The full text
+# uses the plain highlighter, which honours this bound; the unified one, working from the indexed
+# offsets, takes tens of seconds on a report of megabytes where a searched word occurs thousands of times.
+HIGHLIGHT_MAX_ANALYZED_OFFSET = 500_000
 
 
 class ReviewDocument(BaseModel):
@@ -164,8 +172,10 @@ def build_search_body(query: SearchQuery) -> dict[str, Any]:
             "pre_tags": [HIGHLIGHT_TAGS[0]],
             "post_tags": [HIGHLIGHT_TAGS[1]],
             "encoder": "html",
+            # OpenSearch names the per-request limit `max_analyzer_offset` (Elasticsearch: `max_analyzed_offset`).
+            "max_analyzer_offset": HIGHLIGHT_MAX_ANALYZED_OFFSET,
             "fields": {
-                "body": {"fragment_size": 180, "number_of_fragments": 3},
+                "body": {"type": "plain", "fragment_size": 180, "number_of_fragments": 3},
                 "summary": {"fragment_size": 180, "number_of_fragments": 1},
                 "title": {"number_of_fragments": 0},
             },
@@ -330,21 +340,29 @@ class SearchIndex:
             raise
         return page_from_response(response, query.page_size)
 
-    def published_in(self, year: int) -> list[SearchHit]:
-        """Everything published in `year`, in date order."""
+    def published_in(self, year: int) -> YearListing:
+        """Everything published in `year`, in date order (the first YEAR_LIST_LIMIT), with totals by review type."""
         try:
             response = self.client.search(
                 index=self.alias,
                 body={
                     "size": YEAR_LIST_LIMIT,
+                    "track_total_hits": True,
                     "query": {"bool": {"filter": [{"term": {"publication_year": year}}]}},
                     "sort": [{"publication_date": "asc"}, {"title.sort": "asc"}, {"reference": "asc"}],
                     "_source": {"excludes": ["body"]},
+                    "aggs": {"review_type": {"terms": {"field": "review_type", "size": 100}}},
                 },
             )
         except NotFoundError:
-            return []
-        return [hit_from_source(raw["_source"], []) for raw in response["hits"]["hits"]]
+            return YearListing(year=year, total=0, hits=(), totals_by_review_type={})
+        buckets = response.get("aggregations", {}).get("review_type", {}).get("buckets", [])
+        return YearListing(
+            year=year,
+            total=response["hits"]["total"]["value"],
+            hits=tuple(hit_from_source(raw["_source"], []) for raw in response["hits"]["hits"]),
+            totals_by_review_type={str(bucket["key"]): bucket["doc_count"] for bucket in buckets},
+        )
 
     def get(self, reference: str) -> ReviewDocument | None:
         try:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from botocore.exceptions import ClientError
@@ -13,9 +15,13 @@ from case_reviews.adapters.aws import new_client
 INCOMING_PREFIX = "incoming/"
 REPORTS_PREFIX = "reports/"
 TEXT_PREFIX = "text/"
+# Rejected uploads wait here for staff (a lifecycle rule expires them); nothing reads them automatically.
+QUARANTINE_PREFIX = "quarantine/"
 PDF_CONTENT_TYPE = "application/pdf"
 # DeleteObjects takes at most this many keys per call.
 _DELETE_BATCH = 1000
+_DOWNLOAD_CHUNK = 1024 * 1024
+_HEAD_BYTES = 1024
 
 
 @dataclass(frozen=True)
@@ -31,6 +37,15 @@ class StoredObject:
     key: str
     size_bytes: int
     content_type: str | None
+
+
+@dataclass(frozen=True)
+class DownloadedObject:
+    path: Path
+    # At most `limit_bytes + 1`: reading stops there, so an object larger than allowed is never read whole.
+    size_bytes: int
+    sha256: str
+    head: bytes
 
 
 class ReportStore:
@@ -58,6 +73,10 @@ class ReportStore:
     @staticmethod
     def text_key(reference: str) -> str:
         return f"{TEXT_PREFIX}{reference}.txt"
+
+    @staticmethod
+    def quarantine_key(submission_id: str) -> str:
+        return f"{QUARANTINE_PREFIX}{submission_id}.pdf"
 
     def presign_upload(self, key: str, max_bytes: int, ttl_seconds: int, now: datetime) -> PresignedUpload:
         """A presigned POST that admits one PDF of at most `max_bytes` at exactly `key`."""
@@ -90,11 +109,55 @@ class ReportStore:
     def read(self, key: str) -> bytes:
         return self.client.get_object(Bucket=self.bucket, Key=key)["Body"].read()
 
+    def download(self, key: str, path: Path, limit_bytes: int) -> DownloadedObject:
+        """Stream the object to a file, hashing as it goes; never more than `limit_bytes + 1` bytes."""
+        body = self.client.get_object(Bucket=self.bucket, Key=key)["Body"]
+        digest = hashlib.sha256()
+        size = 0
+        head = b""
+        try:
+            with path.open("wb") as out:
+                for chunk in body.iter_chunks(_DOWNLOAD_CHUNK):
+                    chunk = chunk[: limit_bytes + 1 - size]
+                    if len(head) < _HEAD_BYTES:
+                        head += chunk[: _HEAD_BYTES - len(head)]
+                    digest.update(chunk)
+                    out.write(chunk)
+                    size += len(chunk)
+                    if size > limit_bytes:
+                        break
+        finally:
+            body.close()
+        return DownloadedObject(path=path, size_bytes=size, sha256=digest.hexdigest(), head=head)
+
+    def quarantine(self, key: str, submission_id: str) -> bool:
+        """Move an upload to quarantine (copy, then delete); False when it has already gone."""
+        try:
+            self.client.copy_object(
+                Bucket=self.bucket,
+                Key=self.quarantine_key(submission_id),
+                CopySource={"Bucket": self.bucket, "Key": key},
+                MetadataDirective="COPY",
+            )
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") in {"404", "NoSuchKey", "NotFound"}:
+                return False
+            raise
+        self.delete(key)
+        return True
+
     def read_text(self, key: str) -> str:
         return self.read(key).decode("utf-8")
 
     def write_pdf(self, key: str, data: bytes) -> None:
         self.client.put_object(Bucket=self.bucket, Key=key, Body=data, ContentType=PDF_CONTENT_TYPE)
+
+    def write_pdf_file(self, key: str, path: Path) -> None:
+        """Upload from disk (multipart past a threshold), so a large report is never held in memory."""
+        self.client.upload_file(str(path), self.bucket, key, ExtraArgs={"ContentType": PDF_CONTENT_TYPE})
+
+    def write_text_file(self, key: str, path: Path) -> None:
+        self.client.upload_file(str(path), self.bucket, key, ExtraArgs={"ContentType": "text/plain; charset=utf-8"})
 
     def write_text(self, key: str, text: str) -> None:
         self.client.put_object(
@@ -130,7 +193,7 @@ class ReportStore:
                 "Bucket": self.bucket,
                 "Key": key,
                 "ResponseContentType": PDF_CONTENT_TYPE,
-                "ResponseContentDisposition": f'inline; filename="{filename}"',
+                "ResponseContentDisposition": f'attachment; filename="{filename}"',
             },
             ExpiresIn=ttl_seconds,
         )

@@ -16,7 +16,7 @@ from case_reviews.adapters.aws import new_client
 from case_reviews.config import QueueSettings
 from case_reviews.messages import RetentionRun
 
-QUEUE_ROLES = ("catalogue", "index", "acknowledge", "retention")
+QUEUE_ROLES = ("catalogue", "index", "acknowledge", "retention", "digest")
 # SQS's limit for one receive, one send batch and one delete batch.
 BATCH_LIMIT = 10
 

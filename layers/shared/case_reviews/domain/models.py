@@ -170,6 +170,12 @@ class ElectronicCopy(_Frozen):
     # A legal hold keeps the copy past its available_until until released; its reason is staff-only.
     held: bool = False
     hold_reason: str | None = None
+    # Characters of extracted text (capped); None for records catalogued before it was counted.
+    text_chars: int | None = None
+    # False for a scanned report without text: staff may want to ask the board for an accessible copy.
+    text_layer: bool = True
+    # True when the stored copy lost its document information and XMP (an anonymous report).
+    metadata_stripped: bool = False
 
 
 class CatalogueRecord(_Frozen):

@@ -13,6 +13,8 @@ PDF_MAGIC = b"%PDF-"
 # The catalogue goes back to 1945; nothing it holds or will hold was published before this.
 EARLIEST_PUBLICATION = date(1900, 1, 1)
 LATEST_YEAR = 2100
+# The yearly lists (GET /years/{year}) run from the catalogue's first year to the current one.
+FIRST_LISTED_YEAR = 1945
 # "Not in the future" is judged against UTC plus a day, so that a board's own "today" is never refused.
 _TIME_ZONE_ALLOWANCE = timedelta(days=1)
 
@@ -78,3 +80,13 @@ def check_pdf_signature(head: bytes) -> None:
     """A PDF starts with %PDF- (within the first KiB, as readers allow)."""
     if PDF_MAGIC not in head[:1024]:
         raise UploadRejected("The file is not a PDF. Export the report as PDF and submit it again.")
+
+
+def check_listed_year(year: int, now: datetime) -> None:
+    """A yearly list exists from FIRST_LISTED_YEAR to the current year (UTC, plus the time-zone allowance)."""
+    current = (now + _TIME_ZONE_ALLOWANCE).year
+    if not FIRST_LISTED_YEAR <= year <= current:
+        raise InvalidRequest(
+            f"There is a list for each year from {FIRST_LISTED_YEAR} to {current}; {year} is not one of them.",
+            location="path.year",
+        )

@@ -66,3 +66,14 @@ class SearchPage(BaseModel):
     hits: tuple[SearchHit, ...]
     facets: dict[str, tuple[FacetCount, ...]]
     next_search_after: tuple[Any, ...] | None = None
+
+
+class YearListing(BaseModel):
+    """Everything published in one year, in date order, with how many of each review type."""
+
+    model_config = ConfigDict(frozen=True)
+
+    year: int
+    total: int
+    hits: tuple[SearchHit, ...]
+    totals_by_review_type: dict[str, int]

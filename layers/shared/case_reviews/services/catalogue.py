@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import hashlib
+import tempfile
 from datetime import datetime
+from pathlib import Path
 from typing import Protocol
 
 from aws_lambda_powertools import Logger
@@ -11,7 +12,7 @@ from pydantic import BaseModel
 
 from case_reviews.adapters.dynamodb import CatalogueRepository, DuplicateContent
 from case_reviews.adapters.eventbridge import EventPublisher
-from case_reviews.adapters.pdf import ExtractedText
+from case_reviews.adapters.pdf import InspectedPdf
 from case_reviews.adapters.s3 import INCOMING_PREFIX, ReportStore
 from case_reviews.domain.errors import UploadRejected
 from case_reviews.domain.events import DetailType, ReportCatalogued, SubmissionRejected
@@ -23,8 +24,8 @@ from case_reviews.messages import UploadedObject
 logger = Logger(child=True)
 
 
-class TextExtractor(Protocol):
-    def extract(self, data: bytes) -> ExtractedText: ...
+class PdfInspector(Protocol):
+    def inspect(self, source: Path, workdir: Path, strip_metadata: bool) -> InspectedPdf: ...
 
 
 class CatalogueOutcome(BaseModel):
@@ -52,15 +53,18 @@ class CatalogueService:
         self,
         repository: CatalogueRepository,
         store: ReportStore,
-        extractor: TextExtractor,
+        inspector: PdfInspector,
         events: EventPublisher,
         max_bytes: int,
+        workdir: Path | None = None,
     ) -> None:
         self.repository = repository
         self.store = store
-        self.extractor = extractor
+        self.inspector = inspector
         self.events = events
         self.max_bytes = max_bytes
+        # Lambda's /tmp (ephemeral storage): the upload, its text and an anonymous copy, never in memory.
+        self.workdir = workdir
 
     def catalogue_upload(self, upload: UploadedObject, now: datetime) -> CatalogueOutcome:
         submission_id = _submission_id_from_key(upload.key)
@@ -81,40 +85,57 @@ class CatalogueService:
         stored = self.store.head(upload.key)
         if stored is None:
             raise UploadNotYetVisible(upload.key)
-        try:
-            check_upload_size(stored.size_bytes, self.max_bytes)
-            data = self.store.read(upload.key)
-            check_pdf_signature(data)
-            extracted = self.extractor.extract(data)
-        except UploadRejected as rejection:
-            return self._reject(submission, upload.key, str(rejection), now)
+        with tempfile.TemporaryDirectory(prefix="upload-", dir=self.workdir) as workdir:
+            try:
+                # Sizes first: an oversize object is refused before a byte of it is read.
+                check_upload_size(stored.size_bytes, self.max_bytes)
+                downloaded = self.store.download(upload.key, Path(workdir) / "upload.pdf", self.max_bytes)
+                check_upload_size(downloaded.size_bytes, self.max_bytes)
+                check_pdf_signature(downloaded.head)
+                inspected = self.inspector.inspect(
+                    downloaded.path, Path(workdir), strip_metadata=submission.metadata.anonymous
+                )
+            except UploadRejected as rejection:
+                return self._reject(submission, upload.key, str(rejection), now)
+            return self._catalogue(submission, upload.key, downloaded.sha256, inspected, now)
 
-        sha256 = hashlib.sha256(data).hexdigest()
+    def _catalogue(
+        self, submission: Submission, key: str, sha256: str, inspected: InspectedPdf, now: datetime
+    ) -> CatalogueOutcome:
+        """Store the copy and its text, then commit the record: the record never exists without its file."""
+        # The upload's checksum (not the stored copy's) finds duplicates: a board sends the same file again.
         existing = self.repository.reference_for_content(sha256)
         if existing:
-            return self._duplicate(submission, upload.key, existing, now)
+            return self._duplicate(submission, key, existing, now)
 
         year = submission.metadata.publication_date.year
         reference = self.repository.assign_reference(submission.submission_id, year, format_reference)
-        record = self._record_for(submission, reference, sha256, len(data), extracted, now)
+        record = self._record_for(submission, reference, sha256, inspected, now)
         assert record.electronic_copy is not None
-        self.store.write_pdf(record.electronic_copy.object_key or "", data)
-        self.store.write_text(record.electronic_copy.text_key or "", extracted.text)
+        self.store.write_pdf_file(record.electronic_copy.object_key or "", inspected.stored_path)
+        self.store.write_text_file(record.electronic_copy.text_key or "", inspected.text_path)
         try:
             self.repository.commit_catalogued(record, now)
         except DuplicateContent as duplicate:
             # Another submission of the same file won the race: drop this copy, point at that one.
             self.store.delete(ReportStore.report_key(reference))
             self.store.delete(ReportStore.text_key(reference))
-            return self._duplicate(submission, upload.key, duplicate.reference, now)
+            return self._duplicate(submission, key, duplicate.reference, now)
 
-        self.store.delete(upload.key)
+        self.store.delete(key)
         self.events.publish(
             DetailType.REPORT_CATALOGUED, ReportCatalogued(reference=reference, submission_id=submission.submission_id)
         )
-        logger.info("Report catalogued", extra={"reference": reference, "submission_id": submission.submission_id})
+        logger.info(
+            "Report catalogued",
+            extra={
+                "reference": reference,
+                "submission_id": submission.submission_id,
+                "text_layer": inspected.text_layer,
+            },
+        )
         return CatalogueOutcome(
-            key=upload.key,
+            key=key,
             submission_id=submission.submission_id,
             status=SubmissionStatus.CATALOGUED,
             reference=reference,
@@ -125,8 +146,7 @@ class CatalogueService:
         submission: Submission,
         reference: str,
         sha256: str,
-        size_bytes: int,
-        extracted: ExtractedText,
+        inspected: InspectedPdf,
         now: datetime,
     ) -> CatalogueRecord:
         metadata = submission.metadata
@@ -152,15 +172,21 @@ class CatalogueService:
                 object_key=ReportStore.report_key(reference),
                 text_key=ReportStore.text_key(reference),
                 sha256=sha256,
-                size_bytes=size_bytes,
-                page_count=extracted.page_count,
+                # The size of what the public downloads (for an anonymous report, the stripped copy).
+                size_bytes=inspected.stored_path.stat().st_size,
+                page_count=inspected.page_count,
                 available_until=available_until(deposited_on),
+                text_chars=inspected.text_chars,
+                text_layer=inspected.text_layer,
+                metadata_stripped=inspected.metadata_stripped,
             ),
             created_at=now,
             updated_at=now,
         )
 
     def _reject(self, submission: Submission, key: str, reason: str, now: datetime) -> CatalogueOutcome:
+        # Closed first, then the file moves: a redelivery after a crash in between finds the submission
+        # rejected and finishes the move (_announce_again), so no file is left without its outcome.
         closed = self.repository.close_submission(
             submission.submission_id, SubmissionStatus.REJECTED, now, reason=reason
         )
@@ -178,7 +204,12 @@ class CatalogueService:
         return self._announce_again(closed, key)
 
     def _announce_again(self, submission: Submission, key: str) -> CatalogueOutcome:
-        """Publish the outcome of a closed submission (again, on a redelivery) and tidy the upload away."""
+        """Tidy the upload away (a rejected one to quarantine), then publish the outcome (again, on a redelivery)."""
+        if submission.status is SubmissionStatus.REJECTED:
+            # Kept for staff to look at (a lifecycle rule expires it); never indexed, never public.
+            self.store.quarantine(key, submission.submission_id)
+        else:
+            self.store.delete(key)
         if submission.status is SubmissionStatus.CATALOGUED and submission.reference:
             self.events.publish(
                 DetailType.REPORT_CATALOGUED,
@@ -189,7 +220,6 @@ class CatalogueService:
                 DetailType.SUBMISSION_REJECTED,
                 SubmissionRejected(submission_id=submission.submission_id, reason=submission.reason or "rejected"),
             )
-        self.store.delete(key)
         return CatalogueOutcome(
             key=key,
             submission_id=submission.submission_id,

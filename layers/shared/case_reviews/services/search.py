@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from case_reviews.adapters.dynamodb import CatalogueRepository
 from case_reviews.adapters.opensearch import SearchIndex
 from case_reviews.adapters.s3 import ReportStore
 from case_reviews.domain.errors import CopyRemoved, NotFound
 from case_reviews.domain.models import CatalogueRecord
-from case_reviews.domain.search import SearchHit, SearchPage, SearchQuery
+from case_reviews.domain.rules import check_listed_year
+from case_reviews.domain.search import SearchPage, SearchQuery, YearListing
 from case_reviews.domain.vocabulary import CopyStatus
+
+# The issue's ceiling for a download link's life: a link copied elsewhere stops working within minutes.
+MAX_DOWNLOAD_TTL_SECONDS = 300
 
 
 class SearchService:
@@ -20,12 +26,14 @@ class SearchService:
         self.repository = repository
         self.index = index
         self.store = store
-        self.download_ttl_seconds = download_ttl_seconds
+        self.download_ttl_seconds = min(download_ttl_seconds, MAX_DOWNLOAD_TTL_SECONDS)
 
     def search(self, query: SearchQuery) -> SearchPage:
         return self.index.search(query)
 
-    def published_in(self, year: int) -> list[SearchHit]:
+    def published_in(self, year: int, now: datetime) -> YearListing:
+        """The yearly list: catalogue-only historic records included, as every record is indexed."""
+        check_listed_year(year, now)
         return self.index.published_in(year)
 
     def record(self, reference: str) -> CatalogueRecord:
