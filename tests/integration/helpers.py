@@ -30,7 +30,12 @@ def call_api(
     if key:
         headers["Authorization"] = f"Bearer {key}"
     response = api.lambda_handler(proxy_event(method, target, headers, sent), LocalContext(function_name="api"))
-    payload = json.loads(response["body"]) if response.get("body") else None
+    content_type = next(
+        (values[-1] for name, values in (response.get("multiValueHeaders") or {}).items() if name == "Content-Type"),
+        "",
+    )
+    body = response.get("body")
+    payload = (json.loads(body) if "json" in content_type else body) if body else None
     flat_headers = {name: values[-1] for name, values in (response.get("multiValueHeaders") or {}).items()}
     return response["statusCode"], payload, flat_headers
 

@@ -13,7 +13,7 @@ from case_reviews.domain.digest import previous_week
 from functions.digest import app as digest
 from infra.local.lambda_runtime import LocalContext
 from tests.integration.conftest import sent_emails
-from tests.integration.helpers import deposit, submission_status
+from tests.integration.helpers import call_api, deposit, submission_status
 from tests.support.events import sqs_event
 from tests.support.pdfs import make_pdf
 
@@ -166,3 +166,34 @@ def test_the_digest_week_is_the_iso_week_before_the_run():
         "2026-W48",
     )
     assert wednesday == monday
+
+
+def test_the_unsubscribe_link_asks_first_and_the_button_unsubscribes(aws, now):
+    # Given a subscriber and the token of their unsubscribe link
+    token = bootstrap.subscription_service().subscribe(READERS[0], now).token
+
+    # When a mail scanner (or the reader) opens the link, the reader presses the button, then does both again
+    opened = call_api("GET", f"/subscriptions/{token}")
+    subscribed_after_opening = [s.email for s in bootstrap.subscription_service().subscribers()]
+    pressed = call_api("POST", f"/subscriptions/{token}", raw_body="", content_type="application/x-www-form-urlencoded")
+    opened_again = call_api("GET", f"/subscriptions/{token}")
+    pressed_again = call_api("POST", f"/subscriptions/{token}")
+
+    # Then opening only shows a confirmation page, the button unsubscribes, the used link is unknown,
+    # and pressing again is still a friendly page; no page invites crawlers
+    assert opened[0] == 200 and opened[2]["Content-Type"].startswith("text/html")
+    assert subscribed_after_opening == [READERS[0]]
+    assert pressed[0] == 200 and "You are unsubscribed" in pressed[1]
+    assert bootstrap.subscription_service().subscribers() == []
+    assert opened_again[0] == 404 and opened_again[2]["Content-Type"] == "application/problem+json"
+    assert pressed_again[0] == 200
+    assert all(answer[2]["X-Robots-Tag"] == "noindex, nofollow" for answer in (opened, pressed, opened_again))
+
+
+@pytest.mark.parametrize("token", ["short", "x" * 65, "has%20space", "semi;colon-but-long-enough"])
+def test_a_malformed_unsubscribe_token_is_a_400_problem(aws, token):
+    # When someone opens an unsubscribe link with a token no digest could carry
+    status, problem, _ = call_api("GET", f"/subscriptions/{token}")
+    # Then it is a 400 problem naming the token
+    assert status == 400, problem
+    assert "path.token" in [error["location"] for error in problem["errors"]]

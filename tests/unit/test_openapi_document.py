@@ -20,6 +20,8 @@ ROUTES = {
     ("get", "/health"),
     ("get", "/openapi.json"),
     ("get", "/robots.txt"),
+    ("get", "/subscriptions/{token}"),
+    ("post", "/subscriptions/{token}"),
 }
 
 

@@ -66,6 +66,10 @@ class SubscriptionService:
         if not self.repository.remove_subscriber(email.strip().lower()):
             raise NotFound(f"{email} is not subscribed.")
 
+    def is_subscribed(self, token: str) -> bool:
+        """Whether an unsubscribe link still belongs to a subscriber."""
+        return self.repository.subscriber_for_token(token) is not None
+
     def unsubscribe_by_token(self, token: str) -> bool:
         """The unsubscribe link, which works without logging in; False when the token is unknown
         (never issued, or already used: the address is gone either way)."""
