@@ -273,3 +273,32 @@ def test_staff_manage_the_digest_s_subscribers(stack: Stack) -> None:
     assert gone.returncode == bad.returncode == 1
     assert gone.stderr.strip() == f"case-reviews: error: {reader} is not subscribed."
     assert len(bad.stderr.strip().splitlines()) == 1
+
+
+def test_staff_correct_a_record_s_metadata_and_search_follows(stack: Stack) -> None:
+    # Given a report this test deposits
+    marker = uuid.uuid4().hex[:10]
+    submission_id = deposit(stack, make_pdf("A report to correct."), title=f"Case Review {marker}")
+    outcome = wait_for_outcome(stack, submission_id)
+    assert outcome["status"] == "catalogued", outcome
+    reference = outcome["reference"]
+
+    # When staff correct its title and themes with the CLI, and a searcher looks for the new title
+    edited = staff_json(
+        stack, "records", "edit", reference, "--title", f"Corrected Review {marker}", "--themes", "neglect;online harm"
+    )
+    trail = staff_json(stack, "records", "audit", reference)
+    bad = staff(stack, "records", "edit", reference)
+
+    def found() -> bool:
+        items = requests.get(f"{stack.api_url}/reviews", params={"q": f"Corrected {marker}"}, timeout=10).json()
+        return [item["reference"] for item in items["items"]] == [reference]
+
+    wait_for(found, timeout_s=30)
+
+    # Then the edit is recorded with before and after, search finds the corrected title,
+    # and an edit with nothing to change is one line and a failing exit
+    assert edited["action"] == "edited"
+    assert trail[-1]["changes"]["title"] == {"before": f"Case Review {marker}", "after": f"Corrected Review {marker}"}
+    assert trail[-1]["changes"]["themes"]["after"] == ["neglect", "online_harm"]
+    assert bad.returncode == 1 and len(bad.stderr.strip().splitlines()) == 1

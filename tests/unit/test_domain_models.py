@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from case_reviews.domain.models import ANONYMOUS_PUBLISHER, PublicationDate, ReportMetadata
+from case_reviews.domain.models import ANONYMOUS_PUBLISHER, MetadataCorrection, PublicationDate, ReportMetadata
 from case_reviews.domain.vocabulary import CopyStatus, DatePrecision
 from tests.unit.factories import BOARD_NAME, a_record, available_copy, metadata_fields, removed_copy
 
@@ -248,3 +248,25 @@ def test_a_record_with_its_copy_removed_keeps_the_copy_s_facts_and_drops_its_fil
     assert (copy.object_key, copy.text_key) == (None, None)
     assert (removed.version, removed.updated_at, removed.has_copy) == (4, moment, False)
     assert record.has_copy and record.version == 3
+
+
+def test_a_metadata_correction_needs_a_field_and_cannot_clear_a_required_one() -> None:
+    # Given corrections with no field, and one clearing the title
+    # When they are validated
+    # Then both are refused, naming the reason
+    with pytest.raises(ValidationError, match="at least one field"):
+        MetadataCorrection()
+    with pytest.raises(ValidationError, match="title cannot be cleared"):
+        MetadataCorrection(title=None)
+
+
+def test_a_metadata_correction_changes_only_the_fields_given() -> None:
+    # Given a record, and a correction of its themes (with a repeat) and an empty summary
+    record = a_record(version=2)
+    correction = MetadataCorrection(themes=("Online harm", "online_harm", "neglect"), summary="")
+    # When it is applied
+    corrected = record.with_metadata(correction, datetime(2026, 11, 26, tzinfo=UTC))
+    # Then the themes are normalised once each, the summary is cleared, everything else is as it was
+    assert corrected.themes == ("online_harm", "neglect")
+    assert corrected.summary is None
+    assert (corrected.title, corrected.reference, corrected.version) == (record.title, record.reference, 3)

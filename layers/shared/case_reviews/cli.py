@@ -2,7 +2,7 @@
 
     case-reviews [OPTIONS] boards add NAME [--id ID] | list | issue-key ID | revoke-key ID [--key KEY]
     case-reviews [OPTIONS] retention preview [--as-of DATE] | run [--as-of DATE]
-    case-reviews [OPTIONS] records show REF | audit REF
+    case-reviews [OPTIONS] records show REF | audit REF | edit REF [--title ...] [--summary ...] [--themes a;b] ...
     case-reviews [OPTIONS] records hold REF --reason TEXT | release REF | extend REF --until DATE
                                    | take-down REF --reason CODE
     case-reviews [OPTIONS] queues show | replay QUEUE [--max N]
@@ -248,7 +248,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _add_ruling_commands(records: Any, leaf_options: argparse.ArgumentParser) -> None:
-    """`records audit / hold / release / extend / take-down`: legal rulings and the audit trail."""
+    """`records audit / hold / release / extend / edit / take-down`: legal rulings, corrections, the audit trail."""
     from case_reviews.domain.models import TakeDownReason
 
     audit = records.add_parser("audit", parents=[leaf_options], help="a record's audit trail, oldest first")
@@ -265,6 +265,19 @@ def _add_ruling_commands(records: Any, leaf_options: argparse.ArgumentParser) ->
     extend.add_argument("reference")
     extend.add_argument("--until", type=_iso_date, required=True, help="the last available day (YYYY-MM-DD)")
     extend.add_argument("--reason", help="why (optional; kept in the audit trail)")
+    edit = records.add_parser(
+        "edit", parents=[leaf_options], help="correct the record's metadata (only the fields given change)"
+    )
+    edit.add_argument("reference")
+    edit.add_argument("--title")
+    edit.add_argument("--summary", help='the summary ("" clears it)')
+    edit.add_argument("--themes", help='themes separated by ";" ("" clears them)')
+    edit.add_argument("--nation")
+    edit.add_argument("--review-type")
+    edit.add_argument("--document-type")
+    edit.add_argument("--publication-date", help="YYYY, YYYY-MM or YYYY-MM-DD")
+    edit.add_argument("--commissioned-date", help="YYYY-MM-DD")
+    edit.add_argument("--reason", help="why (optional; kept in the audit trail)")
     take_down = records.add_parser(
         "take-down", parents=[leaf_options], help="remove the copy now (the record stays, marked withdrawn)"
     )
@@ -275,6 +288,34 @@ def _add_ruling_commands(records: Any, leaf_options: argparse.ArgumentParser) ->
         choices=[reason.value for reason in TakeDownReason],
         help="the ruling's code (staff-only; the public record says only that the library withdrew it)",
     )
+
+
+def _correction(options: argparse.Namespace) -> Any:
+    """The fields `records edit` was given, validated as the domain's metadata correction."""
+    from case_reviews.domain.models import MetadataCorrection, PublicationDate
+
+    given: dict[str, Any] = {
+        name: getattr(options, name)
+        for name in (
+            "title",
+            "summary",
+            "themes",
+            "nation",
+            "review_type",
+            "document_type",
+            "publication_date",
+            "commissioned_date",
+        )
+        if getattr(options, name) is not None
+    }
+    if "themes" in given:
+        given["themes"] = [theme for theme in given["themes"].split(";") if theme.strip()]
+    if "publication_date" in given:
+        try:
+            given["publication_date"] = PublicationDate.parse(given["publication_date"])
+        except ValueError as error:
+            raise SystemExit(f"case-reviews: error: --publication-date: {error}") from None
+    return MetadataCorrection.model_validate(given)
 
 
 def _staff_identity(local: bool) -> str:
@@ -305,6 +346,8 @@ def _run_ruling(options: argparse.Namespace, now: datetime) -> None:
             outcome = rulings.release(options.reference, actor, now, reason=options.reason)
         case "extend":
             outcome = rulings.extend(options.reference, options.until, actor, now, reason=options.reason)
+        case "edit":
+            outcome = rulings.edit(options.reference, _correction(options), actor, now, reason=options.reason)
         case _:
             outcome = rulings.take_down(options.reference, TakeDownReason(options.reason), actor, now)
     result = outcome.model_dump(mode="json")
@@ -366,7 +409,7 @@ def _run(argv: list[str] | None) -> int:
         case "records", "show":
             record = bootstrap.record_inspection().show(options.reference)
             _print(record.model_dump(mode="json"), options.json, _record_text(record.model_dump(mode="json")))
-        case "records", "audit" | "hold" | "release" | "extend" | "take-down":
+        case "records", "audit" | "hold" | "release" | "extend" | "take-down" | "edit":
             _run_ruling(options, now)
         case "queues", "show":
             statuses = [status.model_dump() for status in bootstrap.queue_operations().show()]
@@ -509,7 +552,9 @@ def _record_text(record: dict[str, Any]) -> str:
 
 def _ruling_text(outcome: dict[str, Any]) -> str:
     copy = outcome["electronic_copy"] or {}
-    if copy.get("status") == "removed":
+    if not copy:
+        state = "no electronic copy"
+    elif copy.get("status") == "removed":
         state = f"copy removed on {copy['removed_on']} (public reason: {copy['removal_reason']})"
     else:
         state = f"copy available until {copy.get('available_until')}"

@@ -226,6 +226,21 @@ class CatalogueRecord(_Frozen):
         )
         return self.model_copy(update={"electronic_copy": copy, "updated_at": now, "version": self.version + 1})
 
+    # ---- staff corrections to the metadata
+
+    def with_metadata(self, correction: MetadataCorrection, now: datetime) -> CatalogueRecord:
+        """The record with staff's corrections; the reference never changes (it is cited)."""
+        changes = correction.changes()
+        published = changes.get("publication_date", self.publication_date)
+        commissioned = changes.get("commissioned_date", self.commissioned_date)
+        try:
+            check_dates_in_order(commissioned, published.value)
+        except ValueError as error:
+            raise RulingRefused(f"{self.reference}: {error}.") from error
+        if all(getattr(self, name) == value for name, value in changes.items()):
+            raise RulingRefused(f"{self.reference} already reads like that: nothing to change.")
+        return self.model_copy(update={**changes, "updated_at": now, "version": self.version + 1})
+
     # ---- legal rulings: each checks it applies, and returns the next version of the record
 
     def _available_copy(self, ruling: str) -> ElectronicCopy:
@@ -262,6 +277,37 @@ class CatalogueRecord(_Frozen):
             raise RulingRefused(f"{self.reference} is on legal hold: release it before taking the copy down.")
 
 
+class MetadataCorrection(_Frozen):
+    """What staff correct in a record's metadata: only the fields given change (an empty summary clears it)."""
+
+    title: Title | None = None
+    summary: Summary | None = None
+    themes: tuple[Theme, ...] | None = Field(default=None, max_length=20)
+    nation: Nation | None = None
+    review_type: ReviewType | None = None
+    document_type: DocumentType | None = None
+    publication_date: PublicationDate | None = None
+    commissioned_date: date | None = None
+
+    @model_validator(mode="after")
+    def _something(self) -> Self:
+        if not self.model_fields_set:
+            raise ValueError("give at least one field to correct")
+        for required in ("title", "nation", "review_type", "document_type", "publication_date"):
+            if required in self.model_fields_set and getattr(self, required) is None:
+                raise ValueError(f"{required} cannot be cleared")
+        return self
+
+    def changes(self) -> dict[str, Any]:
+        """The fields given, as the record holds them."""
+        given = {name: getattr(self, name) for name in self.model_fields_set}
+        if "summary" in given:
+            given["summary"] = given["summary"] or None
+        if "themes" in given:
+            given["themes"] = tuple(dict.fromkeys(given["themes"] or ()))
+        return given
+
+
 # ---------------------------------------------------------------- the audit trail
 
 
@@ -281,6 +327,7 @@ class AuditAction(StrEnum):
     EXTENDED = "extended"
     TAKEN_DOWN = "taken_down"
     REMOVED_BY_RETENTION = "removed_by_retention"
+    EDITED = "edited"
 
 
 # Who the audit trail names for the daily run of the five-year rule.

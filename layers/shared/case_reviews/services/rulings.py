@@ -20,6 +20,7 @@ from case_reviews.domain.models import (
     AuditEntry,
     CatalogueRecord,
     ElectronicCopy,
+    MetadataCorrection,
     RulingReason,
     TakeDownReason,
 )
@@ -42,7 +43,8 @@ class RulingOutcome(BaseModel):
 
 
 class LegalRulings:
-    """Staff rulings on a record's electronic copy; `actor` is the staff identity the caller vouches for."""
+    """Staff rulings on a record's electronic copy, and corrections to its metadata; `actor` is the staff
+    identity the caller vouches for."""
 
     def __init__(self, repository: CatalogueRepository, removal: CopyRemoval, events: EventBus) -> None:
         self.repository = repository
@@ -86,6 +88,15 @@ class LegalRulings:
         if removed is None:
             raise ChangedMeanwhile(f"{reference} changed while its copy was being taken down; run the command again.")
         return self._outcome(removed.record, AuditAction.TAKEN_DOWN, removed.audit)
+
+    def edit(
+        self, reference: str, correction: MetadataCorrection, actor: str, now: datetime, reason: str | None = None
+    ) -> RulingOutcome:
+        """Correct the record's metadata (the index follows; the reference stays)."""
+        why = _reason.validate_python(reason) if reason else None
+        return self._change(
+            reference, lambda record: record.with_metadata(correction, now), actor, AuditAction.EDITED, why, now
+        )
 
     def audit(self, reference: str) -> list[AuditEntry]:
         """The record's audit trail, oldest first."""
