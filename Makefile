@@ -16,7 +16,7 @@ help:
 	@echo "make run     start the local stack (embedded AWS, OpenSearch, API on :3000, pollers, schedule)"
 	@echo "             another port: make run RUN_ARGS=\"--api-port 3100\" (or API_PORT=3100 make run)"
 	@echo "make test    the whole suite: unit, integration, end-to-end, and the SAM template check"
-	@echo "make bench   measure ingest latency and handler import time (bench/results/latest.json)"
+	@echo "make bench   ingest latency, import time, extraction, memory, search, retention reads, CSV import (bench/results/latest.json)"
 	@echo "make lint    ruff, and sam validate --lint"
 	@echo "make build   sam build (arm64, python3.12)"
 

@@ -1,6 +1,8 @@
-"""The benchmark: ingest latency on the local stack, and the import time of each Lambda handler.
+"""The benchmark: ingest latency and search latency on the local stack, the import time of each Lambda
+handler, the catalogue step's text-extraction throughput and peak memory, and the retention query's reads.
 
-    python -m bench.run [--uploads N] [--import-rows N] [--stack STATE_FILE] [--output PATH]
+    python -m bench.run [--uploads N] [--import-rows N] [--search-records N] [--expiry-records N]
+                        [--stack STATE_FILE] [--output PATH]
 
 Without --stack it starts its own local stack (and its own OpenSearch, unless OPENSEARCH_URL
 is set) and stops it afterwards. See bench/README.md for what each metric means.
@@ -22,7 +24,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -293,8 +295,11 @@ def write_historic_csv(path: Path, rows: int, marker: str) -> None:
 
 
 @contextmanager
-def _stack_environment(state: dict[str, Any]) -> Iterator[None]:
-    """For this block, the settings `case-reviews --local` gives bootstrap (it reads them from the environment)."""
+def _stack_environment(
+    state: dict[str, Any], index: str | None = None, extra: dict[str, str] | None = None
+) -> Iterator[None]:
+    """For this block, the settings `case-reviews --local` gives bootstrap (it reads them from the environment);
+    `index`: another alias than the stack's own; `extra`: more settings (e.g. what the API function also has)."""
     from case_reviews import bootstrap
     from case_reviews.cli import SEARCH_ALIAS
 
@@ -308,7 +313,8 @@ def _stack_environment(state: dict[str, Any]) -> Iterator[None]:
         "CATALOGUE_TABLE_NAME": state["catalogue_table"],
         "OPENSEARCH_URL": state["opensearch_url"],
         "OPENSEARCH_AUTH": "none",
-        "OPENSEARCH_INDEX": SEARCH_ALIAS,
+        "OPENSEARCH_INDEX": index or SEARCH_ALIAS,
+        **(extra or {}),
     }
     saved = {name: os.environ.get(name) for name in [*settings, "AWS_PROFILE"]}
     os.environ.pop("AWS_PROFILE", None)
@@ -391,6 +397,161 @@ def measure_imports(repeats: int = IMPORT_REPEATS) -> dict[str, list[float]]:
     return samples
 
 
+# ---------------------------------------------------------------- extraction, memory, search, retention reads
+
+
+@dataclass
+class Measured:
+    """Metrics and samples of the measurements beyond ingest, import time and the historic import."""
+
+    metrics: dict[str, dict[str, Any]] = field(default_factory=dict)
+    samples: dict[str, Any] = field(default_factory=dict)
+
+    def add(self, other: Measured) -> None:
+        self.metrics |= other.metrics
+        self.samples |= other.samples
+
+
+def extraction_metrics(samples: dict[str, list[float]]) -> Measured:
+    """`extract_pages_per_s` (the product's child process) and `.in_process` (PDFium here), each against pypdf
+    (`baseline`) and, as `….vs_pdfminer`, against pdfminer.six; `.pypdf` and `.pdfminer` are the baselines' own."""
+    from bench.extraction import summary
+
+    medians, n = summary(samples), len(samples["product"])
+    unit = "pages/s"
+    metrics = {
+        "extract_pages_per_s": metric(medians["product"], unit, n, baseline=medians["pypdf"]),
+        "extract_pages_per_s.in_process": metric(medians["in_process"], unit, n, baseline=medians["pypdf"]),
+        "extract_pages_per_s.pypdf": metric(medians["pypdf"], unit, n),
+        "extract_pages_per_s.pdfminer": metric(medians["pdfminer"], unit, n),
+        "extract_pages_per_s.vs_pdfminer": metric(medians["product"], unit, n, baseline=medians["pdfminer"]),
+        "extract_pages_per_s.in_process.vs_pdfminer": metric(
+            medians["in_process"], unit, n, baseline=medians["pdfminer"]
+        ),
+    }
+    rounded = {f"extract_pages_per_s.{name}": [round(v, 1) for v in values] for name, values in samples.items()}
+    return Measured(metrics, rounded)
+
+
+# (metric prefix, anonymous deposit, moto as a server process)
+RSS_VARIANTS = (
+    ("catalogue_peak_rss_mb", False, False),
+    ("catalogue_peak_rss_mb.moto_server", False, True),
+    ("catalogue_peak_rss_mb.anonymous", True, True),
+)
+RSS_REPEATS = 3
+
+
+def measure_catalogue_memory(repeats: int = RSS_REPEATS) -> Measured:
+    """Peak RSS of the catalogue process and of its extraction child on the largest upload allowed (the worst
+    of `repeats` fresh processes per variant); see bench/memory.py."""
+    from bench.memory import make_large_pdf, max_upload_bytes, measure_catalogue_rss
+
+    measured = Measured()
+    with tempfile.TemporaryDirectory(prefix="bench-rss-") as directory:
+        pdf = Path(directory) / "largest.pdf"
+        limit = max_upload_bytes()
+        size, pages = make_large_pdf(pdf, limit)
+        print(f"  {size:,} bytes ({size / limit:.1%} of MAX_UPLOAD_BYTES), {pages} pages", flush=True)
+        for name, anonymous, moto_server in RSS_VARIANTS:
+            runs = [measure_catalogue_rss(pdf, anonymous, moto_server) for _ in range(repeats)]
+            parent = max(run["parent_mb"] for run in runs)
+            child = max(run["child_mb"] for run in runs)
+            before = max(run["parent_before_mb"] for run in runs)
+            print(f"  {name}: parent {parent:.1f} MiB (from {before:.1f}), child {child:.1f} MiB", flush=True)
+            if name == "catalogue_peak_rss_mb":
+                # The headline entry: the parent's peak, carrying the child's and the upload's size too.
+                measured.metrics[name] = {
+                    **metric(parent, "MiB", repeats),
+                    "parent": round(parent, 1),
+                    "child": round(child, 1),
+                    "parent_before_step": round(before, 1),
+                    "upload_bytes": size,
+                    "upload_pages": pages,
+                }
+            measured.metrics[f"{name}.parent"] = metric(parent, "MiB", repeats)
+            measured.metrics[f"{name}.child"] = metric(child, "MiB", repeats)
+            measured.samples[name] = [{key: round(value, 1) for key, value in run.items()} for run in runs]
+    return measured
+
+
+def measure_expiry_reads(records: int, due: int = 100) -> Measured:
+    """Items the retention query reads per due record (bench/expiry.py, in a fresh process on moto)."""
+    result = subprocess.run(
+        [sys.executable, "-m", "bench.expiry", str(records), str(due)],
+        cwd=ROOT,
+        env=_import_environment(),
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    lines = result.stdout.strip().splitlines()
+    if result.returncode != 0 or not lines:
+        raise BenchError(f"the retention-reads probe failed ({result.returncode}):\n{result.stderr[-3000:]}")
+    found = json.loads(lines[-1])
+    print(
+        f"  {found['scanned']} items read for {found['due']} due of {found['records']:,} records "
+        f"({found['queries']} queries; written in {found['write_s']:.0f} s)",
+        flush=True,
+    )
+    entry = {
+        **metric(found["reads_per_due"], "items/due", found["due"], digits=2),
+        "records": found["records"],
+        "due": found["due"],
+        "items_read": found["scanned"],
+        "queries": found["queries"],
+    }
+    return Measured({"expiry_reads_per_due": entry}, {"expiry_reads_per_due": found})
+
+
+def measure_search_latency(state: dict[str, Any], records: int) -> Measured:
+    """p50 and p95 of one realistic search through the API function, against the same body sent straight to
+    OpenSearch, on a bench corpus of `records` documents behind its own alias (bench/search.py)."""
+    from bench.search import BENCH_ALIAS, QUERIES, ensure_corpus, measure_search, summary
+
+    reused, seconds = ensure_corpus(state["opensearch_url"], state["region"], records)
+    print(f"  corpus: {records:,} documents {'reused' if reused else 'indexed'} in {seconds:.1f} s", flush=True)
+    function_settings = {
+        "REPORTS_BUCKET_NAME": state["bucket"],
+        "POWERTOOLS_SERVICE_NAME": "case-reviews",
+        "POWERTOOLS_METRICS_NAMESPACE": "CaseReviews",
+        "POWERTOOLS_TRACE_DISABLED": "true",
+        "POWERTOOLS_METRICS_DISABLED": "true",
+        "POWERTOOLS_LOG_LEVEL": "INFO",
+    }
+    with _stack_environment(state, index=BENCH_ALIAS, extra=function_settings):
+        found = measure_search(state["opensearch_url"], state["region"], QUERIES, records)
+    api_p50, api_p95 = summary(found["api_ms"])
+    direct_p50, direct_p95 = summary(found["direct_ms"])
+    n = len(found["api_ms"])
+    median = metric(api_p50, "ms", n, baseline=direct_p50)
+    tail = metric(api_p95, "ms", n, baseline=direct_p95)
+    metrics = {
+        "search_api_ms": {
+            **median,
+            "p50": median["value"],
+            "p95": tail["value"],
+            "baseline_p95": tail["baseline"],
+            "query": found["query"],
+            "matches": found["total"],
+            "records": records,
+            "corpus_reused": reused,
+        },
+        "search_api_ms.p50": median,
+        "search_api_ms.p95": tail,
+    }
+    samples = {
+        "search_api_ms.api": [round(v, 1) for v in found["api_ms"]],
+        "search_api_ms.opensearch": [round(v, 1) for v in found["direct_ms"]],
+    }
+    print(
+        f"  API p50 {api_p50:.1f} ms, p95 {api_p95:.1f} ms; OpenSearch p50 {direct_p50:.1f} ms, "
+        f"p95 {direct_p95:.1f} ms",
+        flush=True,
+    )
+    return Measured(metrics, samples)
+
+
 # ---------------------------------------------------------------- the report
 
 
@@ -399,8 +560,8 @@ def p95(values: list[float]) -> float:
     return statistics.quantiles(values, n=20, method="inclusive")[18]
 
 
-def metric(value: float, unit: str, n: int, baseline: float | None = None) -> dict[str, Any]:
-    digits = 3 if unit == "s" else 1
+def metric(value: float, unit: str, n: int, baseline: float | None = None, digits: int | None = None) -> dict[str, Any]:
+    digits = digits if digits is not None else 3 if unit == "s" else 1
     entry: dict[str, Any] = {"value": round(value, digits), "unit": unit, "n": n}
     if baseline is not None:
         entry["baseline"] = round(baseline, digits)
@@ -444,8 +605,13 @@ def _git(*args: str) -> str | None:
 
 
 def report(
-    deposits: list[Deposit], imports: dict[str, list[float]], import_rate: tuple[float, int], stack_source: str
+    deposits: list[Deposit],
+    imports: dict[str, list[float]],
+    import_rate: tuple[float, int],
+    stack_source: str,
+    more: Measured | None = None,
 ) -> dict[str, Any]:
+    more = more or Measured()
     status = _git("status", "--porcelain", "--untracked-files=no")
     return {
         "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -453,24 +619,24 @@ def report(
         "git_dirty": None if status is None else bool(status),
         "machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform()},
         "stack": stack_source,
-        "metrics": build_metrics(deposits, imports, import_rate),
+        "metrics": build_metrics(deposits, imports, import_rate) | more.metrics,
         # Every sample, in the order taken: nothing is discarded.
         "samples": {
             "ingest_to_searchable_s": [round(d.to_searchable_s, 3) for d in deposits],
             "ingest_to_acknowledged_s": [round(d.to_acknowledged_s, 3) for d in deposits],
             **{f"handler_import_ms.{name}": [round(v, 1) for v in values] for name, values in imports.items()},
+            **more.samples,
         },
     }
 
 
 def table(metrics: dict[str, dict[str, Any]]) -> str:
-    lines = [f"{'metric':<34} {'value':>10}  {'n':>5}  {'baseline':>10}  {'ratio':>6}"]
+    lines = [f"{'metric':<46} {'value':>16}  {'n':>5}  {'baseline':>16}  {'ratio':>6}"]
     for name, entry in metrics.items():
-        digits = 3 if entry["unit"] == "s" else 1
-        value = f"{entry['value']:.{digits}f} {entry['unit']}"
-        baseline = f"{entry['baseline']:.{digits}f} {entry['unit']}" if "baseline" in entry else ""
+        value = f"{entry['value']} {entry['unit']}"
+        baseline = f"{entry['baseline']} {entry['unit']}" if "baseline" in entry else ""
         ratio = f"{entry['ratio']:.2f}x" if "ratio" in entry else ""
-        lines.append(f"{name:<34} {value:>10}  {entry['n']:>5}  {baseline:>10}  {ratio:>6}")
+        lines.append(f"{name:<46} {value:>16}  {entry['n']:>5}  {baseline:>16}  {ratio:>6}")
     return "\n".join(lines)
 
 
@@ -495,6 +661,9 @@ def _stack(state_file: Path | None) -> Iterator[tuple[dict[str, Any], str]]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from bench.expiry import RECORDS as EXPIRY_RECORDS
+    from bench.search import RECORDS as SEARCH_RECORDS
+
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--uploads", type=int, default=25, help=f"sequential deposits (at least {MIN_UPLOADS})")
     parser.add_argument("--stack", type=Path, help="state file of a running stack to use instead of starting one")
@@ -502,14 +671,31 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--import-rows", type=int, default=HISTORIC_IMPORT_ROWS, help="rows of the generated historic import file"
     )
+    parser.add_argument(
+        "--search-records", type=int, default=SEARCH_RECORDS, help="documents of the search latency corpus"
+    )
+    parser.add_argument(
+        "--expiry-records", type=int, default=EXPIRY_RECORDS, help="catalogue records of the retention-reads table"
+    )
     options = parser.parse_args(argv)
     if options.uploads < MIN_UPLOADS:
         parser.error(f"--uploads must be at least {MIN_UPLOADS} (a p95 of fewer samples means little)")
 
+    from bench.extraction import PAGES, REPEATS, measure_extraction
+
+    more = Measured()
     try:
         # Imports first, on a quiet machine: a running stack (OpenSearch's JVM, pollers) would add noise.
         print(f"handler import time: {len(FUNCTIONS)} handlers and boto3, {IMPORT_REPEATS} fresh interpreters each…")
         imports = measure_imports()
+        # Then what needs no stack, still on a quiet machine.
+        print(f"text extraction: a {PAGES}-page report, 4 extractors, {REPEATS} rounds…", flush=True)
+        more.add(extraction_metrics(measure_extraction()))
+        print(f"  {more.metrics['extract_pages_per_s']['value']} pages/s", flush=True)
+        print("catalogue peak memory: the largest upload allowed…", flush=True)
+        more.add(measure_catalogue_memory())
+        print(f"retention reads: {options.expiry_records:,} records, 100 due, on moto…", flush=True)
+        more.add(measure_expiry_reads(options.expiry_records))
         with _stack(options.stack) as (state, stack_source):
             print(f"ingest latency: {options.uploads} sequential deposits…", flush=True)
             deposits = measure_ingest(state, options.uploads)
@@ -517,11 +703,14 @@ def main(argv: list[str] | None = None) -> int:
             print(f"historic import: {options.import_rows} generated rows…", flush=True)
             import_rate = (measure_historic_import(state, options.import_rows), options.import_rows)
             print(f"  {import_rate[0]:.1f} rows/s", flush=True)
-    except (BenchError, TimeoutError, RuntimeError) as error:
+            # Last: its corpus (in an index of its own) must not weigh on the deposits or the import.
+            print(f"search latency: {options.search_records:,} indexed records…", flush=True)
+            more.add(measure_search_latency(state, options.search_records))
+    except (BenchError, TimeoutError, RuntimeError, subprocess.TimeoutExpired) as error:
         print(f"\nbench failed: {error}", file=sys.stderr)
         return 1
 
-    result = report(deposits, imports, import_rate, stack_source)
+    result = report(deposits, imports, import_rate, stack_source, more)
     options.output.parent.mkdir(parents=True, exist_ok=True)
     options.output.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     print()

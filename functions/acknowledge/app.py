@@ -1,4 +1,5 @@
-"""Acknowledge function: tells the board, by email, that its report is catalogued or why it was not."""
+"""Acknowledge function: emails the board what became of its upload (catalogued, rejected, a duplicate)
+and when its copy's five years end, and emails staff the day's list of copies about to be removed."""
 
 from __future__ import annotations
 
@@ -10,13 +11,30 @@ from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, pro
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from case_reviews import bootstrap
-from case_reviews.domain.events import ReportCatalogued, SubmissionRejected
-from case_reviews.messages import BoardNotificationRecord, ReportCataloguedEvent
+from case_reviews.domain.events import (
+    ExpiryApproaching,
+    ExpirySummaryDue,
+    ReportCatalogued,
+    SubmissionDuplicate,
+    SubmissionRejected,
+)
+from case_reviews.messages import (
+    BoardNotificationRecord,
+    ExpiryApproachingEvent,
+    ExpirySummaryDueEvent,
+    ReportCataloguedEvent,
+    SubmissionDuplicateEvent,
+    SubmissionRejectedEvent,
+)
 
 logger = Logger()
 tracer = Tracer()
 metrics = Metrics()
 processor = BatchProcessor(event_type=EventType.SQS, model=BoardNotificationRecord)
+
+
+# Each is made idempotent on its one keyword argument (the event's detail): the key is the function's
+# name and that detail, so each kind of email goes once per record, submission, copy date or day.
 
 
 def acknowledge(catalogued: ReportCatalogued) -> str:
@@ -27,6 +45,20 @@ def explain_rejection(rejected: SubmissionRejected) -> str:
     return bootstrap.acknowledgement_service().explain_rejection(rejected)
 
 
+def explain_duplicate(duplicate: SubmissionDuplicate) -> str:
+    return bootstrap.acknowledgement_service().explain_duplicate(duplicate)
+
+
+def warn_of_expiry(expiring: ExpiryApproaching) -> str:
+    # Once per (reference, last available day): a new date after an extension is a new warning.
+    return bootstrap.acknowledgement_service().warn_of_expiry(expiring)
+
+
+def summarise_expiry(summary: ExpirySummaryDue) -> str:
+    # Once per day (the run's as_of and its window's end), however often the run is delivered or rerun.
+    return bootstrap.acknowledgement_service().summarise_expiry(summary)
+
+
 @tracer.capture_method
 def record_handler(record: BoardNotificationRecord) -> None:
     # One email per outcome, however often the outcome is announced (the key is the event's detail).
@@ -34,9 +66,20 @@ def record_handler(record: BoardNotificationRecord) -> None:
     if isinstance(event, ReportCataloguedEvent):
         bootstrap.once(acknowledge, payload="catalogued")(catalogued=event.detail)
         metrics.add_metric(name="AcknowledgementsSent", unit=MetricUnit.Count, value=1)
-    else:
+    elif isinstance(event, SubmissionRejectedEvent):
         bootstrap.once(explain_rejection, payload="rejected")(rejected=event.detail)
         metrics.add_metric(name="RejectionsExplained", unit=MetricUnit.Count, value=1)
+    elif isinstance(event, SubmissionDuplicateEvent):
+        bootstrap.once(explain_duplicate, payload="duplicate")(duplicate=event.detail)
+        metrics.add_metric(name="DuplicatesExplained", unit=MetricUnit.Count, value=1)
+    elif isinstance(event, ExpiryApproachingEvent):
+        bootstrap.once(warn_of_expiry, payload="expiring")(expiring=event.detail)
+        metrics.add_metric(name="ExpiryWarningsSent", unit=MetricUnit.Count, value=1)
+    elif isinstance(event, ExpirySummaryDueEvent):
+        bootstrap.once(summarise_expiry, payload="summary")(summary=event.detail)
+        metrics.add_metric(name="ExpirySummariesSent", unit=MetricUnit.Count, value=1)
+    else:  # pragma: no cover - the model's union admits nothing else
+        raise TypeError(f"unexpected notification {type(event).__name__}")
 
 
 @logger.inject_lambda_context

@@ -48,6 +48,8 @@ class StackNames:
     idempotency_table: str = "case-reviews-idempotency"
     event_bus: str = "case-reviews"
     sender_email: str = "case-reviews@library.example.org"
+    # template.yaml's StaffEmail: where the daily list of copies about to be removed goes.
+    staff_email: str = "case-reviews-staff@library.example.org"
     region: str = REGION
     queues: QueueNames = field(default_factory=QueueNames)
     # template.yaml's QuarantineRetentionDays: how long a rejected upload stays under quarantine/.
@@ -66,6 +68,7 @@ class StackNames:
             "OPENSEARCH_AUTH": "none",
             "OPENSEARCH_INDEX": "reviews",
             "SENDER_EMAIL": self.sender_email,
+            "STAFF_EMAIL": self.staff_email,
             "PUBLIC_BASE_URL": public_base_url,
             "POWERTOOLS_SERVICE_NAME": "case-reviews",
             "POWERTOOLS_METRICS_NAMESPACE": "CaseReviews",
@@ -178,7 +181,11 @@ def provision(names: StackNames | None = None, endpoint_url: str | None = None) 
         events.create_event_bus(Name=names.event_bus)
     for rule, detail_types, target in (
         ("catalogue-changes-to-index", ["ReportCatalogued", "ElectronicCopyRemoved", "RecordChanged"], "index"),
-        ("notify-board", ["ReportCatalogued", "SubmissionRejected"], "acknowledge"),
+        (
+            "notify-board",
+            ["ReportCatalogued", "SubmissionRejected", "SubmissionDuplicate", "ExpiryApproaching", "ExpirySummaryDue"],
+            "acknowledge",
+        ),
     ):
         events.put_rule(
             Name=rule,

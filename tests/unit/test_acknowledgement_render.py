@@ -1,4 +1,4 @@
-"""The acknowledgement emails: the templates in infra/email, filled in, as text and HTML."""
+"""The board's and staff's emails: the templates in infra/email, filled in, as text and HTML."""
 
 from __future__ import annotations
 
@@ -23,12 +23,53 @@ REJECTED = {
     "reason": "The file is not a PDF. Export the report as PDF and submit it again.",
 }
 
+DUPLICATE = {
+    "title": "Serious Case Review: Child K",
+    "submission_id": "7c9e6679-7425-40de-944b-e07fc1f90ae7",
+    "reference": "CR-2016-0001",
+    "record_url": "https://reviews.example.org/v1/reviews/CR-2016-0001",
+}
+EXPIRY_WARNING = {
+    "reference": "CR-2016-0001",
+    "title": "Serious Case Review: Child K",
+    "available_until": "25 November 2031",
+    "removed_on": "26 November 2031",
+    "record_url": "https://reviews.example.org/v1/reviews/CR-2016-0001",
+}
+EXPIRY_SUMMARY = {
+    "as_of": "26 October 2031",
+    "until": "25 November 2031",
+    "copies": [
+        {
+            "reference": "CR-2016-0001",
+            "title": "Serious Case Review: Child K",
+            "board": "Northshire Safeguarding Children Partnership",
+            "available_until": "3 November 2031",
+            "record_url": "https://reviews.example.org/v1/reviews/CR-2016-0001",
+        },
+        {
+            "reference": "CR-2016-0007",
+            "title": "Learning Review: Family L",
+            "board": "Southshire Safeguarding Partnership",
+            "available_until": "25 November 2031",
+            "record_url": "https://reviews.example.org/v1/reviews/CR-2016-0007",
+        },
+    ],
+}
+
 
 @pytest.mark.parametrize(
     ("kind", "values", "subject"),
     [
         ("report_catalogued", CATALOGUED, "Received: Serious Case Review: Child K (CR-2016-0001)"),
         ("submission_rejected", REJECTED, "We could not catalogue your upload: Serious Case Review: Child K"),
+        ("submission_duplicate", DUPLICATE, "Already in the library: Serious Case Review: Child K (CR-2016-0001)"),
+        (
+            "expiry_warning",
+            EXPIRY_WARNING,
+            "Electronic copy to be removed on 26 November 2031: Serious Case Review: Child K (CR-2016-0001)",
+        ),
+        ("expiry_summary", EXPIRY_SUMMARY, "Electronic copies to be removed by 25 November 2031: 2"),
     ],
 )
 def test_each_email_renders_its_subject_and_both_parts_with_every_value(
@@ -56,6 +97,9 @@ def test_each_email_renders_its_subject_and_both_parts_with_every_value(
         ("report_catalogued", CATALOGUED, "available_until"),
         ("report_catalogued", CATALOGUED, "reference"),
         ("submission_rejected", REJECTED, "reason"),
+        ("submission_duplicate", DUPLICATE, "reference"),
+        ("expiry_warning", EXPIRY_WARNING, "removed_on"),
+        ("expiry_summary", EXPIRY_SUMMARY, "copies"),
     ],
 )
 def test_a_missing_value_is_an_error_naming_it(kind: str, values: dict[str, object], missing: str) -> None:
@@ -114,3 +158,71 @@ def test_a_title_with_a_line_break_keeps_the_subject_one_line_and_the_text_start
     assert "\n" not in email.subject and "\r" not in email.subject
     assert email.subject.endswith("(CR-2016-0001)")
     assert email.text.startswith("Dear colleague,")
+
+
+def flat(part: str) -> str:
+    return " ".join(part.split())
+
+
+def test_the_duplicate_email_gives_the_existing_reference_and_link_and_asks_for_nothing() -> None:
+    # Given an upload of a file the library holds as CR-2016-0001
+    # When its email is rendered
+    email = render("submission_duplicate", DUPLICATE)
+    # Then both parts say the file is already in the library under that reference, link the record,
+    # and say nothing more is needed
+    for part in (email.text, email.html):
+        assert "This file is already in the library as CR-2016-0001" in flat(part)
+        assert "Nothing more is needed" in flat(part)
+        assert "https://reviews.example.org/v1/reviews/CR-2016-0001" in part
+    assert '<a href="https://reviews.example.org/v1/reviews/CR-2016-0001">' in email.html
+
+
+def test_the_expiry_warning_gives_the_last_day_the_removal_day_and_that_the_record_stays() -> None:
+    # Given a copy whose last available day is 25 November 2031
+    # When its warning is rendered
+    email = render("expiry_warning", EXPIRY_WARNING)
+    # Then both parts give the reference, the last day, the removal day, that the record stays, and what to do
+    for part in (flat(email.text), flat(email.html)):
+        assert "stays available until 25 November 2031, the end of its five years" in part
+        assert "It will be removed on 26 November 2031." in part
+        assert "The catalogue record stays" in part
+        assert "please reply to this email before 25 November 2031" in part
+    assert "Reference:    CR-2016-0001" in email.text
+
+
+def test_the_staff_summary_lists_each_copy_once_with_its_board_and_last_day() -> None:
+    # Given two copies ending within the next 30 days
+    # When the day's summary is rendered
+    email = render("expiry_summary", EXPIRY_SUMMARY)
+    # Then each copy is listed once with its last day, title and board (staff see an anonymous report's board),
+    # in the order given, and held copies are said to be left out
+    text = email.text
+    assert "As of 26 October 2031, 2 electronic copies reach the end of the five-year period by 25 November 2031." in (
+        flat(text)
+    )
+    assert text.count("CR-2016-0001  last available day 3 November 2031") == 1
+    assert text.index("CR-2016-0001") < text.index("CR-2016-0007")
+    assert "Southshire Safeguarding Partnership" in text
+    assert email.html.count('<a href="https://reviews.example.org/v1/reviews/CR-2016-0007">CR-2016-0007</a>') == 1
+    assert "Copies on legal hold are not listed." in flat(text)
+    assert "Copies on legal hold are not listed." in flat(email.html)
+
+
+def test_a_summary_of_one_copy_reads_in_the_singular() -> None:
+    # Given one copy ending
+    values = {**EXPIRY_SUMMARY, "copies": EXPIRY_SUMMARY["copies"][:1]}
+    # When the summary is rendered
+    email = render("expiry_summary", values)
+    # Then the sentence is singular
+    assert "1 electronic copy reaches the end" in flat(email.text)
+    assert email.subject.endswith(": 1")
+
+
+def test_markup_in_a_listed_title_is_escaped_in_the_staff_summary() -> None:
+    # Given a listed copy whose title holds markup
+    copies = [{**EXPIRY_SUMMARY["copies"][0], "title": "<b>Child K</b> & L"}]
+    # When the summary is rendered
+    email = render("expiry_summary", {**EXPIRY_SUMMARY, "copies": copies})
+    # Then the HTML part escapes it and the text part carries it as written
+    assert "&lt;b&gt;Child K&lt;/b&gt; &amp; L" in email.html
+    assert "<b>Child K</b> & L" in email.text

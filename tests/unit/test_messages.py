@@ -14,9 +14,12 @@ from case_reviews.messages import (
     BoardNotificationRecord,
     CatalogueChangeRecord,
     DigestRunRecord,
+    ExpiryApproachingEvent,
+    ExpirySummaryDueEvent,
     ReportCataloguedEvent,
     RetentionRunRecord,
     S3TestEvent,
+    SubmissionDuplicateEvent,
     SubmissionRejectedEvent,
     UploadedObject,
     UploadNotificationRecord,
@@ -185,9 +188,12 @@ def test_the_index_queue_also_carries_a_removed_copy() -> None:
     [
         ("acknowledge/report_catalogued.json", ReportCataloguedEvent),
         ("acknowledge/submission_rejected.json", SubmissionRejectedEvent),
+        ("acknowledge/submission_duplicate.json", SubmissionDuplicateEvent),
+        ("acknowledge/expiry_approaching.json", ExpiryApproachingEvent),
+        ("acknowledge/expiry_summary_due.json", ExpirySummaryDueEvent),
     ],
 )
-def test_the_acknowledge_queue_tells_the_two_outcomes_apart_by_detail_type(sample: str, event_type: type) -> None:
+def test_the_acknowledge_queue_tells_its_notifications_apart_by_detail_type(sample: str, event_type: type) -> None:
     # Given an acknowledge queue sample
     # When it is parsed
     record = BoardNotificationRecord.model_validate(first_record(sample))
@@ -202,6 +208,31 @@ def test_a_rejection_carries_its_reason() -> None:
     # Then the reason is the one to tell the board
     assert isinstance(record.body, SubmissionRejectedEvent)
     assert record.body.detail.reason == "The file is not a PDF. Export the report as PDF and submit it again."
+
+
+def test_a_duplicate_names_the_existing_record_and_a_warning_its_copy_s_last_day() -> None:
+    # Given the duplicate, expiry warning and summary samples
+    # When they are parsed
+    duplicate = BoardNotificationRecord.model_validate(first_record("acknowledge/submission_duplicate.json"))
+    warning = BoardNotificationRecord.model_validate(first_record("acknowledge/expiry_approaching.json"))
+    summary = BoardNotificationRecord.model_validate(first_record("acknowledge/expiry_summary_due.json"))
+    # Then each detail carries identifiers and dates only
+    assert duplicate.body.detail.model_dump(mode="json") == {
+        "submission_id": "7c9e6679-7425-40de-944b-e07fc1f90ae7",
+        "reference": "CR-2016-0001",
+    }
+    assert warning.body.detail.model_dump() == {"reference": "CR-2016-0001", "available_until": date(2031, 11, 25)}
+    assert summary.body.detail.model_dump() == {"as_of": date(2031, 10, 26), "until": date(2031, 11, 25)}
+
+
+def test_a_warning_without_its_date_is_rejected() -> None:
+    # Given an expiry warning whose detail lost its date
+    body = json.loads(first_record("acknowledge/expiry_approaching.json")["body"])
+    del body["detail"]["available_until"]
+    # When it is parsed
+    # Then it fails validation (no warning goes out without the date it warns of)
+    with pytest.raises(ValidationError):
+        BoardNotificationRecord.model_validate(first_record("acknowledge/expiry_approaching.json", body))
 
 
 def test_a_bus_event_without_an_account_parses_as_the_embedded_bus_sends_it() -> None:

@@ -123,7 +123,10 @@ def acknowledgement_service() -> AcknowledgementService:
 
     mail = MailSettings.from_environment()
     return AcknowledgementService(
-        repository(), Mailer(mail.sender_email, reply_to=mail.reply_to_email), str(mail.public_base_url)
+        repository(),
+        Mailer(mail.sender_email, reply_to=mail.reply_to_email),
+        str(mail.public_base_url),
+        staff_email=mail.staff_email,
     )
 
 

@@ -63,8 +63,10 @@ class MailSettings(_EnvironmentSettings):
     # Where boards' replies go (the library's enquiries mailbox); empty: to the sender.
     reply_to_email: str | None = Field(alias="REPLY_TO_EMAIL", default=None)
     public_base_url: HttpUrl = Field(alias="PUBLIC_BASE_URL")
+    # Library staff's mailbox for the daily list of copies about to be removed; empty: no list is sent.
+    staff_email: str | None = Field(alias="STAFF_EMAIL", default=None)
 
-    @field_validator("reply_to_email")
+    @field_validator("reply_to_email", "staff_email")
     @classmethod
     def _empty_is_none(cls, value: str | None) -> str | None:
         return value or None

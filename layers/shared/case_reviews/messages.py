@@ -17,8 +17,11 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Json
 from case_reviews.domain.events import (
     DetailType,
     ElectronicCopyRemoved,
+    ExpiryApproaching,
+    ExpirySummaryDue,
     RecordChanged,
     ReportCatalogued,
+    SubmissionDuplicate,
     SubmissionRejected,
 )
 
@@ -114,6 +117,21 @@ class SubmissionRejectedEvent(_BusEvent):
     detail: SubmissionRejected  # type: ignore[assignment]
 
 
+class SubmissionDuplicateEvent(_BusEvent):
+    detail_type: Literal[DetailType.SUBMISSION_DUPLICATE] = Field(alias="detail-type")  # type: ignore[assignment]
+    detail: SubmissionDuplicate  # type: ignore[assignment]
+
+
+class ExpiryApproachingEvent(_BusEvent):
+    detail_type: Literal[DetailType.EXPIRY_APPROACHING] = Field(alias="detail-type")  # type: ignore[assignment]
+    detail: ExpiryApproaching  # type: ignore[assignment]
+
+
+class ExpirySummaryDueEvent(_BusEvent):
+    detail_type: Literal[DetailType.EXPIRY_SUMMARY_DUE] = Field(alias="detail-type")  # type: ignore[assignment]
+    detail: ExpirySummaryDue  # type: ignore[assignment]
+
+
 class CopyRemovedEvent(_BusEvent):
     detail_type: Literal[DetailType.COPY_REMOVED] = Field(alias="detail-type")  # type: ignore[assignment]
     detail: ElectronicCopyRemoved  # type: ignore[assignment]
@@ -132,10 +150,21 @@ class CatalogueChangeRecord(SqsRecordModel):  # type: ignore[override]
     ]
 
 
-class BoardNotificationRecord(SqsRecordModel):  # type: ignore[override]
-    """The acknowledge queue carries both outcomes a board is told about."""
+BoardNotification = Annotated[
+    ReportCataloguedEvent
+    | SubmissionRejectedEvent
+    | SubmissionDuplicateEvent
+    | ExpiryApproachingEvent
+    | ExpirySummaryDueEvent,
+    Field(discriminator="detail_type"),
+]
 
-    body: Json[Annotated[ReportCataloguedEvent | SubmissionRejectedEvent, Field(discriminator="detail_type")]]  # type: ignore[assignment]
+
+class BoardNotificationRecord(SqsRecordModel):  # type: ignore[override]
+    """The acknowledge queue carries everything emailed about a record: the three outcomes of an upload,
+    a copy's coming removal (to its board), and the day's list of coming removals (to staff)."""
+
+    body: Json[BoardNotification]  # type: ignore[assignment]
 
 
 # ---------------------------------------------------------------- Scheduler → SQS (retention)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
@@ -42,6 +42,10 @@ _HELD_COPIES = "COPY#held"
 _ADDED_DEPOSITS = "ADDED"
 _SUBSCRIBERS = "SUBSCRIBERS"
 _AUDIT_PREFIX = "AUDIT#"
+# One small partition of markers, sk `<available_until>#<reference>`: the expiry warnings already announced.
+_EXPIRY_WARNINGS = "EXPIRY_WARNINGS"
+# A marker outlives its copy's last day by this much, then DynamoDB's TTL deletes it.
+_EXPIRY_WARNING_KEPT_DAYS = 90
 _OPEN_STATUSES = (SubmissionStatus.AWAITING_UPLOAD.value, SubmissionStatus.PROCESSING.value)
 
 
@@ -744,6 +748,47 @@ class CatalogueRepository:
         """Records whose electronic copy is still held although its last available day is before `as_of`."""
         for item in self._query_index(COPY_EXPIRY_INDEX, "expiry_pk", _AVAILABLE_COPIES, sort_below=as_of.isoformat()):
             yield record_from_item(RecordItem.model_validate(item))
+
+    def copies_expiring(self, first_day: date, last_day: date) -> Iterator[CatalogueRecord]:
+        """Records whose copy is available (not held) with a last available day from `first_day` to `last_day`
+        (both included), by that day: one read of the sparse index, costing what is in the range."""
+        # expiry_sk is `<day>#<reference>`: a bare day sorts before every key of that day.
+        bounds = (first_day.isoformat(), (last_day + timedelta(days=1)).isoformat())
+        for item in self._query_index(COPY_EXPIRY_INDEX, "expiry_pk", _AVAILABLE_COPIES, sort_between=bounds):
+            yield record_from_item(RecordItem.model_validate(item))
+
+    def expiry_warnings_recorded(self, first_day: date, last_day: date) -> set[tuple[str, date]]:
+        """The (reference, last available day) pairs already warned of, for days `first_day` to `last_day`."""
+        bounds = (first_day.isoformat(), (last_day + timedelta(days=1)).isoformat())
+        paginator = self.client.get_paginator("query")
+        warned: set[tuple[str, date]] = set()
+        for page in paginator.paginate(
+            TableName=self.table_name,
+            KeyConditionExpression="pk = :pk AND sk BETWEEN :low AND :high",
+            ExpressionAttributeValues=_to_attributes({":pk": _EXPIRY_WARNINGS, ":low": bounds[0], ":high": bounds[1]}),
+            ProjectionExpression="sk",
+            ConsistentRead=True,
+        ):
+            for attributes in page["Items"]:
+                day, _, reference = str(_from_attributes(attributes)["sk"]).partition("#")
+                warned.add((reference, date.fromisoformat(day)))
+        return warned
+
+    def record_expiry_warning(self, reference: str, available_until: date, now: datetime) -> None:
+        """Note that the warning for this copy and date is announced (removed by TTL after the date)."""
+        kept_until = available_until + timedelta(days=_EXPIRY_WARNING_KEPT_DAYS)
+        expires = datetime.combine(kept_until, datetime.min.time(), UTC)
+        self.client.put_item(
+            TableName=self.table_name,
+            Item=_to_attributes(
+                {
+                    "pk": _EXPIRY_WARNINGS,
+                    "sk": f"{available_until.isoformat()}#{reference}",
+                    "announced_at": now.isoformat(),
+                    "ttl": int(expires.timestamp()),
+                }
+            ),
+        )
 
     def save_copy_removed(self, removed: CatalogueRecord, entry: AuditEntry) -> bool:
         """Write a record whose copy was removed, and its audit entry, over the version it came from

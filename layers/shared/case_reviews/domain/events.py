@@ -13,8 +13,11 @@ EVENT_SOURCE = "case-reviews.catalogue"
 class DetailType(StrEnum):
     REPORT_CATALOGUED = "ReportCatalogued"
     SUBMISSION_REJECTED = "SubmissionRejected"
+    SUBMISSION_DUPLICATE = "SubmissionDuplicate"
     COPY_REMOVED = "ElectronicCopyRemoved"
     RECORD_CHANGED = "RecordChanged"
+    EXPIRY_APPROACHING = "ExpiryApproaching"
+    EXPIRY_SUMMARY_DUE = "ExpirySummaryDue"
 
 
 class ReportCatalogued(BaseModel):
@@ -29,6 +32,15 @@ class SubmissionRejected(BaseModel):
 
     submission_id: str
     reason: str
+
+
+class SubmissionDuplicate(BaseModel):
+    """The upload is a file the library already holds: the board is told the existing record's reference."""
+
+    model_config = ConfigDict(frozen=True)
+
+    submission_id: str
+    reference: str
 
 
 class ElectronicCopyRemoved(BaseModel):
@@ -47,3 +59,23 @@ class RecordChanged(BaseModel):
 
     reference: str
     version: int
+
+
+class ExpiryApproaching(BaseModel):
+    """A copy's last available day is 30 days away or less (the retention run announces it once per date):
+    the board's contact is warned. A new date (an extension) is a new warning."""
+
+    model_config = ConfigDict(frozen=True)
+
+    reference: str
+    available_until: date
+
+
+class ExpirySummaryDue(BaseModel):
+    """The retention run of `as_of` found copies whose last available day is from `as_of` to `until` (both
+    included, the next 30 days): staff get that day's list of them."""
+
+    model_config = ConfigDict(frozen=True)
+
+    as_of: date
+    until: date

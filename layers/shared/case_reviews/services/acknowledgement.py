@@ -1,20 +1,35 @@
-"""Tell the board what became of its upload."""
+"""Tell the board what became of its upload, and when its copy's five years end; tell staff what is ending."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date, timedelta
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+from aws_lambda_powertools import Logger
 from pydantic import BaseModel
 
 from case_reviews.adapters.dynamodb import CatalogueRepository
 from case_reviews.adapters.ses import Mailer
-from case_reviews.domain.events import ReportCatalogued, SubmissionRejected
+from case_reviews.domain.events import (
+    ExpiryApproaching,
+    ExpirySummaryDue,
+    ReportCatalogued,
+    SubmissionDuplicate,
+    SubmissionRejected,
+)
 from case_reviews.resources import email_template
 
 if TYPE_CHECKING:
     import jinja2
+
+logger = Logger(child=True)
+
+
+def long_date(day: date) -> str:
+    """26 November 2031."""
+    return f"{day.day} {day:%B %Y}"
 
 
 class MissingForAcknowledgement(Exception):
@@ -58,10 +73,17 @@ def render(kind: str, values: Mapping[str, Any]) -> RenderedEmail:
 class AcknowledgementService:
     """Emails the submission's contact: an acknowledgement with the reference, or the reason for a rejection."""
 
-    def __init__(self, repository: CatalogueRepository, mailer: Mailer, public_base_url: str) -> None:
+    def __init__(
+        self, repository: CatalogueRepository, mailer: Mailer, public_base_url: str, staff_email: str | None = None
+    ) -> None:
         self.repository = repository
         self.mailer = mailer
         self.public_base_url = public_base_url.rstrip("/")
+        # Where the daily list of copies about to be removed goes; None: no list is sent.
+        self.staff_email = staff_email
+
+    def _record_url(self, reference: str) -> str:
+        return f"{self.public_base_url}/reviews/{reference}"
 
     def acknowledge(self, event: ReportCatalogued) -> str:
         submission = self.repository.get_submission(event.submission_id)
@@ -79,10 +101,8 @@ class AcknowledgementService:
                 "publisher": record.publisher,
                 # The board is told its own name as copyright holder even when the public is not.
                 "copyright_holder": record.board_name or "your board",
-                "available_until": f"{copy.available_until.day} {copy.available_until:%B %Y}"
-                if copy
-                else "(no electronic copy)",
-                "record_url": f"{self.public_base_url}/reviews/{record.reference}",
+                "available_until": long_date(copy.available_until) if copy else "(no electronic copy)",
+                "record_url": self._record_url(record.reference),
             },
         )
         return self.mailer.send(submission.metadata.contact_email, email.subject, email.text, email.html)
@@ -96,3 +116,71 @@ class AcknowledgementService:
             {"title": submission.metadata.title, "submission_id": submission.submission_id, "reason": event.reason},
         )
         return self.mailer.send(submission.metadata.contact_email, email.subject, email.text, email.html)
+
+    def explain_duplicate(self, event: SubmissionDuplicate) -> str:
+        """Tell the board its upload is a file the library already holds, and under which reference."""
+        submission = self.repository.get_submission(event.submission_id)
+        if submission is None:
+            raise MissingForAcknowledgement(event.submission_id)
+        email = render(
+            "submission_duplicate",
+            {
+                "title": submission.metadata.title,
+                "submission_id": submission.submission_id,
+                "reference": event.reference,
+                "record_url": self._record_url(event.reference),
+            },
+        )
+        return self.mailer.send(submission.metadata.contact_email, email.subject, email.text, email.html)
+
+    def warn_of_expiry(self, event: ExpiryApproaching) -> str:
+        """Warn the board's contact that the copy's five years end; nothing when the record changed meanwhile
+        (held, given another date, removed) or has no contact (a historic entry). Returns the SES id or ""."""
+        record = self.repository.get_record(event.reference)
+        if record is None:
+            raise MissingForAcknowledgement(event.reference)
+        copy = record.electronic_copy
+        if copy is None or not record.has_copy or copy.held or copy.available_until != event.available_until:
+            logger.info("No expiry warning: the copy changed since the run", extra={"reference": event.reference})
+            return ""
+        submission = self.repository.get_submission(record.submission_id) if record.submission_id else None
+        if submission is None:
+            logger.info("No expiry warning: the record has no contact", extra={"reference": event.reference})
+            return ""
+        email = render(
+            "expiry_warning",
+            {
+                "reference": record.reference,
+                "title": record.title,
+                "available_until": long_date(copy.available_until),
+                "removed_on": long_date(copy.available_until + timedelta(days=1)),
+                "record_url": self._record_url(record.reference),
+            },
+        )
+        return self.mailer.send(submission.metadata.contact_email, email.subject, email.text, email.html)
+
+    def summarise_expiry(self, event: ExpirySummaryDue) -> str:
+        """Email staff the copies whose last available day is in the run's window (`as_of` to `until`, the next
+        30 days), read now (a copy held since is left out); nothing without a staff address or a copy to list."""
+        if not self.staff_email:
+            logger.info("No expiry summary: STAFF_EMAIL is not set")
+            return ""
+        copies = [
+            {
+                "reference": record.reference,
+                "title": record.title,
+                # Staff see the board even of an anonymous report.
+                "board": record.board_name or record.publisher,
+                "available_until": long_date(record.electronic_copy.available_until),
+                "record_url": self._record_url(record.reference),
+            }
+            for record in self.repository.copies_expiring(event.as_of, event.until)
+            if record.electronic_copy is not None
+        ]
+        if not copies:
+            return ""
+        email = render(
+            "expiry_summary",
+            {"copies": copies, "as_of": long_date(event.as_of), "until": long_date(event.until)},
+        )
+        return self.mailer.send(self.staff_email, email.subject, email.text, email.html)

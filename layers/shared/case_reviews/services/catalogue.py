@@ -15,7 +15,7 @@ from case_reviews.adapters.eventbridge import EventPublisher
 from case_reviews.adapters.pdf import InspectedPdf
 from case_reviews.adapters.s3 import INCOMING_PREFIX, ReportStore
 from case_reviews.domain.errors import UploadRejected
-from case_reviews.domain.events import DetailType, ReportCatalogued, SubmissionRejected
+from case_reviews.domain.events import DetailType, ReportCatalogued, SubmissionDuplicate, SubmissionRejected
 from case_reviews.domain.models import CatalogueRecord, ElectronicCopy, PublicationDate, Submission
 from case_reviews.domain.rules import available_until, check_pdf_signature, check_upload_size, format_reference
 from case_reviews.domain.vocabulary import CopyStatus, SubmissionStatus
@@ -219,6 +219,12 @@ class CatalogueService:
             self.events.publish(
                 DetailType.SUBMISSION_REJECTED,
                 SubmissionRejected(submission_id=submission.submission_id, reason=submission.reason or "rejected"),
+            )
+        elif submission.status is SubmissionStatus.DUPLICATE and submission.reference:
+            # The board is told the existing record's reference (one email, however often this is announced).
+            self.events.publish(
+                DetailType.SUBMISSION_DUPLICATE,
+                SubmissionDuplicate(submission_id=submission.submission_id, reference=submission.reference),
             )
         return CatalogueOutcome(
             key=key,

@@ -3,6 +3,11 @@
 A copy on legal hold is not in the part of the expiry index a run reads (see CatalogueRepository):
 a run costs what is due, however many copies are held, and never sees a held one to skip. The
 outcome still counts the held copies past their date, from their own small partition, for the log.
+
+After its removals a run announces what is coming (`warn_of_expiry`): each copy whose last available
+day is within the next 30 days (`expiry_window`) and not yet warned of for that day gets one
+`ExpiryApproaching` (its board is emailed), and one `ExpirySummaryDue` asks for staff's list of the
+day. A held copy is in neither: it is not in the partition read.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from aws_lambda_powertools import Logger
 from pydantic import BaseModel
 
 from case_reviews.adapters.dynamodb import CatalogueRepository
+from case_reviews.domain.events import DetailType, ExpiryApproaching, ExpirySummaryDue
 from case_reviews.domain.models import RETENTION_ACTOR, AuditAction, CatalogueRecord
 from case_reviews.domain.rules import RETENTION_REMOVAL_REASON, is_due_for_removal
 from case_reviews.services.removal import CopyRemoval, EventBus, Removal
@@ -35,6 +41,18 @@ class DueCopy(BaseModel):
 # Enough to say "many"; counting further would make a bad day's run slower still.
 OVERDUE_COUNT_CAP = 1000
 
+# Boards and staff hear of a removal this many days ahead.
+EXPIRY_WARNING_DAYS = 30
+
+
+def expiry_window(as_of: date) -> tuple[date, date]:
+    """The last available days a run on `as_of` warns of, both included: from `as_of` (still available,
+    removed by tomorrow's run) to `as_of` + 30 days. A copy normally enters it on the day its last day is
+    30 days away (so the board hears at least 30 days before the removal); one that comes into it later
+    (a missed run, a date brought forward, a hold released) is warned by the next run.
+    """
+    return as_of, as_of + timedelta(days=EXPIRY_WARNING_DAYS)
+
 
 class RetentionOutcome(BaseModel):
     """What one run did; `continued` means it stopped for time and queued the rest.
@@ -50,6 +68,10 @@ class RetentionOutcome(BaseModel):
     continued: bool = False
     # Copies still held more than a day after their last available day (the alarm's measure).
     overdue: int = 0
+    # Copies whose last available day is in the warning window (held ones excluded), and those first warned now.
+    expiring: int = 0
+    warned: list[str] = []
+    summary_requested: bool = False
 
 
 class RetentionService:
@@ -98,11 +120,53 @@ class RetentionService:
                 # One copy that cannot be removed now must not hold up the others; the run is retried.
                 logger.exception("Could not remove an electronic copy", extra={"reference": record.reference})
                 outcome.failed.append(record.reference)
+        if not outcome.continued:
+            # The run that finishes the day's removals warns (a continued run's successor does it).
+            self.warn_of_expiry(as_of, now, has_time, outcome)
         outcome.held = [record.reference for record in self.repository.held_copies_due(as_of)]
         # Normally none: read through the same sparse index, so it costs what is overdue, capped.
         overdue = self.repository.records_with_copy_due(as_of - timedelta(days=1))
         outcome.overdue = sum(1 for _ in itertools.islice(overdue, OVERDUE_COUNT_CAP))
         return outcome
+
+    def copies_expiring(self, as_of: date) -> list[DueCopy]:
+        """The available copies (not held) whose last day is in the warning window of `as_of`."""
+        return [
+            DueCopy(reference=record.reference, available_until=record.electronic_copy.available_until)
+            for record in self.repository.copies_expiring(*expiry_window(as_of))
+            if record.electronic_copy is not None
+        ]
+
+    def warn_of_expiry(
+        self, as_of: date, now: datetime, has_time: Callable[[], bool], outcome: RetentionOutcome
+    ) -> None:
+        """Announce each copy of the window not yet warned of (for its current last day), then staff's summary.
+
+        One read of the window in the sparse index and one of the small partition of warnings already
+        announced. Announced first, then noted: a run that stops in between announces it again the next
+        time, and the acknowledge function's idempotency (on reference and date) sends one email.
+        """
+        first, last = expiry_window(as_of)
+        expiring = self.copies_expiring(as_of)
+        warned = self.repository.expiry_warnings_recorded(first, last)
+        outcome.expiring = len(expiring)
+        for copy in expiring:
+            if (copy.reference, copy.available_until) in warned:
+                continue
+            if not has_time():
+                self.runs.request(as_of)
+                outcome.continued = True
+                return
+            self.events.publish(
+                DetailType.EXPIRY_APPROACHING,
+                ExpiryApproaching(reference=copy.reference, available_until=copy.available_until),
+            )
+            self.repository.record_expiry_warning(copy.reference, copy.available_until, now)
+            outcome.warned.append(copy.reference)
+        if expiring:
+            # Every run of the day asks; the acknowledge function sends one summary per day.
+            self.events.publish(DetailType.EXPIRY_SUMMARY_DUE, ExpirySummaryDue(as_of=first, until=last))
+            outcome.summary_requested = True
 
     def request_run(self, as_of: date | None) -> str:
         """Ask the retention function to run now (for `as_of`, or for its own today)."""
