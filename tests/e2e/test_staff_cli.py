@@ -160,6 +160,9 @@ def test_staff_preview_the_five_year_rule_and_run_it_for_today(stack: Stack) -> 
     # (read-only previews; a run for today removes nothing deposited today, on a stack that may be shared)
     on_last_day = staff_json(stack, "retention", "preview", "--as-of", last_day)
     after = staff_json(stack, "retention", "preview", "--as-of", day_after)
+    ten_days_before = (date.fromisoformat(last_day) - timedelta(days=10)).isoformat()
+    coming = staff_json(stack, "retention", "upcoming", "--as-of", ten_days_before)
+    coming_today = staff_json(stack, "retention", "upcoming")
     run = staff_json(stack, "retention", "run")
 
     def run_done() -> bool:
@@ -172,6 +175,8 @@ def test_staff_preview_the_five_year_rule_and_run_it_for_today(stack: Stack) -> 
     # and the copy is still available
     assert outcome["reference"] not in [copy["reference"] for copy in on_last_day]
     assert {"reference": outcome["reference"], "available_until": last_day} in after
+    assert {"reference": outcome["reference"], "available_until": last_day} in coming
+    assert outcome["reference"] not in [copy["reference"] for copy in coming_today]
     assert run["message_id"] and run["as_of"] is None
     assert next(q for q in staff_json(stack, "queues", "show") if q["queue"] == "retention")["dead_letters"] == 0
     assert staff_json(stack, "records", "show", outcome["reference"])["electronic_copy"]["status"] == "available"

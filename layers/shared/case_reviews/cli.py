@@ -1,7 +1,7 @@
 """`case-reviews`: the library staff's command line, against AWS or the local stack.
 
     case-reviews [OPTIONS] boards add NAME [--id ID] | list | issue-key ID | revoke-key ID [--key KEY]
-    case-reviews [OPTIONS] retention preview [--as-of DATE] | run [--as-of DATE]
+    case-reviews [OPTIONS] retention preview [--as-of DATE] | upcoming [--as-of DATE] | run [--as-of DATE]
     case-reviews [OPTIONS] records show REF | audit REF | edit REF [--title ...] [--summary ...] [--themes a;b] ...
     case-reviews [OPTIONS] records hold REF --reason TEXT | release REF | extend REF --until DATE
                                    | take-down REF --reason CODE
@@ -200,6 +200,7 @@ def build_parser() -> argparse.ArgumentParser:
     retention = groups.add_parser("retention", help="the five-year rule").add_subparsers(dest="command", required=True)
     for name, help_text in (
         ("preview", "list the copies past their five years"),
+        ("upcoming", "list the copies whose last day is within 30 days (the boards are warned of these)"),
         ("run", "ask the retention function to run now"),
     ):
         command = retention.add_parser(name, parents=[leaf_options], help=help_text)
@@ -395,6 +396,17 @@ def _run(argv: list[str] | None) -> int:
                 options.json,
                 "\n".join(f"{c['reference']}\tavailable until {c['available_until']}" for c in due)
                 or "(nothing past its five years)",
+            )
+        case "retention", "upcoming":
+            coming = [
+                copy.model_dump(mode="json")
+                for copy in bootstrap.retention_service().copies_expiring(options.as_of or now.date())
+            ]
+            _print(
+                coming,
+                options.json,
+                "\n".join(f"{c['reference']}\tavailable until {c['available_until']}" for c in coming)
+                or "(no copy reaches its last day within 30 days)",
             )
         case "retention", "run":
             # Queued like the schedule's own run, so the function does the work with its own role.
