@@ -3,6 +3,7 @@ and when its copy's five years end, and emails staff the day's list of copies ab
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
@@ -59,27 +60,23 @@ def summarise_expiry(summary: ExpirySummaryDue) -> str:
     return bootstrap.acknowledgement_service().summarise_expiry(summary)
 
 
+# What each notification sends (once per event detail: the keyword is the idempotency key), and what it counts.
+NOTIFICATIONS: dict[type, tuple[Callable[..., str], str, str]] = {
+    ReportCataloguedEvent: (acknowledge, "catalogued", "AcknowledgementsSent"),
+    SubmissionRejectedEvent: (explain_rejection, "rejected", "RejectionsExplained"),
+    SubmissionDuplicateEvent: (explain_duplicate, "duplicate", "DuplicatesExplained"),
+    ExpiryApproachingEvent: (warn_of_expiry, "expiring", "ExpiryWarningsSent"),
+    ExpirySummaryDueEvent: (summarise_expiry, "summary", "ExpirySummariesSent"),
+}
+
+
 @tracer.capture_method
 def record_handler(record: BoardNotificationRecord) -> None:
     # One email per outcome, however often the outcome is announced (the key is the event's detail).
     event = record.body
-    if isinstance(event, ReportCataloguedEvent):
-        bootstrap.once(acknowledge, payload="catalogued")(catalogued=event.detail)
-        metrics.add_metric(name="AcknowledgementsSent", unit=MetricUnit.Count, value=1)
-    elif isinstance(event, SubmissionRejectedEvent):
-        bootstrap.once(explain_rejection, payload="rejected")(rejected=event.detail)
-        metrics.add_metric(name="RejectionsExplained", unit=MetricUnit.Count, value=1)
-    elif isinstance(event, SubmissionDuplicateEvent):
-        bootstrap.once(explain_duplicate, payload="duplicate")(duplicate=event.detail)
-        metrics.add_metric(name="DuplicatesExplained", unit=MetricUnit.Count, value=1)
-    elif isinstance(event, ExpiryApproachingEvent):
-        bootstrap.once(warn_of_expiry, payload="expiring")(expiring=event.detail)
-        metrics.add_metric(name="ExpiryWarningsSent", unit=MetricUnit.Count, value=1)
-    elif isinstance(event, ExpirySummaryDueEvent):
-        bootstrap.once(summarise_expiry, payload="summary")(summary=event.detail)
-        metrics.add_metric(name="ExpirySummariesSent", unit=MetricUnit.Count, value=1)
-    else:  # pragma: no cover - the model's union admits nothing else
-        raise TypeError(f"unexpected notification {type(event).__name__}")
+    send, payload, metric = NOTIFICATIONS[type(event)]
+    bootstrap.once(send, payload=payload)(**{payload: event.detail})
+    metrics.add_metric(name=metric, unit=MetricUnit.Count, value=1)
 
 
 @logger.inject_lambda_context

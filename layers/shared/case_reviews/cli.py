@@ -386,27 +386,18 @@ def _run(argv: list[str] | None) -> int:
                 options.json,
                 f"{options.board_id}: {revoked} key(s) revoked",
             )
-        case "retention", "preview":
-            due = [
-                copy.model_dump(mode="json")
-                for copy in bootstrap.retention_service().copies_due(options.as_of or now.date())
-            ]
+        case "retention", "preview" | "upcoming":
+            retention = bootstrap.retention_service()
+            as_of = options.as_of or now.date()
+            if options.command == "preview":
+                copies, nothing = retention.copies_due(as_of), "(nothing past its five years)"
+            else:
+                copies, nothing = retention.copies_expiring(as_of), "(no copy reaches its last day within 30 days)"
+            listed = [copy.model_dump(mode="json") for copy in copies]
             _print(
-                due,
+                listed,
                 options.json,
-                "\n".join(f"{c['reference']}\tavailable until {c['available_until']}" for c in due)
-                or "(nothing past its five years)",
-            )
-        case "retention", "upcoming":
-            coming = [
-                copy.model_dump(mode="json")
-                for copy in bootstrap.retention_service().copies_expiring(options.as_of or now.date())
-            ]
-            _print(
-                coming,
-                options.json,
-                "\n".join(f"{c['reference']}\tavailable until {c['available_until']}" for c in coming)
-                or "(no copy reaches its last day within 30 days)",
+                "\n".join(f"{c['reference']}\tavailable until {c['available_until']}" for c in listed) or nothing,
             )
         case "retention", "run":
             # Queued like the schedule's own run, so the function does the work with its own role.
