@@ -10,12 +10,13 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 SAM := scripts/sam.sh
 
-.PHONY: help install run test test-unit test-integration test-e2e template lint build bench clean
+.PHONY: help install run test test-on test-unit test-integration test-e2e template lint build bench clean
 
 help:
 	@echo "make run     start the local stack (embedded AWS, OpenSearch, API on :3000, pollers, schedule)"
 	@echo "             another port: make run RUN_ARGS=\"--api-port 3100\" (or API_PORT=3100 make run)"
 	@echo "make test    the whole suite: unit, integration, end-to-end, and the SAM template check"
+	@echo "make test-on DATE=2036-12-31   the whole suite with its clock set to that day"
 	@echo "make bench   ingest latency, import time, extraction, memory, search, retention reads, CSV import (bench/results/latest.json)"
 	@echo "make lint    ruff, and sam validate --lint"
 	@echo "make build   sam build (arm64, python3.12)"
@@ -39,6 +40,11 @@ run: install
 test: install
 	$(PY) -m pytest
 	$(MAKE) --no-print-directory template
+
+# The whole suite with its clock set to another day (every date in it is relative to that clock).
+DATE ?= 2031-02-28
+test-on: install
+	$(PY) -m pytest --clock-date $(DATE)
 
 test-unit: $(STAMP)
 	$(PY) -m pytest tests/unit

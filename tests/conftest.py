@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time
 
 import pytest
+
+from case_reviews import bootstrap
+from case_reviews.adapters.clock import SetClock
 
 # Tests never reach a real AWS account: fixed fake credentials and region before any client exists.
 os.environ.update(
@@ -40,6 +43,37 @@ def opensearch_url() -> Iterator[str]:
         yield server.url
 
 
+# The day the suite runs on: today by default; `--clock-date 2031-02-28` (or CASE_REVIEWS_TEST_DATE) moves
+# it, to prove that every test states its dates relative to the clock and passes on any day.
+TEST_DATE_VARIABLE = "CASE_REVIEWS_TEST_DATE"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--clock-date",
+        default=os.environ.get(TEST_DATE_VARIABLE) or None,
+        metavar="YYYY-MM-DD",
+        help=f"run the suite on this day (default: ${TEST_DATE_VARIABLE}, else today)",
+    )
+
+
+@pytest.fixture(scope="session")
+def test_day(pytestconfig: pytest.Config) -> date:
+    """The day the whole suite is set on."""
+    given = pytestconfig.getoption("--clock-date")
+    return date.fromisoformat(given) if given else datetime.now(UTC).date()
+
+
 @pytest.fixture
-def now() -> datetime:
-    return datetime(2026, 11, 26, 10, 30, tzinfo=UTC)
+def now(test_day: date) -> datetime:
+    """The instant each test starts at: half past ten (UTC) on the suite's day."""
+    return datetime.combine(test_day, time(10, 30), tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def clock(now: datetime) -> Iterator[SetClock]:
+    """The clock bootstrap wires for this test: set to `now`, running on at the real pace."""
+    chosen = SetClock(now)
+    bootstrap.use_clock(chosen)
+    yield chosen
+    bootstrap.use_clock(None)

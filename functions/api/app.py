@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import json
 import os
-from datetime import UTC, datetime
 from http import HTTPStatus
 from typing import Annotated, Any
 
@@ -214,7 +213,7 @@ def authenticated_board(request: Request) -> Board:
 def open_submission(
     request: SubmissionRequest, board: Annotated[Board, Depends(authenticated_board)]
 ) -> Response[SubmissionCreated]:
-    opened = bootstrap.submission_service().open(board, request.to_metadata(), datetime.now(UTC))
+    opened = bootstrap.submission_service().open(board, request.to_metadata(), bootstrap.clock().now())
     return Response(
         status_code=HTTPStatus.CREATED.value,
         content_type="application/json",
@@ -342,7 +341,7 @@ def list_year(
         int, Path(ge=FIRST_LISTED_YEAR, le=LATEST_YEAR, description=f"From {FIRST_LISTED_YEAR} to the current year")
     ],
 ) -> YearView:
-    return year_view(bootstrap.search_service().published_in(year, datetime.now(UTC)))
+    return year_view(bootstrap.search_service().published_in(year, bootstrap.clock().now()))
 
 
 # ---------------------------------------------------------------- crawlers

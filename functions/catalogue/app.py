@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
@@ -20,7 +19,7 @@ processor = BatchProcessor(event_type=EventType.SQS, model=UploadNotificationRec
 
 
 def catalogue(upload: UploadedObject) -> dict[str, Any]:
-    outcome = bootstrap.catalogue_service().catalogue_upload(upload, datetime.now(UTC))
+    outcome = bootstrap.catalogue_service().catalogue_upload(upload, bootstrap.clock().now())
     return outcome.model_dump(mode="json")
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
@@ -29,7 +28,7 @@ def record_handler(record: DigestRunRecord) -> dict[str, Any]:
     # One digest per subscriber and week, however often the run is delivered or retried after a crash:
     # each delivery is idempotent on (address, week).
     outcome = bootstrap.digest_service().send_weekly(
-        datetime.now(UTC), deliver=bootstrap.once(deliver, payload="delivery")
+        bootstrap.clock().now(), deliver=bootstrap.once(deliver, payload="delivery")
     )
     logger.info("Weekly digest", extra=outcome.model_dump())
     metrics.add_metric(name="DigestsSent", unit=MetricUnit.Count, value=outcome.delivered)

@@ -6,7 +6,6 @@ the catalogue records. A long run stops before the Lambda timeout and queues the
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
@@ -30,7 +29,7 @@ class RetentionIncomplete(Exception):
 
 @tracer.capture_method
 def record_handler(record: RetentionRunRecord, lambda_context: LambdaContext) -> dict[str, Any]:
-    now = datetime.now(UTC)
+    now = bootstrap.clock().now()
     as_of = record.body.as_of or now.date()
     reserve_ms = RetentionSettings.from_environment().retention_reserve_ms
     outcome = bootstrap.retention_service().apply(

@@ -61,12 +61,14 @@ def running_stack(
     opensearch_url: str | None = None,
     log_path: Path | None = None,
     startup_timeout_s: float = 240,
+    clock: str | None = None,
 ) -> Iterator[dict[str, Any]]:
     """A local stack on free ports for the duration of the `with` block; yields its state file's content.
 
     `opensearch_url`: use that OpenSearch; otherwise the stack starts its own (an OPENSEARCH_URL in
     this process's environment is not passed on). `state_file` and `log_path` default to a
-    temporary folder removed afterwards.
+    temporary folder removed afterwards. `clock`: the day (or ISO instant) the stack's clock starts
+    from, instead of the real time.
     """
     with contextlib.ExitStack() as cleanup:
         if state_file is None or log_path is None:
@@ -82,6 +84,8 @@ def running_stack(
         if opensearch_url:
             environment["OPENSEARCH_URL"] = opensearch_url.rstrip("/")
         command = [sys.executable, "-m", "infra.local.stack", "--api-port", "0", "--state-file", str(state_file)]
+        if clock:
+            command += ["--clock", clock]
         process = subprocess.Popen(
             [*command, "--quiet"], cwd=ROOT, env=environment, stdout=log, stderr=subprocess.STDOUT
         )

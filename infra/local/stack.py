@@ -31,6 +31,8 @@ from zoneinfo import ZoneInfo
 
 import boto3
 
+from case_reviews.adapters.clock import SetClock
+from case_reviews.ports import Clock
 from infra.local.api_gateway import RequestRejected, body_length, problem_parts, proxy_event, response_parts
 from infra.local.lambda_runtime import invoke
 from infra.local.moto_server import MotoServer
@@ -181,10 +183,10 @@ class LocalSchedule:
     def fire(self) -> None:
         self.sqs.send_message(QueueUrl=self.queue_url, MessageBody=json.dumps(self.task))
 
-    def run(self, stop: threading.Event) -> None:
+    def run(self, stop: threading.Event, clock: Clock) -> None:
         while not stop.is_set():
-            due = self.next_run(datetime.now(UTC))
-            if stop.wait(max(0.0, (due - datetime.now(UTC)).total_seconds())):
+            due = self.next_run(clock.now())
+            if stop.wait(max(0.0, (due - clock.now()).total_seconds())):
                 return
             self.fire()
 
@@ -296,6 +298,13 @@ def port_problem(port: int, error: OSError) -> str:
     return f"stack: the API cannot listen on 127.0.0.1:{port} ({error.strerror or error}); {how}"
 
 
+def _clock(text: str) -> SetClock:
+    try:
+        return SetClock.parse(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a day (YYYY-MM-DD) or an ISO instant: {text!r}") from None
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument(
@@ -306,6 +315,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--state-file", type=Path, default=ROOT / ".local" / "stack.json")
     parser.add_argument("--quiet", action="store_true", help="no walk-through banner")
+    parser.add_argument(
+        "--clock",
+        type=_clock,
+        default=None,
+        metavar="DAY_OR_INSTANT",
+        help="run the stack's clock from this day (10:30 UTC) or ISO instant instead of the real time (tests)",
+    )
     options = parser.parse_args(argv)
 
     # The API's port first: if it is taken, say so before starting anything.
@@ -343,6 +359,10 @@ def main(argv: list[str] | None = None) -> int:
 
         # The functions, imported only now: their settings are read from the environment set above.
         from case_reviews import bootstrap
+
+        if options.clock is not None:
+            bootstrap.use_clock(options.clock)
+        clock = bootstrap.clock()
         from functions.acknowledge import app as acknowledge
         from functions.api import app as api
         from functions.catalogue import app as catalogue
@@ -352,7 +372,7 @@ def main(argv: list[str] | None = None) -> int:
 
         bootstrap.search_index().ensure_index()
         boards = bootstrap.board_service()
-        now = datetime.now(UTC)
+        now = clock.now()
         if boards.store.get_board(DEMO_BOARD_ID) is None:
             boards.add_board(DEMO_BOARD_NAME, now, board_id=DEMO_BOARD_ID)
         demo_key = boards.issue_key(DEMO_BOARD_ID, now)
@@ -373,7 +393,7 @@ def main(argv: list[str] | None = None) -> int:
             ("retention-schedule", RetentionSchedule(sqs, provisioned.queue_urls["retention"])),
             ("digest-schedule", DigestSchedule(sqs, provisioned.queue_urls["digest"])),
         ):
-            threads.append(threading.Thread(target=schedule.run, args=(stop,), name=name, daemon=True))
+            threads.append(threading.Thread(target=schedule.run, args=(stop, clock), name=name, daemon=True))
         for thread in threads:
             thread.start()
 
@@ -393,6 +413,8 @@ def main(argv: list[str] | None = None) -> int:
             "queues": provisioned.queue_urls,
             "dead_letter_queues": provisioned.dead_letter_queue_urls,
             "pid": os.getpid(),
+            # How far the stack's clock is from the real time (0 unless --clock): the staff CLI keeps to it.
+            "clock_offset_seconds": round((clock.now() - datetime.now(UTC)).total_seconds(), 3),
         }
         _write_state(options.state_file, state)
         if not options.quiet:

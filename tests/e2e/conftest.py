@@ -37,7 +37,9 @@ class Stack:
 
 
 @pytest.fixture(scope="session")
-def stack(tmp_path_factory: pytest.TempPathFactory, opensearch_url: str) -> Iterator[Stack]:
+def stack(
+    tmp_path_factory: pytest.TempPathFactory, opensearch_url: str, pytestconfig: pytest.Config
+) -> Iterator[Stack]:
     reuse = os.environ.get("CASE_REVIEWS_STACK")
     if reuse:
         state = json.loads(Path(reuse).read_text(encoding="utf-8"))
@@ -51,5 +53,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory, opensearch_url: str) -> Iter
         opensearch_url=opensearch_url,
         log_path=tmp_path_factory.getbasetemp() / "stack.log",
         startup_timeout_s=STARTUP_TIMEOUT_S,
+        # The suite's day (--clock-date), if one was set: the stack's clock runs from it too.
+        clock=pytestconfig.getoption("--clock-date"),
     ) as state:
         yield Stack(state, state_file)

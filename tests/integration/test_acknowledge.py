@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 
 from case_reviews import bootstrap
 from case_reviews.domain.vocabulary import SubmissionStatus
@@ -99,7 +98,7 @@ def test_a_duplicate_upload_delivered_again_is_announced_again_and_sends_no_seco
 
     # When its upload notification comes again (the catalogue finds the submission closed and announces it again)
     upload = UploadedObject(bucket=aws.names.bucket, key=f"incoming/{second}.pdf", size=1)
-    outcome = bootstrap.catalogue_service().catalogue_upload(upload, datetime.now(UTC))
+    outcome = bootstrap.catalogue_service().catalogue_upload(upload, bootstrap.clock().now())
     received = pipeline.drain()
 
     # Then the duplicate was announced again to the acknowledge function, and no second email went

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
@@ -58,10 +58,10 @@ def test_metadata_that_breaks_a_rule_is_a_400_problem_naming_the_field(aws, boar
     assert opened_submissions() == 0
 
 
-def test_a_report_dated_in_the_future_is_refused_until_it_is_published(aws, board_key):
+def test_a_report_dated_in_the_future_is_refused_until_it_is_published(aws, board_key, now):
     # Given a board with a valid key
     _, key = board_key
-    next_week = (datetime.now(UTC) + timedelta(days=7)).date().isoformat()
+    next_week = (now + timedelta(days=7)).date().isoformat()
     # When it asks to deposit a report dated next week
     status, problem, _ = call_api("POST", "/submissions", key, sample_metadata(publication_date=next_week))
     # Then it is told the date is in the future
@@ -70,11 +70,11 @@ def test_a_report_dated_in_the_future_is_refused_until_it_is_published(aws, boar
     assert "in the future" in problem["detail"]
 
 
-def test_a_report_published_today_is_accepted(aws, board_key):
+def test_a_report_published_today_is_accepted(aws, board_key, now):
     # Given a board with a valid key
     _, key = board_key
     # When it deposits a report published today
-    created = open_submission(key, publication_date=datetime.now(UTC).date().isoformat())
+    created = open_submission(key, publication_date=now.date().isoformat())
     # Then the submission is open and waiting for its upload
     assert created["status"] == "awaiting_upload"
     assert opened_submissions() == 1

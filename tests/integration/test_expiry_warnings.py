@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 import pytest
 
@@ -115,12 +115,14 @@ def test_a_copy_on_legal_hold_gets_no_warning_and_is_not_in_the_staff_list(depos
     # Given a copy on legal hold whose last available day is 30 days away
     reference = deposited_today
     until = last_day(reference)
-    bootstrap.legal_rulings().hold(reference, "Litigation pending: preserve", STAFF_ARN, datetime.now(UTC))
+    bootstrap.legal_rulings().hold(reference, "Litigation pending: preserve", STAFF_ARN, bootstrap.clock().now())
     pipeline.drain()
 
     # When the retention runs of the whole window come
     outcomes = [
-        bootstrap.retention_service().apply(until - timedelta(days=days), datetime.now(UTC), has_time=lambda: True)
+        bootstrap.retention_service().apply(
+            until - timedelta(days=days), bootstrap.clock().now(), has_time=lambda: True
+        )
         for days in range(30, -1, -1)
     ]
     pipeline.drain()
@@ -135,8 +137,8 @@ def test_a_copy_held_after_its_warning_was_announced_is_not_warned(deposited_tod
     # Given a run that announced the warning, and a hold placed before the acknowledge function got it
     reference = deposited_today
     until = last_day(reference)
-    bootstrap.retention_service().apply(until - timedelta(days=30), datetime.now(UTC), has_time=lambda: True)
-    bootstrap.legal_rulings().hold(reference, "Preserve for the inquiry", STAFF_ARN, datetime.now(UTC))
+    bootstrap.retention_service().apply(until - timedelta(days=30), bootstrap.clock().now(), has_time=lambda: True)
+    bootstrap.legal_rulings().hold(reference, "Preserve for the inquiry", STAFF_ARN, bootstrap.clock().now())
 
     # When the acknowledge function gets the warning and the day's summary request
     pipeline.drain()
@@ -197,14 +199,14 @@ def test_a_copy_brought_into_the_window_is_warned_by_the_next_run_with_its_new_d
     as_of = until - timedelta(days=30)
     daily_run(as_of, pipeline)
     earlier = until - timedelta(days=10)
-    bootstrap.legal_rulings().extend(reference, earlier, STAFF_ARN, datetime.now(UTC), reason="Board asked")
+    bootstrap.legal_rulings().extend(reference, earlier, STAFF_ARN, bootstrap.clock().now(), reason="Board asked")
     pipeline.drain()
 
     # When the next day's run comes, and the one after
     outcomes = []
     for days in (1, 2):
         outcomes.append(
-            bootstrap.retention_service().apply(as_of + timedelta(days=days), datetime.now(UTC), lambda: True)
+            bootstrap.retention_service().apply(as_of + timedelta(days=days), bootstrap.clock().now(), lambda: True)
         )
         pipeline.drain()
 
@@ -222,7 +224,7 @@ def test_a_run_outside_the_window_announces_nothing(deposited_today, pipeline, d
     as_of = last_day(reference) - timedelta(days=days_before)
 
     # When the run of that day comes
-    outcome = bootstrap.retention_service().apply(as_of, datetime.now(UTC), has_time=lambda: True)
+    outcome = bootstrap.retention_service().apply(as_of, bootstrap.clock().now(), has_time=lambda: True)
     pipeline.drain()
 
     # Then it warns of nothing and asks for no list
@@ -234,11 +236,11 @@ def test_a_second_run_of_the_day_reads_the_window_but_announces_no_warning_again
     # Given the run of a copy's warning day, done
     reference = deposited_today
     as_of = last_day(reference) - timedelta(days=30)
-    first = bootstrap.retention_service().apply(as_of, datetime.now(UTC), has_time=lambda: True)
+    first = bootstrap.retention_service().apply(as_of, bootstrap.clock().now(), has_time=lambda: True)
 
     # When the run comes again that day, and on the next
-    again = bootstrap.retention_service().apply(as_of, datetime.now(UTC), has_time=lambda: True)
-    next_day = bootstrap.retention_service().apply(as_of + timedelta(days=1), datetime.now(UTC), lambda: True)
+    again = bootstrap.retention_service().apply(as_of, bootstrap.clock().now(), has_time=lambda: True)
+    next_day = bootstrap.retention_service().apply(as_of + timedelta(days=1), bootstrap.clock().now(), lambda: True)
     received = pipeline.drain()
 
     # Then only the first announced the warning (the others found it noted); each asked for the day's list,

@@ -234,6 +234,7 @@ def test_a_ten_thousand_character_title_is_refused_before_any_upload(aws, board_
 def test_the_presigned_post_policy_binds_one_key_a_pdf_and_the_size_limit(aws, board_key, now):
     # Given a board opening a submission
     _, key = board_key
+    # botocore signs the policy with the machine's time, which is what S3 checks it against (not the wired clock).
     before = datetime.now(UTC)
 
     # When it gets its presigned POST

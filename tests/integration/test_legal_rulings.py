@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from botocore.exceptions import ClientError
@@ -25,7 +25,7 @@ STAFF = "arn:aws:sts::123456789012:assumed-role/library-staff/j.smith"
 
 
 def now() -> datetime:
-    return datetime.now(UTC)
+    return bootstrap.clock().now()
 
 
 def record(reference: str):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 
 import pytest
 
@@ -28,7 +28,7 @@ def test_a_corrected_title_and_date_reach_the_record_the_trail_and_search(deposi
 
     # When staff correct its title, publication date and themes, and the index function takes the change
     outcome = bootstrap.legal_rulings().edit(
-        reference, correction, STAFF, datetime.now(UTC), reason="The board sent an erratum."
+        reference, correction, STAFF, bootstrap.clock().now(), reason="The board sent an erratum."
     )
     pipeline.drain()
 
@@ -56,9 +56,9 @@ def test_a_historic_record_without_a_copy_can_be_corrected(aws, search, pipeline
 
     # When staff add a summary, then clear it again
     rulings = bootstrap.legal_rulings()
-    rulings.edit("CR-1973-0001", MetadataCorrection(summary="An inquiry into a death."), STAFF, datetime.now(UTC))
+    rulings.edit("CR-1973-0001", MetadataCorrection(summary="An inquiry into a death."), STAFF, bootstrap.clock().now())
     with_summary = bootstrap.repository().get_record("CR-1973-0001").summary
-    rulings.edit("CR-1973-0001", MetadataCorrection(summary=""), STAFF, datetime.now(UTC))
+    rulings.edit("CR-1973-0001", MetadataCorrection(summary=""), STAFF, bootstrap.clock().now())
 
     # Then the summary was set and then cleared, and the record still has no copy
     record = bootstrap.repository().get_record("CR-1973-0001")
@@ -79,7 +79,7 @@ def test_a_correction_that_breaks_a_rule_or_changes_nothing_is_refused(aws, sear
     version = bootstrap.repository().get_record("CR-1973-0001").version
     # When staff send a correction that breaks a rule, or that changes nothing
     with pytest.raises(RulingRefused, match=message):
-        bootstrap.legal_rulings().edit("CR-1973-0001", correction, STAFF, datetime.now(UTC))
+        bootstrap.legal_rulings().edit("CR-1973-0001", correction, STAFF, bootstrap.clock().now())
     # Then nothing is written
     assert bootstrap.repository().get_record("CR-1973-0001").version == version
     assert [entry.action for entry in bootstrap.legal_rulings().audit("CR-1973-0001")] == []

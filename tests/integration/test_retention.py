@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
@@ -45,7 +45,7 @@ def stored_versions(prefix: str) -> list[str]:
 
 def test_a_copy_is_listed_only_after_its_last_available_day(deposited_today):
     # Given a copy deposited today, available for five years
-    today = datetime.now(UTC).date()
+    today = bootstrap.clock().now().date()
     last_day = bootstrap.repository().get_record(deposited_today).electronic_copy.available_until
     assert (last_day - today).days in (1826, 1827)  # five years, with one or two 29 Februaries
 
@@ -103,7 +103,7 @@ def test_a_copy_past_its_five_years_is_removed_and_its_record_stays(deposited_to
     assert kept is CopyStatus.AVAILABLE
     assert stored_versions(f"reports/{reference}") == stored_versions(f"text/{reference}") == []
     copy = bootstrap.repository().get_record(reference).electronic_copy
-    assert (copy.status, copy.removed_on, copy.object_key) == (CopyStatus.REMOVED, datetime.now(UTC).date(), None)
+    assert (copy.status, copy.removed_on, copy.object_key) == (CopyStatus.REMOVED, bootstrap.clock().now().date(), None)
     assert copy.sha256 and copy.page_count >= 1
     status, record, _ = call_api("GET", f"/reviews/{reference}")
     assert status == 200
@@ -126,7 +126,7 @@ def test_a_second_run_finds_nothing_to_do(deposited_today, pipeline):
     version = bootstrap.repository().get_record(deposited_today).version
 
     # When the same run is delivered again
-    again = bootstrap.retention_service().apply(as_of, datetime.now(UTC), has_time=lambda: True)
+    again = bootstrap.retention_service().apply(as_of, bootstrap.clock().now(), has_time=lambda: True)
 
     # Then it removes and announces nothing, and the record is not written again
     assert (again.removed, again.announced, again.failed) == ([], [], [])
@@ -177,13 +177,13 @@ def test_a_run_that_stops_before_announcing_is_announced_by_the_next(deposited_t
         raise ConnectionError("the bus did not answer")
 
     monkeypatch.setattr(service.events, "publish", unreachable)
-    first = service.apply(as_of, datetime.now(UTC), has_time=lambda: True)
+    first = service.apply(as_of, bootstrap.clock().now(), has_time=lambda: True)
     pipeline.drain()
     still_indexed = call_api("GET", "/reviews?q=quarrelsome")[1]["total"]
 
     # When the next run comes, with the bus back
     monkeypatch.setattr(service.events, "publish", publish)
-    second = service.apply(as_of, datetime.now(UTC), has_time=lambda: True)
+    second = service.apply(as_of, bootstrap.clock().now(), has_time=lambda: True)
     pipeline.drain()
 
     # Then the first run failed that copy after saving it, the search still showed the text in between,
@@ -212,7 +212,7 @@ def test_a_run_out_of_time_queues_the_rest_of_itself(aws, search, pipeline, boar
     budget = iter([True, False])
 
     # When a run has time for only one removal
-    outcome = service.apply(as_of, datetime.now(UTC), has_time=lambda: next(budget, False))
+    outcome = service.apply(as_of, bootstrap.clock().now(), has_time=lambda: next(budget, False))
     queued = queue_depth(aws.queue_urls["retention"])
     received = pipeline.drain()
 
@@ -233,12 +233,12 @@ def test_a_copy_left_more_than_a_day_past_its_last_day_is_counted_overdue(deposi
         raise ConnectionError("the bucket did not answer")
 
     monkeypatch.setattr(service, "_remove", refuse)
-    failing = service.apply(as_of, datetime.now(UTC), has_time=lambda: True)
+    failing = service.apply(as_of, bootstrap.clock().now(), has_time=lambda: True)
 
     # When the next run succeeds, and a run on the day after the last day finds it due but not yet overdue
     monkeypatch.setattr(service, "_remove", removing)
-    fresh = bootstrap.retention_service().apply(day_after_last(deposited_today), datetime.now(UTC), lambda: False)
-    succeeding = service.apply(as_of, datetime.now(UTC), has_time=lambda: True)
+    fresh = bootstrap.retention_service().apply(day_after_last(deposited_today), bootstrap.clock().now(), lambda: False)
+    succeeding = service.apply(as_of, bootstrap.clock().now(), has_time=lambda: True)
 
     # Then the failing run counts it overdue (the alarm's measure), a day-one run does not, and the
     # successful run leaves nothing overdue

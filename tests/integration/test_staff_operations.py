@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import UTC, datetime
 
 import pytest
 
@@ -164,7 +163,7 @@ def test_a_rebuild_replaces_the_index_behind_the_alias_with_one_that_finds_every
     counted: list[int] = []
 
     # When staff rebuild the index
-    rebuilt = bootstrap.index_maintenance().rebuild(datetime.now(UTC), progress=counted.append)
+    rebuilt = bootstrap.index_maintenance().rebuild(bootstrap.clock().now(), progress=counted.append)
 
     # Then the alias points at the new index alone, the old one is gone, and search finds every record
     assert rebuilt.index.startswith(f"{search}-v1-")
@@ -180,7 +179,7 @@ def test_a_rebuild_replaces_the_index_behind_the_alias_with_one_that_finds_every
     assert bootstrap.index_maintenance().check().in_sync
 
     # When they rebuild again
-    again = bootstrap.index_maintenance().rebuild(datetime.now(UTC))
+    again = bootstrap.index_maintenance().rebuild(bootstrap.clock().now())
 
     # Then the second index replaces the first the same way, and full text is still found
     assert again.index != rebuilt.index
@@ -194,7 +193,7 @@ def test_a_rebuild_replaces_the_index_behind_the_alias_with_one_that_finds_every
 def test_after_a_rebuild_the_index_function_writes_to_the_new_index_and_creates_none(aws, search):
     # Given an index rebuilt behind its alias
     catalogue_without_pipeline(historic_record("CR-1986-0001", "1986"))
-    rebuilt = bootstrap.index_maintenance().rebuild(datetime.now(UTC))
+    rebuilt = bootstrap.index_maintenance().rebuild(bootstrap.clock().now())
     # ... and a new record, indexed by a fresh index function (a cold start: it has not seen the alias yet)
     assert bootstrap.repository().add_record(historic_record("CR-1986-0002", "1986"))
     bootstrap.reset()
@@ -222,7 +221,7 @@ def test_a_record_indexed_while_the_rebuild_loads_is_in_the_new_index(aws, searc
             assert bootstrap.indexing_service().index_record(late.reference)
 
     # When staff rebuild the index
-    rebuilt = bootstrap.index_maintenance().rebuild(datetime.now(UTC), progress=meanwhile)
+    rebuilt = bootstrap.index_maintenance().rebuild(bootstrap.clock().now(), progress=meanwhile)
 
     # Then the late record was caught up after the switch, and the new index holds all three
     assert (rebuilt.indexed, rebuilt.caught_up) == (2, 1)

@@ -46,14 +46,14 @@ def test_next_run_is_the_next_0300_in_london_in_utc(after: str, expected: str) -
 
 
 @pytest.mark.parametrize(
-    ("now", "expected"),
+    ("moment", "expected"),
     [("2026-01-15 03:00", "2026-01-16 03:00"), ("2026-06-01 02:00", "2026-06-02 02:00")],
     ids=["winter", "summer"],
 )
-def test_when_now_is_exactly_0300_in_london_the_next_run_is_tomorrow(now: str, expected: str) -> None:
+def test_when_now_is_exactly_0300_in_london_the_next_run_is_tomorrow(moment: str, expected: str) -> None:
     # Given that it is exactly 03:00 in London
     # When the next run is worked out
-    run = RetentionSchedule.next_run(utc(now))
+    run = RetentionSchedule.next_run(utc(moment))
     # Then it is tomorrow's, not this instant (the run now is already due or done)
     assert run == utc(expected)
 

@@ -34,6 +34,27 @@ if TYPE_CHECKING:
     from case_reviews.services.search import SearchService
     from case_reviews.services.submissions import SubmissionService
 
+from case_reviews.ports import Clock
+
+_clock: Clock | None = None
+
+
+def clock() -> Clock:
+    """The clock every handler reads the time from: the real one unless `use_clock` set another."""
+    global _clock
+    if _clock is None:
+        from case_reviews.adapters.clock import SystemClock
+
+        _clock = SystemClock()
+    return _clock
+
+
+def use_clock(chosen: Clock | None) -> None:
+    """Wire `chosen` as the clock (tests, the local stack on a chosen day); None: the real one again."""
+    global _clock
+    _clock = chosen
+
+
 # Long enough to cover a dead-letter queue's 14 days, so a replayed message never emails twice.
 IDEMPOTENCY_WINDOW_SECONDS = 15 * 24 * 3600
 

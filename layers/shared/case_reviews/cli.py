@@ -24,7 +24,7 @@ import argparse
 import json
 import os
 import sys
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +49,13 @@ def _use_local_stack(state_file: Path) -> dict[str, str]:
     if not state_file.exists():
         raise SystemExit(f"{state_file} not found: start the local stack with `make run` first")
     state = json.loads(state_file.read_text(encoding="utf-8"))
+    offset = float(state.get("clock_offset_seconds") or 0)
+    if offset:
+        # The stack runs on a set clock (a test at a chosen day): staff commands keep to the same time.
+        from case_reviews import bootstrap
+        from case_reviews.adapters.clock import SetClock
+
+        bootstrap.use_clock(SetClock(datetime.now(UTC) + timedelta(seconds=offset)))
     os.environ.update(
         {
             "AWS_ENDPOINT_URL": state["aws_endpoint_url"],
@@ -363,7 +370,7 @@ def _run(argv: list[str] | None) -> int:
 
     from case_reviews import bootstrap
 
-    now = datetime.now(UTC)
+    now = bootstrap.clock().now()
     match options.group, options.command:
         case "boards", "add":
             board = bootstrap.board_service().add_board(options.name, now, board_id=options.board_id)

@@ -112,7 +112,8 @@ class HistoricRow(BaseModel):
     @field_validator("publication_date")
     @classmethod
     def _published_in_range(cls, published: PublicationDate, info: ValidationInfo) -> PublicationDate:
-        today = (info.context or {}).get("today") or date.today()
+        # "Today" is the wired clock's, passed in by from_cells: never the machine's own.
+        today: date = (info.context or {})["today"]
         if published.value < EARLIEST_PUBLICATION:
             raise ValueError(f"{published} is before {EARLIEST_PUBLICATION.year}")
         if published.value > today:
