@@ -1,4 +1,4 @@
-"""The embedded AWS: moto's server in a child process on loopback."""
+"""The embedded AWS: moto's server in a child process on loopback, which dies with this process."""
 
 from __future__ import annotations
 
@@ -10,11 +10,16 @@ import urllib.request
 from pathlib import Path
 from typing import IO
 
+from infra.local.children import die_with_parent
 from infra.local.opensearch_server import free_port
 
 
 class MotoServer:
-    """moto_server on 127.0.0.1; `url` is the endpoint every AWS client of the stack uses."""
+    """moto_server on 127.0.0.1; `url` is the endpoint every AWS client of the stack uses.
+
+    Call start() from the main thread: the server is killed when the thread that started it
+    exits (see infra/local/children.py).
+    """
 
     def __init__(self, port: int | None = None, log_path: Path | None = None) -> None:
         self.port = port or free_port()
@@ -32,7 +37,11 @@ class MotoServer:
             [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(self.port)],
             stdout=self._log or subprocess.DEVNULL,
             stderr=subprocess.STDOUT,
+            # A session of its own keeps the terminal's Ctrl-C (and signals to the stack's group)
+            # from reaching it before the stack has stopped what uses it; the parent-death signal
+            # kills it if the stack dies without stop(), even by SIGKILL.
             start_new_session=True,
+            preexec_fn=die_with_parent(),
         )
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:

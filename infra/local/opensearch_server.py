@@ -11,7 +11,9 @@ Stdlib only. What it does:
 * ``OpenSearchServer`` runs that install in the foreground as a child process (in its
   own session), with a fresh per-run config, data, log and tmp directory that
   ``stop()`` removes. As root it runs under a dedicated non-root system user,
-  because OpenSearch refuses to run as root.
+  because OpenSearch refuses to run as root. The server is killed when the thread that
+  started it exits, even if this process is killed by SIGKILL (see ``children.py``):
+  start it from the main thread.
 
 Environment variables:
 
@@ -28,6 +30,7 @@ import argparse
 import atexit
 import contextlib
 import fcntl
+import functools
 import json
 import os
 import pwd
@@ -45,6 +48,8 @@ import weakref
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
+
+from infra.local.children import SETPRIV_DIE_WITH_PARENT, die_with_parent
 
 OPENSEARCH_VERSION = "2.19.6"
 
@@ -223,6 +228,19 @@ def _service_account() -> tuple[int, int] | None:
     if entry.pw_uid == 0:
         raise OpenSearchError(f"user {SERVICE_USER} has uid 0")
     return entry.pw_uid, entry.pw_gid
+
+
+@functools.cache
+def _setpriv() -> str | None:
+    """setpriv, if it is installed and can set the parent-death signal (util-linux 2.33 or later)."""
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        return None
+    try:
+        usage = subprocess.run([setpriv, "--help"], capture_output=True, text=True, timeout=10).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return setpriv if SETPRIV_DIE_WITH_PARENT[0] in usage else None
 
 
 def _chown_tree(path: Path, uid: int, gid: int) -> None:
@@ -611,12 +629,21 @@ class OpenSearchServer:
         )
         if account is not None:
             env.update(HOME=str(self.run_dir / "tmp"), USER=SERVICE_USER, LOGNAME=SERVICE_USER)
-            setpriv = shutil.which("setpriv")
+            setpriv = _setpriv()
             if setpriv:
                 uid, gid = account
-                cmd = [setpriv, f"--reuid={uid}", f"--regid={gid}", "--clear-groups", "--", *cmd]
+                # Changing credentials clears the parent-death signal: setpriv sets it again.
+                cmd = [
+                    setpriv,
+                    f"--reuid={uid}",
+                    f"--regid={gid}",
+                    "--clear-groups",
+                    *SETPRIV_DIE_WITH_PARENT,
+                    "--",
+                    *cmd,
+                ]
                 drop: dict = {}
-            else:  # same effect, done by subprocess in the child before exec
+            else:  # same effect, done by subprocess in the child before preexec_fn and exec
                 drop = {"user": account[0], "group": account[1], "extra_groups": []}
         else:
             drop = {}
@@ -631,7 +658,12 @@ class OpenSearchServer:
             stdin=subprocess.DEVNULL,
             stdout=self._log_file,
             stderr=subprocess.STDOUT,
-            start_new_session=True,  # own session + process group: stop() kills the whole tree
+            # Own session + process group: stop() and _reap_stale_runs() kill the whole tree, and the
+            # terminal's Ctrl-C reaches only the stack, which stops this server after what uses it.
+            start_new_session=True,
+            # ...and the parent-death signal kills it if this process dies without stop(), even by
+            # SIGKILL. (With setpriv it covers setpriv itself, until setpriv sets it again.)
+            preexec_fn=die_with_parent(),
             **drop,
         )
         _RUNNING.add(self)
