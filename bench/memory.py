@@ -190,7 +190,7 @@ def _catalogue_once(pdf: Path, anonymous: bool, endpoint_url: str | None) -> dic
         )
     )
     bootstrap.reset()
-    board = bootstrap.board_service().add_board("Northshire Safeguarding Children Partnership", now, "northshire")
+    board = bootstrap.services().boards.add_board("Northshire Safeguarding Children Partnership", "northshire")
     metadata = ReportMetadata(
         title="Serious Case Review: Child T, Overview Report",
         nation="england",
@@ -201,11 +201,11 @@ def _catalogue_once(pdf: Path, anonymous: bool, endpoint_url: str | None) -> dic
         anonymous=anonymous,
         themes=("neglect",),
     )
-    opened = bootstrap.submission_service().open(board, metadata, now)
+    opened = bootstrap.services().submissions.open(board, metadata, now)
     bucket = provisioned.names.bucket
     s3 = boto3.client("s3", region_name=provisioned.names.region, endpoint_url=endpoint_url)
     s3.upload_file(str(pdf), bucket, opened.submission.upload_key)
-    service = bootstrap.catalogue_service()
+    service = bootstrap.services().catalogue
     upload = UploadedObject(bucket=bucket, key=opened.submission.upload_key, size=pdf.stat().st_size)
 
     gc.collect()

@@ -340,7 +340,7 @@ def measure_historic_import(state: dict[str, Any], rows: int = HISTORIC_IMPORT_R
         path = Path(directory) / "historic.csv"
         write_historic_csv(path, rows, marker)
         started = time.perf_counter()
-        result = bootstrap.historic_import().import_file(path, datetime.now(UTC))
+        result = bootstrap.services().historic_import.import_file(path, datetime.now(UTC))
         elapsed = time.perf_counter() - started
     if result.imported != rows or result.rejected:
         raise BenchError(

@@ -105,7 +105,7 @@ def measure_search(opensearch_url: str, region: str, queries: int = QUERIES, rec
     # The handler publishes no metrics on a search; Powertools warns about that (once) on stderr.
     warnings.filterwarnings("ignore", message="No application metrics to publish")
     # The body the API sends, from the function's own client (one call; its result is checked too).
-    client = bootstrap.search_index().client
+    client = bootstrap.services().search_index.client
     bodies: list[dict[str, Any]] = []
     original = client.search
 

@@ -8,7 +8,6 @@ from datetime import UTC, date, datetime, time
 
 import pytest
 
-from case_reviews import bootstrap
 from case_reviews.adapters.clock import SetClock
 
 # Tests never reach a real AWS account: fixed fake credentials and region before any client exists.
@@ -70,10 +69,7 @@ def now(test_day: date) -> datetime:
     return datetime.combine(test_day, time(10, 30), tzinfo=UTC)
 
 
-@pytest.fixture(autouse=True)
-def clock(now: datetime) -> Iterator[SetClock]:
-    """The clock bootstrap wires for this test: set to `now`, running on at the real pace."""
-    chosen = SetClock(now)
-    bootstrap.use_clock(chosen)
-    yield chosen
-    bootstrap.use_clock(None)
+@pytest.fixture
+def clock(now: datetime) -> SetClock:
+    """The clock a test wires its services with: set to `now`, running on at the real pace."""
+    return SetClock(now)

@@ -12,10 +12,10 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-import boto3
+from case_reviews.adapters.aws import Clients
+from case_reviews.domain.events import EVENT_SOURCE, ROUTES
 
 REGION = "eu-west-2"
-EVENT_SOURCE = "case-reviews.catalogue"
 MAX_RECEIVE_COUNT = 5
 # Seconds, per queue, as template.yaml sets them (function timeouts: catalogue 60, retention 120, others 30).
 VISIBILITY_TIMEOUT_S = {"catalogue": 390, "index": 210, "acknowledge": 210, "retention": 750, "digest": 210}
@@ -90,14 +90,11 @@ class Provisioned:
         }
 
 
-def provision(names: StackNames | None = None, endpoint_url: str | None = None) -> Provisioned:
+def provision(names: StackNames | None = None, clients: Clients | None = None) -> Provisioned:
     """Create every resource (idempotently: creating what exists is a no-op in moto and AWS alike)."""
     names = names or StackNames()
-
-    def client(service: str) -> Any:
-        return boto3.client(service, region_name=names.region, endpoint_url=endpoint_url)
-
-    sqs, s3, dynamodb, events, ses = (client(s) for s in ("sqs", "s3", "dynamodb", "events", "sesv2"))
+    clients = clients or Clients(region=names.region)
+    sqs, s3, dynamodb, events, ses = (clients.aws(s) for s in ("sqs", "s3", "dynamodb", "events", "sesv2"))
 
     queue_urls: dict[str, str] = {}
     dead_letter_urls: dict[str, str] = {}
@@ -179,18 +176,13 @@ def provision(names: StackNames | None = None, endpoint_url: str | None = None) 
 
     if names.event_bus not in {bus["Name"] for bus in events.list_event_buses()["EventBuses"]}:
         events.create_event_bus(Name=names.event_bus)
-    for rule, detail_types, target in (
-        ("catalogue-changes-to-index", ["ReportCatalogued", "ElectronicCopyRemoved", "RecordChanged"], "index"),
-        (
-            "notify-board",
-            ["ReportCatalogued", "SubmissionRejected", "SubmissionDuplicate", "ExpiryApproaching", "ExpirySummaryDue"],
-            "acknowledge",
-        ),
-    ):
+    # One rule per consumer, as the routing table says (template.yaml's rules are checked against it too).
+    for target, detail_types in ROUTES.items():
+        rule = f"events-to-{target}"
         events.put_rule(
             Name=rule,
             EventBusName=names.event_bus,
-            EventPattern=json.dumps({"source": [EVENT_SOURCE], "detail-type": detail_types}),
+            EventPattern=json.dumps({"source": [EVENT_SOURCE], "detail-type": [str(d) for d in detail_types]}),
         )
         events.put_targets(Rule=rule, EventBusName=names.event_bus, Targets=[{"Id": target, "Arn": queue_arns[target]}])
 

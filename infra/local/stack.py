@@ -29,9 +29,9 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import boto3
-
+from case_reviews.adapters.aws import Clients
 from case_reviews.adapters.clock import SetClock
+from case_reviews.config import Settings
 from case_reviews.ports import Clock
 from infra.local.api_gateway import RequestRejected, body_length, problem_parts, proxy_event, response_parts
 from infra.local.lambda_runtime import invoke
@@ -42,14 +42,22 @@ from infra.local.provision import StackNames, provision
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO_BOARD_ID = "demo-board"
-# Read by functions/api/app.py when it is imported: serve Swagger UI at /swagger.
+# The API's setting that serves Swagger UI at /swagger.
 SWAGGER_UI_SWITCH = "ENABLE_SWAGGER_UI"
 DEMO_BOARD_NAME = "Demoshire Safeguarding Children Partnership"
 SCHEDULE_ZONE = ZoneInfo("Europe/London")
 SCHEDULE_HOUR = 3  # as template.yaml's cron(0 3 * * ? *)
 DIGEST_HOUR = 8  # as template.yaml's cron(0 8 ? * MON *)
 # Local fake credentials: moto accepts anything, and nothing here may reach a real account.
-LOCAL_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local", "AWS_SESSION_TOKEN": "local"}
+LOCAL_CREDENTIALS = {"aws_access_key_id": "local", "aws_secret_access_key": "local", "aws_session_token": "local"}
+# Powertools' switches on the local stack: quiet logs, no X-Ray, no CloudWatch metrics.
+POWERTOOLS_LOCAL = {
+    "POWERTOOLS_SERVICE_NAME": "case-reviews",
+    "POWERTOOLS_METRICS_NAMESPACE": "CaseReviews",
+    "POWERTOOLS_TRACE_DISABLED": "true",
+    "POWERTOOLS_METRICS_DISABLED": "true",
+    "POWERTOOLS_LOG_LEVEL": "WARNING",
+}
 # What is left of a refused request's body is read (and dropped) up to this much, so that
 # closing the connection does not reset it before the client has read the answer.
 DRAIN_LIMIT_BYTES = 1 << 20
@@ -348,21 +356,24 @@ def main(argv: list[str] | None = None) -> int:
 
         api_url = f"http://127.0.0.1:{front.port}"
         names = StackNames()
-        os.environ.update(LOCAL_CREDENTIALS)
-        os.environ.update(names.function_environment(opensearch_url=opensearch_url, public_base_url=api_url))
-        os.environ["AWS_ENDPOINT_URL"] = moto.url
-        os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")
-        # Swagger UI at $API/swagger, on the local stack only (template.yaml never sets it).
-        os.environ[SWAGGER_UI_SWITCH] = "true"
-        provisioned = provision(names, endpoint_url=moto.url)
-        os.environ.update(provisioned.function_environment(opensearch_url=opensearch_url, public_base_url=api_url))
+        # Powertools' own switches (not the functions' settings, which are passed to bootstrap below).
+        for name, value in POWERTOOLS_LOCAL.items():
+            os.environ.setdefault(name, value)
+        clients = Clients(region=names.region, endpoint_url=moto.url, credentials=LOCAL_CREDENTIALS)
+        provisioned = provision(names, clients=clients)
+        settings = Settings(
+            {
+                **provisioned.function_environment(opensearch_url=opensearch_url, public_base_url=api_url),
+                # Swagger UI at $API/swagger, on the local stack only (template.yaml never sets it).
+                SWAGGER_UI_SWITCH: "true",
+            }
+        )
 
-        # The functions, imported only now: their settings are read from the environment set above.
+        # The functions' services, wired for the embedded AWS and this stack's clock, before any is imported.
         from case_reviews import bootstrap
 
-        if options.clock is not None:
-            bootstrap.use_clock(options.clock)
-        clock = bootstrap.clock()
+        services = bootstrap.build(settings, clients, options.clock)
+        bootstrap.install(services)
         from functions.acknowledge import app as acknowledge
         from functions.api import app as api
         from functions.catalogue import app as catalogue
@@ -370,14 +381,13 @@ def main(argv: list[str] | None = None) -> int:
         from functions.index import app as index
         from functions.retention import app as retention
 
-        bootstrap.search_index().ensure_index()
-        boards = bootstrap.board_service()
-        now = clock.now()
+        services.search_index.ensure_index()
+        boards = services.boards
         if boards.store.get_board(DEMO_BOARD_ID) is None:
-            boards.add_board(DEMO_BOARD_NAME, now, board_id=DEMO_BOARD_ID)
-        demo_key = boards.issue_key(DEMO_BOARD_ID, now)
+            boards.add_board(DEMO_BOARD_NAME, board_id=DEMO_BOARD_ID)
+        demo_key = boards.issue_key(DEMO_BOARD_ID)
 
-        sqs = boto3.client("sqs", region_name=names.region)
+        sqs = clients.aws("sqs")
         functions = {
             "catalogue": (catalogue, 60.0),
             "index": (index, 30.0),
@@ -393,7 +403,7 @@ def main(argv: list[str] | None = None) -> int:
             ("retention-schedule", RetentionSchedule(sqs, provisioned.queue_urls["retention"])),
             ("digest-schedule", DigestSchedule(sqs, provisioned.queue_urls["digest"])),
         ):
-            threads.append(threading.Thread(target=schedule.run, args=(stop, clock), name=name, daemon=True))
+            threads.append(threading.Thread(target=schedule.run, args=(stop, services.clock), name=name, daemon=True))
         for thread in threads:
             thread.start()
 
@@ -414,7 +424,7 @@ def main(argv: list[str] | None = None) -> int:
             "dead_letter_queues": provisioned.dead_letter_queue_urls,
             "pid": os.getpid(),
             # How far the stack's clock is from the real time (0 unless --clock): the staff CLI keeps to it.
-            "clock_offset_seconds": round((clock.now() - datetime.now(UTC)).total_seconds(), 3),
+            "clock_offset_seconds": round((services.clock.now() - datetime.now(UTC)).total_seconds(), 3),
         }
         _write_state(options.state_file, state)
         if not options.quiet:

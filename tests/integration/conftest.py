@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import Iterator
-from datetime import datetime
 from typing import Any
 
 import boto3
@@ -13,46 +11,61 @@ import pytest
 from moto import mock_aws
 
 from case_reviews import bootstrap
-from infra.local.provision import Provisioned, StackNames, provision
+from case_reviews.adapters.aws import Clients
+from case_reviews.adapters.clock import SetClock
+from case_reviews.bootstrap import Services
+from case_reviews.config import Settings
+from infra.local.provision import REGION, Provisioned, StackNames, provision
+
+
+def wire(variables: dict[str, str], clock: SetClock) -> Services:
+    """The functions' services for these settings on the embedded AWS, installed for the handlers."""
+    services = bootstrap.build(Settings(variables), Clients(region=REGION), clock)
+    bootstrap.install(services)
+    return services
 
 
 @pytest.fixture
-def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[Provisioned]:
-    """Every resource of the template on moto, and the functions' environment pointing at it."""
+def function_settings() -> dict[str, str]:
+    """The settings the functions are wired with (a test may change them, then `wire` again)."""
+    return {}
+
+
+@pytest.fixture
+def aws(function_settings: dict[str, str], clock: SetClock) -> Iterator[Provisioned]:
+    """Every resource of the template on moto, and the functions' services wired to it (no search)."""
     with mock_aws():
         provisioned = provision(StackNames())
-        environment = provisioned.function_environment(
-            opensearch_url="http://127.0.0.1:9", public_base_url="https://reviews.example.org/v1"
+        function_settings.update(
+            provisioned.function_environment(
+                opensearch_url="http://127.0.0.1:9", public_base_url="https://reviews.example.org/v1"
+            )
         )
-        for name, value in environment.items():
-            monkeypatch.setenv(name, value)
-        bootstrap.reset()
+        wire(function_settings, clock)
         yield provisioned
-        bootstrap.reset()
+        bootstrap.install(None)
 
 
 @pytest.fixture
-def search(aws: Provisioned, opensearch_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+def search(aws: Provisioned, opensearch_url: str, function_settings: dict[str, str], clock: SetClock) -> Iterator[str]:
     """The real OpenSearch, behind an alias of this test's own (removed afterwards)."""
     alias = f"reviews-test-{uuid.uuid4().hex[:10]}"
-    monkeypatch.setenv("OPENSEARCH_URL", opensearch_url)
-    monkeypatch.setenv("OPENSEARCH_INDEX", alias)
-    bootstrap.reset()
+    function_settings.update(OPENSEARCH_URL=opensearch_url, OPENSEARCH_INDEX=alias)
+    services = wire(function_settings, clock)
     yield alias
-    client = bootstrap.search_index().client
-    client.indices.delete(index=f"{alias}-*", ignore_unavailable=True)
+    services.search_index.client.indices.delete(index=f"{alias}-*", ignore_unavailable=True)
 
 
 @pytest.fixture
-def board_key(aws: Provisioned, now: datetime) -> tuple[str, str]:
+def board_key(aws: Provisioned) -> tuple[str, str]:
     """A board (Northshire Safeguarding Children Partnership) and a fresh key for it."""
-    service = bootstrap.board_service()
-    board = service.add_board("Northshire Safeguarding Children Partnership", now, board_id="northshire")
-    return board.board_id, service.issue_key(board.board_id, now)
+    service = bootstrap.services().boards
+    board = service.add_board("Northshire Safeguarding Children Partnership", board_id="northshire")
+    return board.board_id, service.issue_key(board.board_id)
 
 
 def client(service: str) -> Any:
-    return boto3.client(service, region_name=os.environ["AWS_REGION"])
+    return boto3.client(service, region_name=REGION)
 
 
 class Pipeline:
@@ -102,5 +115,5 @@ def sent_emails() -> list[dict[str, Any]]:
 
     return [
         {"to": message.destinations["ToAddresses"], "subject": message.subject, "body": message.body}
-        for message in ses_backends[DEFAULT_ACCOUNT_ID][os.environ["AWS_REGION"]].sent_messages
+        for message in ses_backends[DEFAULT_ACCOUNT_ID][REGION].sent_messages
     ]

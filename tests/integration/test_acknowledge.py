@@ -38,7 +38,7 @@ def test_an_outcome_announced_again_sends_no_second_email_and_makes_no_second_do
     # Then both functions got it, yet there is still one email and one index document
     assert (received["index"], received["acknowledge"]) == (1, 1)
     assert len(sent_emails()) == 1
-    assert bootstrap.search_index().client.count(index=search)["count"] == 1
+    assert bootstrap.services().search_index.client.count(index=search)["count"] == 1
 
 
 def test_a_duplicate_upload_sends_one_email_naming_the_existing_record_however_often_it_is_announced(
@@ -98,7 +98,7 @@ def test_a_duplicate_upload_delivered_again_is_announced_again_and_sends_no_seco
 
     # When its upload notification comes again (the catalogue finds the submission closed and announces it again)
     upload = UploadedObject(bucket=aws.names.bucket, key=f"incoming/{second}.pdf", size=1)
-    outcome = bootstrap.catalogue_service().catalogue_upload(upload, bootstrap.clock().now())
+    outcome = bootstrap.services().catalogue.catalogue_upload(upload)
     received = pipeline.drain()
 
     # Then the duplicate was announced again to the acknowledge function, and no second email went

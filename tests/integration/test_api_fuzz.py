@@ -16,18 +16,19 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
 
+from case_reviews.api.app import build_app
+from case_reviews.api.openapi import document as openapi_of
 from functions.api import app as api
 from infra.local.api_gateway import proxy_event
 from infra.local.lambda_runtime import LocalContext
 from tests.integration.test_search_api import catalogue_without_pipeline, historic_record
 
 EXAMPLES_PER_ROUTE = 25
-SCHEMA = schemathesis.openapi.from_dict(api.openapi_document().body)
+OPENAPI = openapi_of(build_app())
+SCHEMA = schemathesis.openapi.from_dict(OPENAPI)
 OPERATIONS = {result.ok().label: result.ok() for result in SCHEMA.get_all_operations()}
 DOCUMENTED = [
-    (method, path, operation)
-    for path, methods in api.openapi_document().body["paths"].items()
-    for method, operation in methods.items()
+    (method, path, operation) for path, methods in OPENAPI["paths"].items() for method, operation in methods.items()
 ]
 BOARD_ROUTES = {(method, path) for method, path, operation in DOCUMENTED if operation.get("security")}
 # Invalid requests can only be made where there is something to get wrong: a parameter or a body.

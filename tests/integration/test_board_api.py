@@ -14,7 +14,7 @@ from tests.integration.helpers import call_api, open_submission, sample_metadata
 
 def opened_submissions() -> int:
     """How many submissions the catalogue table holds."""
-    table = bootstrap.repository().table_name
+    table = bootstrap.services().settings.table.catalogue_table_name
     items = client("dynamodb").scan(TableName=table)["Items"]
     return sum(1 for item in items if item["pk"]["S"].startswith("SUBMISSION#"))
 
@@ -123,9 +123,9 @@ def test_a_board_sees_only_its_own_submissions(aws, board_key, now):
     # Given a submission of Northshire's, and a second board with its own key
     _, northshire_key = board_key
     created = open_submission(northshire_key)
-    boards = bootstrap.board_service()
-    southshire = boards.add_board("Southshire Safeguarding Children Partnership", now)
-    southshire_key = boards.issue_key(southshire.board_id, now)
+    boards = bootstrap.services().boards
+    southshire = boards.add_board("Southshire Safeguarding Children Partnership")
+    southshire_key = boards.issue_key(southshire.board_id)
     # When each board asks for the submission, and for an id that does not exist
     own = call_api("GET", f"/submissions/{created['submission_id']}", northshire_key)
     other = call_api("GET", f"/submissions/{created['submission_id']}", southshire_key)

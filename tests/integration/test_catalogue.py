@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import json
 
-import pytest
 from fpdf import FPDF
 
 from case_reviews import bootstrap
 from functions.catalogue import app as catalogue
 from infra.local.lambda_runtime import LocalContext
-from tests.integration.conftest import client, sent_emails
+from tests.integration.conftest import client, sent_emails, wire
 from tests.integration.helpers import deposit, queue_depth, submission_status, take_batch
 from tests.support.events import sqs_event
 from tests.support.pdfs import make_pdf
@@ -36,7 +35,7 @@ def test_a_redelivered_upload_notification_gives_one_record_one_document_and_one
     # Then both deliveries succeed, and there is one record, one index document and one email
     assert first == second == {"batchItemFailures": []}
     reference = submission_status(key, submission_id)["reference"]
-    client_ = bootstrap.search_index().client
+    client_ = bootstrap.services().search_index.client
     assert client_.count(index=search)["count"] == 1
     assert client_.get(index=search, id=reference)["_source"]["reference"] == reference
     assert len(sent_emails()) == 1
@@ -87,11 +86,10 @@ def test_a_password_protected_pdf_is_rejected_with_that_reason(aws, pipeline, bo
 
 
 def test_a_file_over_the_size_limit_is_rejected_even_if_the_upload_got_through(
-    aws, pipeline, board_key, monkeypatch: pytest.MonkeyPatch
+    aws, pipeline, board_key, function_settings, clock
 ):
     # Given a limit smaller than the report (some S3 implementations do not enforce the POST policy)
-    monkeypatch.setenv("MAX_UPLOAD_BYTES", "200")
-    bootstrap.reset()
+    wire({**function_settings, "MAX_UPLOAD_BYTES": "200"}, clock)
     _, key = board_key
     submission_id = deposit(key, make_pdf("A report longer than two hundred bytes. " * 20))
 

@@ -7,15 +7,13 @@ from datetime import UTC, date, datetime
 import pytest
 
 from case_reviews import bootstrap
-from case_reviews.adapters.dynamodb import DuplicateContent
+from case_reviews.domain.errors import DuplicateContent
 from case_reviews.domain.models import (
     CatalogueRecord,
     ElectronicCopy,
-    PublicationDate,
     ReportMetadata,
     Submission,
 )
-from case_reviews.domain.rules import format_reference
 from case_reviews.domain.vocabulary import CopyStatus, SubmissionStatus
 from case_reviews.services.boards import hash_key
 from tests.integration.helpers import sample_metadata
@@ -33,7 +31,7 @@ def open_submission(submission_id: str) -> Submission:
         created_at=NOW,
         updated_at=NOW,
     )
-    bootstrap.repository().create_submission(submission)
+    bootstrap.services().submissions_store.create_submission(submission)
     return submission
 
 
@@ -44,7 +42,7 @@ def record_for(submission: Submission, reference: str, sha256: str) -> Catalogue
         nation=submission.metadata.nation,
         review_type=submission.metadata.review_type,
         document_type=submission.metadata.document_type,
-        publication_date=PublicationDate(value=submission.metadata.publication_date),
+        publication_date=submission.metadata.publication_date,
         board_id=submission.board_id,
         board_name="Northshire Safeguarding Children Partnership",
         submission_id=submission.submission_id,
@@ -65,12 +63,12 @@ def record_for(submission: Submission, reference: str, sha256: str) -> Catalogue
 
 def test_a_submission_keeps_its_reference_and_the_next_one_gets_the_next_number(aws):
     # Given two submissions of reports published in 2016
-    repository = bootstrap.repository()
+    submissions = bootstrap.services().submissions_store
     first, second = open_submission("s-1"), open_submission("s-2")
 
     # When the first asks for its reference twice (a retry), then the second asks once
-    again = [repository.assign_reference(first.submission_id, 2016, format_reference) for _ in range(2)]
-    other = repository.assign_reference(second.submission_id, 2016, format_reference)
+    again = [submissions.assign_reference(first.submission_id, 2016) for _ in range(2)]
+    other = submissions.assign_reference(second.submission_id, 2016)
 
     # Then the retry gets the same reference, and the second the following number
     assert again == ["CR-2016-0001", "CR-2016-0001"]
@@ -79,7 +77,7 @@ def test_a_submission_keeps_its_reference_and_the_next_one_gets_the_next_number(
 
 def test_the_second_of_two_identical_files_to_commit_is_told_which_record_has_it(aws):
     # Given a record already committed for a file
-    repository = bootstrap.repository()
+    repository, submissions = bootstrap.services().records_store, bootstrap.services().submissions_store
     first, second = open_submission("s-1"), open_submission("s-2")
     repository.commit_catalogued(record_for(first, "CR-2016-0001", "a" * 64), NOW)
 
@@ -90,12 +88,12 @@ def test_the_second_of_two_identical_files_to_commit_is_told_which_record_has_it
     # Then it learns the first record's reference, and nothing of it was written
     assert duplicate.value.reference == "CR-2016-0001"
     assert repository.get_record("CR-2016-0002") is None
-    assert repository.get_submission("s-2").status is SubmissionStatus.PROCESSING
+    assert submissions.get_submission("s-2").status is SubmissionStatus.PROCESSING
 
 
 def test_committing_the_same_record_twice_is_harmless(aws):
     # Given a committed record
-    repository = bootstrap.repository()
+    repository, submissions = bootstrap.services().records_store, bootstrap.services().submissions_store
     submission = open_submission("s-1")
     record = record_for(submission, "CR-2016-0001", "b" * 64)
     repository.commit_catalogued(record, NOW)
@@ -105,24 +103,25 @@ def test_committing_the_same_record_twice_is_harmless(aws):
 
     # Then the record and the submission are as after the first
     assert repository.get_record("CR-2016-0001") == record
-    assert repository.get_submission("s-1").status is SubmissionStatus.CATALOGUED
+    assert submissions.get_submission("s-1").status is SubmissionStatus.CATALOGUED
 
 
 def test_revoking_keys_on_the_table_refuses_them_and_leaves_other_boards_alone(aws) -> None:
     # Given two boards, the first with two keys and the second with one
-    boards = bootstrap.board_service()
-    northshire = boards.add_board("Northshire Safeguarding Children Partnership", NOW)
-    southshire = boards.add_board("Southshire Safeguarding Children Partnership", NOW)
-    old, new = boards.issue_key(northshire.board_id, NOW), boards.issue_key(northshire.board_id, NOW)
-    other = boards.issue_key(southshire.board_id, NOW)
+    boards = bootstrap.services().boards
+    northshire = boards.add_board("Northshire Safeguarding Children Partnership")
+    southshire = boards.add_board("Southshire Safeguarding Children Partnership")
+    old, new = boards.issue_key(northshire.board_id), boards.issue_key(northshire.board_id)
+    other = boards.issue_key(southshire.board_id)
     # When the first board's old key is revoked, and then all its keys
-    one = boards.revoke_keys(northshire.board_id, NOW, key=old)
+    one = boards.revoke_keys(northshire.board_id, key=old)
     still_working = boards.authenticate(f"Bearer {new}")
-    rest = boards.revoke_keys(northshire.board_id, NOW)
+    rest = boards.revoke_keys(northshire.board_id)
     # Then each revocation counts only the keys still live, the first board's keys are refused,
     # and the second board's key still works
     assert (one, rest) == (1, 1)
     assert still_working == northshire
-    assert bootstrap.repository().board_for_credential(hash_key(old)) is None
-    assert bootstrap.repository().board_for_credential(hash_key(new)) is None
+    credentials = bootstrap.services().boards_store
+    assert credentials.get_credential(hash_key(old)).revoked
+    assert credentials.get_credential(hash_key(new)).revoked
     assert boards.authenticate(f"Bearer {other}") == southshire

@@ -9,6 +9,7 @@ import pytest
 from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
 
 from case_reviews import bootstrap
+from case_reviews.adapters.clock import SetClock
 from case_reviews.domain.digest import previous_week
 from functions.digest import app as digest
 from infra.local.lambda_runtime import LocalContext
@@ -30,7 +31,7 @@ def week_with_two_deposits(aws, search, pipeline, board_key, now):
         pipeline.drain()
         references.append(submission_status(key, submission_id)["reference"])
     for reader in READERS:
-        bootstrap.subscription_service().subscribe(reader, now)
+        bootstrap.services().subscriptions.subscribe(reader)
     return references
 
 
@@ -38,19 +39,18 @@ def digests() -> list[dict]:
     return [email for email in sent_emails() if email["subject"].startswith("New in the Library")]
 
 
-def run_next_week(now: datetime):
+def run_next_week(clock: SetClock, now: datetime):
     """The weekly run as it will happen next week, when this week is the one before."""
-    return bootstrap.digest_service().send_weekly(
-        now + timedelta(days=7), deliver=bootstrap.once(digest.deliver, payload="delivery")
-    )
+    clock.set(now + timedelta(days=7))
+    return bootstrap.services().digest.send_weekly()
 
 
-def test_each_subscriber_gets_one_digest_listing_the_week_s_deposits(week_with_two_deposits, now):
+def test_each_subscriber_gets_one_digest_listing_the_week_s_deposits(week_with_two_deposits, now, clock):
     # Given two deposits this week, one anonymous, and two subscribers
     reviewed, anonymous = week_with_two_deposits
 
     # When next week's run happens
-    outcome = run_next_week(now)
+    outcome = run_next_week(clock, now)
 
     # Then each subscriber gets one email listing both, the anonymous one without its board, with links to the
     # records and an unsubscribe link of their own
@@ -70,23 +70,22 @@ def test_each_subscriber_gets_one_digest_listing_the_week_s_deposits(week_with_t
     assert len(tokens) == 2
 
 
-def test_a_rerun_of_the_same_week_sends_nothing_more(week_with_two_deposits, now):
+def test_a_rerun_of_the_same_week_sends_nothing_more(week_with_two_deposits, now, clock):
     # Given next week's digest already sent
-    run_next_week(now)
+    run_next_week(clock, now)
     # When the run is delivered again (the same week, another day)
-    again = bootstrap.digest_service().send_weekly(
-        now + timedelta(days=9), deliver=bootstrap.once(digest.deliver, payload="delivery")
-    )
+    clock.set(now + timedelta(days=9))
+    again = bootstrap.services().digest.send_weekly()
     # Then each subscriber still has exactly one digest
     assert again.week == previous_week(now + timedelta(days=7)).label
     assert sorted(address for email in digests() for address in email["to"]) == READERS
 
 
 def test_a_run_that_crashes_halfway_is_finished_by_the_rerun_without_a_second_email(
-    week_with_two_deposits, now, monkeypatch
+    week_with_two_deposits, now, clock, monkeypatch
 ):
     # Given a run whose second email cannot be sent
-    mailer = bootstrap.digest_service().mailer
+    mailer = bootstrap.services().digest.mailer
     send = mailer.send
     calls = []
 
@@ -98,21 +97,21 @@ def test_a_run_that_crashes_halfway_is_finished_by_the_rerun_without_a_second_em
 
     monkeypatch.setattr(mailer, "send", second_fails)
     with pytest.raises(ConnectionError):
-        run_next_week(now)
+        run_next_week(clock, now)
     after_crash = [address for email in digests() for address in email["to"]]
 
     # When the run comes back
     monkeypatch.setattr(mailer, "send", send)
-    run_next_week(now)
+    run_next_week(clock, now)
 
     # Then the first subscriber got one digest, and the second got theirs on the rerun
     assert after_crash == [READERS[0]]
     assert sorted(address for email in digests() for address in email["to"]) == READERS
 
 
-def test_no_digest_goes_out_for_a_week_without_deposits(aws, now):
+def test_no_digest_goes_out_for_a_week_without_deposits(aws, now, clock):
     # Given a subscriber and nothing deposited last week
-    bootstrap.subscription_service().subscribe(READERS[0], now)
+    bootstrap.services().subscriptions.subscribe(READERS[0])
     # When the schedule's message arrives
     response = digest.lambda_handler(sqs_event([json.dumps({"task": "digest"})]), LocalContext(function_name="digest"))
     # Then the run succeeds and nobody is emailed
@@ -120,15 +119,15 @@ def test_no_digest_goes_out_for_a_week_without_deposits(aws, now):
     assert digests() == []
 
 
-def test_an_unsubscribed_reader_gets_no_digest(week_with_two_deposits, now):
+def test_an_unsubscribed_reader_gets_no_digest(week_with_two_deposits, now, clock):
     # Given the first reader leaves through the link in their email, and the second is removed by staff
-    subscriptions = bootstrap.subscription_service()
+    subscriptions = bootstrap.services().subscriptions
     token = next(s.token for s in subscriptions.subscribers() if s.email == READERS[0])
     left = subscriptions.unsubscribe_by_token(token)
     left_again = subscriptions.unsubscribe_by_token(token)
     subscriptions.unsubscribe(READERS[1])
     # When next week's run happens
-    outcome = run_next_week(now)
+    outcome = run_next_week(clock, now)
     # Then the link worked once (and is harmless after), and nobody is emailed
     assert (left, left_again) == (True, False)
     assert outcome.delivered == 0
@@ -144,14 +143,15 @@ def test_a_message_the_digest_does_not_expect_fails_rather_than_being_guessed(aw
         digest.lambda_handler(event, LocalContext(function_name="digest"))
 
 
-def test_subscribing_twice_keeps_the_first_subscription(aws, now):
+def test_subscribing_twice_keeps_the_first_subscription(aws, now, clock):
     # Given a reader subscribed
-    first = bootstrap.subscription_service().subscribe("Reader.One@Example.org", now)
+    first = bootstrap.services().subscriptions.subscribe("Reader.One@Example.org")
     # When staff add the same address again, later and in other case
-    second = bootstrap.subscription_service().subscribe("reader.one@example.org", now + timedelta(days=1))
+    clock.advance(timedelta(days=1))
+    second = bootstrap.services().subscriptions.subscribe("reader.one@example.org")
     # Then there is one subscription, with its first token and date
     assert second == first
-    assert [s.email for s in bootstrap.subscription_service().subscribers()] == ["reader.one@example.org"]
+    assert [s.email for s in bootstrap.services().subscriptions.subscribers()] == ["reader.one@example.org"]
 
 
 def test_the_digest_week_is_the_iso_week_before_the_run():
@@ -168,13 +168,13 @@ def test_the_digest_week_is_the_iso_week_before_the_run():
     assert wednesday == monday
 
 
-def test_the_unsubscribe_link_asks_first_and_the_button_unsubscribes(aws, now):
+def test_the_unsubscribe_link_asks_first_and_the_button_unsubscribes(aws, now, clock):
     # Given a subscriber and the token of their unsubscribe link
-    token = bootstrap.subscription_service().subscribe(READERS[0], now).token
+    token = bootstrap.services().subscriptions.subscribe(READERS[0]).token
 
     # When a mail scanner (or the reader) opens the link, the reader presses the button, then does both again
     opened = call_api("GET", f"/subscriptions/{token}")
-    subscribed_after_opening = [s.email for s in bootstrap.subscription_service().subscribers()]
+    subscribed_after_opening = [s.email for s in bootstrap.services().subscriptions.subscribers()]
     pressed = call_api("POST", f"/subscriptions/{token}", raw_body="", content_type="application/x-www-form-urlencoded")
     opened_again = call_api("GET", f"/subscriptions/{token}")
     pressed_again = call_api("POST", f"/subscriptions/{token}")
@@ -184,7 +184,7 @@ def test_the_unsubscribe_link_asks_first_and_the_button_unsubscribes(aws, now):
     assert opened[0] == 200 and opened[2]["Content-Type"].startswith("text/html")
     assert subscribed_after_opening == [READERS[0]]
     assert pressed[0] == 200 and "You are unsubscribed" in pressed[1]
-    assert bootstrap.subscription_service().subscribers() == []
+    assert bootstrap.services().subscriptions.subscribers() == []
     assert opened_again[0] == 404 and opened_again[2]["Content-Type"] == "application/problem+json"
     assert pressed_again[0] == 200
     assert all(answer[2]["X-Robots-Tag"] == "noindex, nofollow" for answer in (opened, pressed, opened_again))

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 import pytest
 
 from case_reviews import bootstrap
-from tests.integration.conftest import client, sent_emails
+from tests.integration.conftest import client, sent_emails, wire
 from tests.integration.test_retention import deposited_today, run_retention
 
 __all__ = ["deposited_today"]  # the fixture: a report catalogued (and acknowledged) today
@@ -23,7 +23,7 @@ STAFF_ARN = "arn:aws:sts::123456789012:assumed-role/library-staff/j.smith"
 
 
 def last_day(reference: str) -> date:
-    return bootstrap.repository().get_record(reference).electronic_copy.available_until
+    return bootstrap.services().records_store.get_record(reference).electronic_copy.available_until
 
 
 def long_date(day: date) -> str:
@@ -115,14 +115,12 @@ def test_a_copy_on_legal_hold_gets_no_warning_and_is_not_in_the_staff_list(depos
     # Given a copy on legal hold whose last available day is 30 days away
     reference = deposited_today
     until = last_day(reference)
-    bootstrap.legal_rulings().hold(reference, "Litigation pending: preserve", STAFF_ARN, bootstrap.clock().now())
+    bootstrap.services().rulings.hold(reference, "Litigation pending: preserve", STAFF_ARN)
     pipeline.drain()
 
     # When the retention runs of the whole window come
     outcomes = [
-        bootstrap.retention_service().apply(
-            until - timedelta(days=days), bootstrap.clock().now(), has_time=lambda: True
-        )
+        bootstrap.services().retention.apply(until - timedelta(days=days), has_time=lambda: True)
         for days in range(30, -1, -1)
     ]
     pipeline.drain()
@@ -137,8 +135,8 @@ def test_a_copy_held_after_its_warning_was_announced_is_not_warned(deposited_tod
     # Given a run that announced the warning, and a hold placed before the acknowledge function got it
     reference = deposited_today
     until = last_day(reference)
-    bootstrap.retention_service().apply(until - timedelta(days=30), bootstrap.clock().now(), has_time=lambda: True)
-    bootstrap.legal_rulings().hold(reference, "Preserve for the inquiry", STAFF_ARN, bootstrap.clock().now())
+    bootstrap.services().retention.apply(until - timedelta(days=30), has_time=lambda: True)
+    bootstrap.services().rulings.hold(reference, "Preserve for the inquiry", STAFF_ARN)
 
     # When the acknowledge function gets the warning and the day's summary request
     pipeline.drain()
@@ -178,10 +176,11 @@ def test_staff_get_one_list_a_day_naming_each_copy_once(deposited_today, pipelin
     assert len(warnings()) == 1
 
 
-def test_no_staff_address_means_no_list_but_the_board_is_still_warned(deposited_today, pipeline, monkeypatch):
+def test_no_staff_address_means_no_list_but_the_board_is_still_warned(
+    deposited_today, pipeline, function_settings, clock
+):
     # Given no staff mailbox configured (StaffEmail left empty)
-    monkeypatch.setenv("STAFF_EMAIL", "")
-    bootstrap.acknowledgement_service.cache_clear()
+    wire({**function_settings, "STAFF_EMAIL": ""}, clock)
     reference = deposited_today
 
     # When the run of the copy's warning day comes
@@ -199,15 +198,13 @@ def test_a_copy_brought_into_the_window_is_warned_by_the_next_run_with_its_new_d
     as_of = until - timedelta(days=30)
     daily_run(as_of, pipeline)
     earlier = until - timedelta(days=10)
-    bootstrap.legal_rulings().extend(reference, earlier, STAFF_ARN, bootstrap.clock().now(), reason="Board asked")
+    bootstrap.services().rulings.extend(reference, earlier, STAFF_ARN, reason="Board asked")
     pipeline.drain()
 
     # When the next day's run comes, and the one after
     outcomes = []
     for days in (1, 2):
-        outcomes.append(
-            bootstrap.retention_service().apply(as_of + timedelta(days=days), bootstrap.clock().now(), lambda: True)
-        )
+        outcomes.append(bootstrap.services().retention.apply(as_of + timedelta(days=days), lambda: True))
         pipeline.drain()
 
     # Then the first of them warns of the new date, once; the other warns of nothing
@@ -224,7 +221,7 @@ def test_a_run_outside_the_window_announces_nothing(deposited_today, pipeline, d
     as_of = last_day(reference) - timedelta(days=days_before)
 
     # When the run of that day comes
-    outcome = bootstrap.retention_service().apply(as_of, bootstrap.clock().now(), has_time=lambda: True)
+    outcome = bootstrap.services().retention.apply(as_of, has_time=lambda: True)
     pipeline.drain()
 
     # Then it warns of nothing and asks for no list
@@ -236,11 +233,11 @@ def test_a_second_run_of_the_day_reads_the_window_but_announces_no_warning_again
     # Given the run of a copy's warning day, done
     reference = deposited_today
     as_of = last_day(reference) - timedelta(days=30)
-    first = bootstrap.retention_service().apply(as_of, bootstrap.clock().now(), has_time=lambda: True)
+    first = bootstrap.services().retention.apply(as_of, has_time=lambda: True)
 
     # When the run comes again that day, and on the next
-    again = bootstrap.retention_service().apply(as_of, bootstrap.clock().now(), has_time=lambda: True)
-    next_day = bootstrap.retention_service().apply(as_of + timedelta(days=1), bootstrap.clock().now(), lambda: True)
+    again = bootstrap.services().retention.apply(as_of, has_time=lambda: True)
+    next_day = bootstrap.services().retention.apply(as_of + timedelta(days=1), lambda: True)
     received = pipeline.drain()
 
     # Then only the first announced the warning (the others found it noted); each asked for the day's list,

@@ -17,7 +17,7 @@ HEADER = "title,publication_date,nation,review_type,document_type,publisher,them
 
 
 def run_import(path: Path, now: datetime) -> ImportResult:
-    return bootstrap.historic_import().import_file(path, now)
+    return bootstrap.services().historic_import.import_file(path)
 
 
 def write_csv(tmp_path: Path, *lines: str, name: str = "catalogue.csv") -> Path:
@@ -27,7 +27,7 @@ def write_csv(tmp_path: Path, *lines: str, name: str = "catalogue.csv") -> Path:
 
 
 def catalogue_size() -> int:
-    return sum(1 for _ in bootstrap.repository().all_records())
+    return sum(1 for _ in bootstrap.services().records_store.all_records())
 
 
 def test_the_sample_file_imports_every_row_and_the_public_finds_them(aws, search, now):
@@ -68,8 +68,8 @@ def test_the_sample_file_imports_every_row_and_the_public_finds_them(aws, search
     status, record, _ = call_api("GET", f"/reviews/{result.rows[0].reference}")
     assert status == 200
     assert (record["publisher"], record["publication_date"], record["electronic_copy"]) == ("Home Office", "1945", None)
-    staff_view = bootstrap.record_inspection().show(result.rows[0].reference)
-    assert (staff_view.board_id, staff_view.submission_id, staff_view.themes) == (
+    staff_view = bootstrap.services().records.show(result.rows[0].reference)
+    assert (staff_view.board_id, staff_view.submission_id, list(staff_view.themes)) == (
         None,
         None,
         ["foster_care", "neglect"],
@@ -132,14 +132,14 @@ def test_importing_the_same_file_again_adds_nothing(aws, search, now, tmp_path):
 
 def test_a_run_that_stopped_before_indexing_is_completed_by_running_it_again(aws, search, now, monkeypatch):
     # Given an import that stored its records but stopped before the search index took them
-    index = bootstrap.search_index()
+    index = bootstrap.services().search_index
 
     def index_down(documents):
         list(documents)
         raise ConnectionError("OpenSearch went away")
 
     with monkeypatch.context() as patch, pytest.raises(ConnectionError):
-        patch.setattr(index, "upsert_many", index_down)
+        patch.setattr(index, "put_many", index_down)
         run_import(SAMPLE, now)
     assert catalogue_size() == 25
     _, before, _ = call_api("GET", "/reviews")
@@ -153,20 +153,20 @@ def test_a_run_that_stopped_before_indexing_is_completed_by_running_it_again(aws
     assert catalogue_size() == 25
     _, after, _ = call_api("GET", "/reviews?page_size=50")
     assert after["total"] == 25
-    assert bootstrap.index_maintenance().check().in_sync
+    assert bootstrap.services().index_upkeep.check().in_sync
 
 
 def test_a_run_that_stopped_between_claims_and_records_is_finished_with_the_claimed_references(
     aws, search, now, monkeypatch
 ):
     # Given an import that claimed every row's key but stopped before writing any record
-    repository = bootstrap.repository()
+    repository = bootstrap.services().records_store
 
     def table_gone(records):
         raise ConnectionError("DynamoDB went away")
 
     with monkeypatch.context() as patch, pytest.raises(ConnectionError):
-        patch.setattr(repository, "put_records", table_gone)
+        patch.setattr(repository, "put_new_records", table_gone)
         run_import(SAMPLE, now)
     assert catalogue_size() == 0
 
@@ -251,7 +251,7 @@ def test_a_file_that_is_not_utf8_imports_nothing_even_when_its_first_rows_are_fi
 
 def test_references_come_from_the_same_yearly_counter_as_deposits(aws, search, now, tmp_path):
     # Given three references of 1974 already given out (as deposits of that year would have)
-    taken = bootstrap.repository().allocate_references(1974, 3, lambda year, n: f"CR-{year}-{n:04d}")
+    taken = bootstrap.services().imports_store.allocate_references(1974, 3)
 
     # When two reports of 1974 and one of 1975 are imported
     result = run_import(
@@ -276,15 +276,15 @@ def test_a_large_file_is_imported_in_batches_with_progress(aws, search, now, tmp
         f"Report of the Inquiry into Child {n},{1950 + n % 40},england,other,overview_report,Council {n % 7},"
         for n in range(1201)
     ]
-    service = bootstrap.historic_import()
+    service = bootstrap.services().historic_import
     monkeypatch.setattr(service, "batch_rows", 500)
     bulk_calls = []
-    upsert_many = service.index.upsert_many
-    monkeypatch.setattr(service.index, "upsert_many", lambda documents: bulk_calls.append(1) or upsert_many(documents))
+    put_many = service.index.put_many
+    monkeypatch.setattr(service.index, "put_many", lambda records: bulk_calls.append(1) or put_many(records))
     seen: list[int] = []
 
     # When it is imported
-    result = service.import_file(write_csv(tmp_path, *lines), now, progress=seen.append)
+    result = service.import_file(write_csv(tmp_path, *lines), progress=seen.append)
 
     # Then every row is imported with its own reference, indexed in three bulk calls, and progress counted each row
     assert result.imported == 1201

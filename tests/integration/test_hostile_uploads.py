@@ -15,7 +15,7 @@ from pypdf import PdfReader
 
 from case_reviews import bootstrap
 from case_reviews.adapters import pdf
-from tests.integration.conftest import client, sent_emails
+from tests.integration.conftest import client, sent_emails, wire
 from tests.integration.helpers import (
     call_api,
     deposit,
@@ -87,10 +87,9 @@ def test_a_bad_file_is_rejected_quarantined_and_the_next_upload_is_catalogued(na
     assert submission_status(key, good)["status"] == "catalogued"
 
 
-def test_an_oversize_file_is_quarantined_without_being_read(aws, pipeline, board_key, monkeypatch):
+def test_an_oversize_file_is_quarantined_without_being_read(aws, pipeline, board_key, function_settings, clock):
     # Given a limit smaller than the file (moto, like some S3 implementations, does not enforce the POST policy)
-    monkeypatch.setenv("MAX_UPLOAD_BYTES", "1000")
-    bootstrap.reset()
+    wire({**function_settings, "MAX_UPLOAD_BYTES": "1000"}, clock)
     _, key = board_key
     submission_id = deposit(key, pdfs.make_pdf("A long report. " * 400))
 
@@ -103,13 +102,12 @@ def test_an_oversize_file_is_quarantined_without_being_read(aws, pipeline, board
 
 @pytest.mark.parametrize("behaviour", ["crash", "hang"])
 def test_a_parser_crash_or_hang_is_a_rejection_and_the_pipeline_stays_healthy(
-    behaviour, aws, pipeline, board_key, monkeypatch
+    behaviour, aws, pipeline, board_key, monkeypatch, function_settings, clock
 ):
     # Given a parser that dies of a signal (as native code can), or never returns
     monkeypatch.setattr(pdf, "WORKER_MODULE", "tests.support.misbehaving_worker")
     monkeypatch.setenv("MISBEHAVIOUR", behaviour)
-    monkeypatch.setenv("PDF_TIME_LIMIT_SECONDS", "1")
-    bootstrap.reset()
+    wire({**function_settings, "PDF_TIME_LIMIT_SECONDS": "1"}, clock)
     _, key = board_key
     submission_id = deposit(key, pdfs.make_pdf("A report the parser chokes on"))
 
@@ -152,7 +150,7 @@ def test_a_scanned_report_is_catalogued_and_flagged_for_staff(aws, pipeline, boa
     # Then it is catalogued, and the record staff see says it has no text layer
     outcome = submission_status(key, submission_id)
     assert outcome["status"] == "catalogued"
-    shown = bootstrap.record_inspection().show(outcome["reference"])
+    shown = bootstrap.services().records.show(outcome["reference"])
     assert shown.electronic_copy is not None
     assert (shown.electronic_copy.text_layer, shown.electronic_copy.page_count) == (False, 3)
 
@@ -174,7 +172,7 @@ def test_an_anonymous_report_is_stored_without_the_metadata_that_names_the_board
     assert reader.metadata is None
     assert "/Metadata" not in reader.trailer["/Root"]
     # And the record keeps the upload's checksum (duplicates are found by it) and the stored copy's size
-    copy = bootstrap.record_inspection().show(reference).electronic_copy
+    copy = bootstrap.services().records.show(reference).electronic_copy
     assert copy is not None
     assert copy.sha256 == hashlib.sha256(original).hexdigest()
     assert (copy.size_bytes, copy.metadata_stripped) == (len(stored), True)
@@ -210,7 +208,7 @@ def test_a_welsh_title_is_kept_exactly(aws, search, pipeline, board_key):
     reference = submission_status(key, submission_id)["reference"]
     status, record, _ = call_api("GET", f"/reviews/{reference}")
     assert (status, record["title"]) == (200, title)
-    document = bootstrap.search_index().client.get(index=search, id=reference)["_source"]
+    document = bootstrap.services().search_index.client.get(index=search, id=reference)["_source"]
     assert document["title"] == title
 
 

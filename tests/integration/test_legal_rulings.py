@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import uuid
 from datetime import datetime, timedelta
 
@@ -10,10 +9,11 @@ import pytest
 from botocore.exceptions import ClientError
 
 from case_reviews import bootstrap
-from case_reviews.adapters.dynamodb import AuditItem, _to_attributes, audit_key
-from case_reviews.domain import models
+from case_reviews.adapters.dynamodb.mapping import audit_to_item
+from case_reviews.adapters.dynamodb.table import to_attributes
+from case_reviews.domain import audit
+from case_reviews.domain.audit import AuditAction, AuditEntry, TakeDownReason
 from case_reviews.domain.errors import ChangedMeanwhile, RulingRefused
-from case_reviews.domain.models import AuditAction, AuditEntry, TakeDownReason
 from case_reviews.domain.vocabulary import CopyStatus
 from tests.integration.conftest import client
 from tests.integration.helpers import call_api
@@ -25,32 +25,32 @@ STAFF = "arn:aws:sts::123456789012:assumed-role/library-staff/j.smith"
 
 
 def now() -> datetime:
-    return bootstrap.clock().now()
+    return bootstrap.services().clock.now()
 
 
 def record(reference: str):
-    return bootstrap.repository().get_record(reference)
+    return bootstrap.services().records_store.get_record(reference)
 
 
 def trail(reference: str) -> list[tuple[str, str, str | None]]:
-    return [(e.action.value, e.actor, e.reason) for e in bootstrap.legal_rulings().audit(reference)]
+    return [(e.action.value, e.actor, e.reason) for e in bootstrap.services().rulings.audit(reference)]
 
 
 def test_a_held_copy_survives_its_expiry_run_and_goes_at_the_first_run_after_release(deposited_today, pipeline):
     # Given a copy on legal hold
     reference = deposited_today
     as_of = day_after_last(reference)
-    rulings = bootstrap.legal_rulings()
-    rulings.hold(reference, "Litigation pending: preserve", STAFF, now())
+    rulings = bootstrap.services().rulings
+    rulings.hold(reference, "Litigation pending: preserve", STAFF)
     pipeline.drain()
 
     # When the retention run comes the day after its last available day, then staff release it and a run comes again
-    preview_held = bootstrap.retention_service().copies_due(as_of)
-    held_run = bootstrap.retention_service().apply(as_of, now(), has_time=lambda: True)
+    preview_held = bootstrap.services().retention.copies_due(as_of)
+    held_run = bootstrap.services().retention.apply(as_of, has_time=lambda: True)
     kept = record(reference).electronic_copy
     files_kept = stored_versions(f"reports/{reference}")
-    rulings.release(reference, STAFF, now())
-    preview_released = [copy.reference for copy in bootstrap.retention_service().copies_due(as_of)]
+    rulings.release(reference, STAFF)
+    preview_released = [copy.reference for copy in bootstrap.services().retention.copies_due(as_of)]
     released_run = run_retention(as_of)
     pipeline.drain()
 
@@ -78,17 +78,17 @@ def test_extending_later_keeps_the_copy_and_earlier_makes_it_due(deposited_today
     as_of = day_after_last(reference)
     later = as_of + timedelta(days=30)
     today = now().date()
-    rulings = bootstrap.legal_rulings()
+    rulings = bootstrap.services().rulings
 
     # When staff extend it by thirty days and the run comes on the old date; then they set it to yesterday
-    rulings.extend(reference, later, STAFF, now())
+    rulings.extend(reference, later, STAFF)
     pipeline.drain()
     searched = call_api("GET", "/reviews?q=Child%20K")[1]["items"][0]["electronic_copy"]
-    due_on_old_date = bootstrap.retention_service().copies_due(as_of)
+    due_on_old_date = bootstrap.services().retention.copies_due(as_of)
     run_retention(as_of)
     kept = record(reference).electronic_copy.status
-    rulings.extend(reference, today - timedelta(days=1), STAFF, now(), reason="Board asked for early removal")
-    due_today = [copy.reference for copy in bootstrap.retention_service().copies_due(today)]
+    rulings.extend(reference, today - timedelta(days=1), STAFF, reason="Board asked for early removal")
+    due_today = [copy.reference for copy in bootstrap.services().retention.copies_due(today)]
     run_retention(today)
     pipeline.drain()
 
@@ -98,14 +98,14 @@ def test_extending_later_keeps_the_copy_and_earlier_makes_it_due(deposited_today
     assert kept is CopyStatus.AVAILABLE
     assert due_today == [reference]
     assert record(reference).electronic_copy.status is CopyStatus.REMOVED
-    extended = [e for e in bootstrap.legal_rulings().audit(reference) if e.action is AuditAction.EXTENDED]
+    extended = [e for e in bootstrap.services().rulings.audit(reference) if e.action is AuditAction.EXTENDED]
     assert [e.changes["copy.available_until"].after for e in extended] == [
         later.isoformat(),
         (today - timedelta(days=1)).isoformat(),
     ]
     assert extended[1].reason == "Board asked for early removal"
     # ... and the index caught up with every change
-    assert bootstrap.index_maintenance().check().in_sync
+    assert bootstrap.services().index_upkeep.check().in_sync
 
 
 def test_a_take_down_removes_the_copy_at_once_and_the_trail_says_who_when_what_and_why(
@@ -113,15 +113,15 @@ def test_a_take_down_removes_the_copy_at_once_and_the_trail_says_who_when_what_a
 ):
     # Given a deposited copy that staff held, then released
     reference = deposited_today
-    rulings = bootstrap.legal_rulings()
+    rulings = bootstrap.services().rulings
     before = now()
-    rulings.hold(reference, "Court order expected", STAFF, now())
+    rulings.hold(reference, "Court order expected", STAFF)
     with pytest.raises(RulingRefused) as refused_while_held:
-        rulings.take_down(reference, TakeDownReason.COURT_ORDER, STAFF, now())
-    rulings.release(reference, STAFF, now())
+        rulings.take_down(reference, TakeDownReason.COURT_ORDER, STAFF)
+    rulings.release(reference, STAFF)
 
     # When staff take it down under a court order
-    outcome = rulings.take_down(reference, TakeDownReason.COURT_ORDER, STAFF, now())
+    outcome = rulings.take_down(reference, TakeDownReason.COURT_ORDER, STAFF)
     pipeline.drain()
 
     # Then every version of the file and its text is gone, and the record says it was withdrawn, neutrally
@@ -159,23 +159,23 @@ def test_a_take_down_removes_the_copy_at_once_and_the_trail_says_who_when_what_a
 
 def test_rulings_that_do_not_apply_are_refused_and_change_nothing(deposited_today):
     # Given a held copy, and a copy taken down
-    rulings = bootstrap.legal_rulings()
-    rulings.hold(deposited_today, "Preserve for the inquiry", STAFF, now())
+    rulings = bootstrap.services().rulings
+    rulings.hold(deposited_today, "Preserve for the inquiry", STAFF)
     version = record(deposited_today).version
 
     # When staff hold it again, and extend it to its own date
     with pytest.raises(RulingRefused, match="already on legal hold"):
-        rulings.hold(deposited_today, "Again", STAFF, now())
+        rulings.hold(deposited_today, "Again", STAFF)
     with pytest.raises(RulingRefused, match="already available until"):
-        rulings.extend(deposited_today, record(deposited_today).electronic_copy.available_until, STAFF, now())
-    rulings.release(deposited_today, STAFF, now())
-    rulings.take_down(deposited_today, TakeDownReason.ERROR, STAFF, now())
+        rulings.extend(deposited_today, record(deposited_today).electronic_copy.available_until, STAFF)
+    rulings.release(deposited_today, STAFF)
+    rulings.take_down(deposited_today, TakeDownReason.ERROR, STAFF)
 
     # Then nothing was written for the refusals; and a copy already gone cannot be extended or held
     assert record(deposited_today).version == version + 2
     for ruling in (
-        lambda: rulings.extend(deposited_today, now().date(), STAFF, now()),
-        lambda: rulings.hold(deposited_today, "Too late", STAFF, now()),
+        lambda: rulings.extend(deposited_today, now().date(), STAFF),
+        lambda: rulings.hold(deposited_today, "Too late", STAFF),
     ):
         with pytest.raises(RulingRefused, match="no available electronic copy"):
             ruling()
@@ -185,16 +185,14 @@ def test_rulings_that_do_not_apply_are_refused_and_change_nothing(deposited_toda
 def test_a_ruling_over_a_record_changed_meanwhile_writes_neither_the_change_nor_its_entry(deposited_today, monkeypatch):
     # Given staff read the record, and someone else extends it before their hold is written
     reference = deposited_today
-    repository = bootstrap.repository()
+    repository = bootstrap.services().records_store
     stale = repository.get_record(reference)
-    bootstrap.legal_rulings().extend(
-        reference, stale.electronic_copy.available_until + timedelta(days=9), "other", now()
-    )
+    bootstrap.services().rulings.extend(reference, stale.electronic_copy.available_until + timedelta(days=9), "other")
     monkeypatch.setattr(repository, "get_record", lambda _reference: stale)
 
     # When the hold is written over the version they read
     with pytest.raises(ChangedMeanwhile):
-        bootstrap.legal_rulings().hold(reference, "Preserve", STAFF, now())
+        bootstrap.services().rulings.hold(reference, "Preserve", STAFF)
     monkeypatch.undo()
 
     # Then the transaction wrote nothing: the record is not held, and the trail has no hold
@@ -206,20 +204,21 @@ def test_an_audit_entry_that_cannot_be_written_leaves_the_record_unchanged(depos
     # Given the audit item the hold would write already exists (the transaction's second write will fail)
     reference = deposited_today
     fixed = uuid.UUID(int=42)
-    monkeypatch.setattr(models.uuid, "uuid4", lambda: fixed)
+    monkeypatch.setattr(audit.uuid, "uuid4", lambda: fixed)
     at = now()
     blocking = AuditEntry(
         entry_id=fixed.hex, reference=reference, at=at, actor="x", action=AuditAction.HELD, version=99
     )
     client("dynamodb").put_item(
-        TableName=os.environ["CATALOGUE_TABLE_NAME"],
-        Item=_to_attributes(AuditItem(**audit_key(blocking), **blocking.model_dump(mode="json", exclude={"changes"}))),
+        TableName=bootstrap.services().settings.table.catalogue_table_name,
+        Item=to_attributes(audit_to_item(blocking)),
     )
     version = record(reference).version
 
     # When staff hold the record at that very moment
+    monkeypatch.setattr(bootstrap.services().clock, "now", lambda: at)
     with pytest.raises(ClientError, match="TransactionCanceled"):
-        bootstrap.legal_rulings().hold(reference, "Preserve", STAFF, at)
+        bootstrap.services().rulings.hold(reference, "Preserve", STAFF)
 
     # Then the record's change was cancelled with it: same version, not held
     current = record(reference)
@@ -233,8 +232,8 @@ def test_an_unknown_record_is_not_found(aws):
     from case_reviews.domain.errors import NotFound
 
     for ruling in (
-        lambda: bootstrap.legal_rulings().audit("CR-1900-9999"),
-        lambda: bootstrap.legal_rulings().hold("CR-1900-9999", "Preserve", STAFF, now()),
+        lambda: bootstrap.services().rulings.audit("CR-1900-9999"),
+        lambda: bootstrap.services().rulings.hold("CR-1900-9999", "Preserve", STAFF),
     ):
         with pytest.raises(NotFound, match="No record CR-1900-9999"):
             ruling()

@@ -7,8 +7,9 @@ from datetime import date
 import pytest
 
 from case_reviews import bootstrap
+from case_reviews.domain.audit import AuditAction
 from case_reviews.domain.errors import RulingRefused
-from case_reviews.domain.models import AuditAction, MetadataCorrection, PublicationDate
+from case_reviews.domain.models import MetadataCorrection, PublicationDate
 from tests.integration.helpers import call_api
 from tests.integration.test_retention import deposited_today  # noqa: F401 - a fixture
 from tests.integration.test_search_api import catalogue_without_pipeline, historic_record
@@ -19,7 +20,7 @@ STAFF = "arn:aws:iam::123456789012:user/librarian"
 def test_a_corrected_title_and_date_reach_the_record_the_trail_and_search(deposited_today, pipeline):  # noqa: F811
     # Given a deposited report, catalogued and indexed
     reference = deposited_today
-    before = bootstrap.repository().get_record(reference)
+    before = bootstrap.services().records_store.get_record(reference)
     correction = MetadataCorrection(
         title="Serious Case Review: Child K (revised)",
         publication_date=PublicationDate.parse("2016-04"),
@@ -27,21 +28,19 @@ def test_a_corrected_title_and_date_reach_the_record_the_trail_and_search(deposi
     )
 
     # When staff correct its title, publication date and themes, and the index function takes the change
-    outcome = bootstrap.legal_rulings().edit(
-        reference, correction, STAFF, bootstrap.clock().now(), reason="The board sent an erratum."
-    )
+    outcome = bootstrap.services().rulings.edit(reference, correction, STAFF, reason="The board sent an erratum.")
     pipeline.drain()
 
     # Then the record reads the corrections under the same reference, one version on; the trail has who, why
     # and before/after; and search finds the new title, in April 2016
-    after = bootstrap.repository().get_record(reference)
+    after = bootstrap.services().records_store.get_record(reference)
     assert (after.title, str(after.publication_date), after.themes) == (
         "Serious Case Review: Child K (revised)",
         "2016-04",
         ("neglect", "domestic_abuse"),
     )
     assert (outcome.action, outcome.version) == (AuditAction.EDITED, before.version + 1)
-    entry = bootstrap.legal_rulings().audit(reference)[-1]
+    entry = bootstrap.services().rulings.audit(reference)[-1]
     assert (entry.actor, entry.action, entry.reason) == (STAFF, AuditAction.EDITED, "The board sent an erratum.")
     assert entry.changes["title"].before == before.title
     assert entry.changes["title"].after == "Serious Case Review: Child K (revised)"
@@ -55,13 +54,13 @@ def test_a_historic_record_without_a_copy_can_be_corrected(aws, search, pipeline
     catalogue_without_pipeline(historic_record("CR-1973-0001", "1973"))
 
     # When staff add a summary, then clear it again
-    rulings = bootstrap.legal_rulings()
-    rulings.edit("CR-1973-0001", MetadataCorrection(summary="An inquiry into a death."), STAFF, bootstrap.clock().now())
-    with_summary = bootstrap.repository().get_record("CR-1973-0001").summary
-    rulings.edit("CR-1973-0001", MetadataCorrection(summary=""), STAFF, bootstrap.clock().now())
+    rulings = bootstrap.services().rulings
+    rulings.edit("CR-1973-0001", MetadataCorrection(summary="An inquiry into a death."), STAFF)
+    with_summary = bootstrap.services().records_store.get_record("CR-1973-0001").summary
+    rulings.edit("CR-1973-0001", MetadataCorrection(summary=""), STAFF)
 
     # Then the summary was set and then cleared, and the record still has no copy
-    record = bootstrap.repository().get_record("CR-1973-0001")
+    record = bootstrap.services().records_store.get_record("CR-1973-0001")
     assert (with_summary, record.summary, record.electronic_copy) == ("An inquiry into a death.", None, None)
 
 
@@ -76,10 +75,10 @@ def test_a_historic_record_without_a_copy_can_be_corrected(aws, search, pipeline
 def test_a_correction_that_breaks_a_rule_or_changes_nothing_is_refused(aws, search, correction, message):
     # Given a historic record
     catalogue_without_pipeline(historic_record("CR-1973-0001", "1973"))
-    version = bootstrap.repository().get_record("CR-1973-0001").version
+    version = bootstrap.services().records_store.get_record("CR-1973-0001").version
     # When staff send a correction that breaks a rule, or that changes nothing
     with pytest.raises(RulingRefused, match=message):
-        bootstrap.legal_rulings().edit("CR-1973-0001", correction, STAFF, bootstrap.clock().now())
+        bootstrap.services().rulings.edit("CR-1973-0001", correction, STAFF)
     # Then nothing is written
-    assert bootstrap.repository().get_record("CR-1973-0001").version == version
-    assert [entry.action for entry in bootstrap.legal_rulings().audit("CR-1973-0001")] == []
+    assert bootstrap.services().records_store.get_record("CR-1973-0001").version == version
+    assert [entry.action for entry in bootstrap.services().rulings.audit("CR-1973-0001")] == []

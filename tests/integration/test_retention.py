@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from datetime import timedelta
 
 import pytest
@@ -34,23 +33,25 @@ def run_retention(as_of) -> dict:
 
 
 def day_after_last(reference: str):
-    return bootstrap.repository().get_record(reference).electronic_copy.available_until + timedelta(days=1)
+    return bootstrap.services().records_store.get_record(reference).electronic_copy.available_until + timedelta(days=1)
 
 
 def stored_versions(prefix: str) -> list[str]:
     """Every version and delete marker the bucket holds under `prefix`."""
-    listed = client("s3").list_object_versions(Bucket=os.environ["REPORTS_BUCKET_NAME"], Prefix=prefix)
+    listed = client("s3").list_object_versions(
+        Bucket=bootstrap.services().settings.storage.reports_bucket_name, Prefix=prefix
+    )
     return [entry["Key"] for entry in [*listed.get("Versions", []), *listed.get("DeleteMarkers", [])]]
 
 
 def test_a_copy_is_listed_only_after_its_last_available_day(deposited_today):
     # Given a copy deposited today, available for five years
-    today = bootstrap.clock().now().date()
-    last_day = bootstrap.repository().get_record(deposited_today).electronic_copy.available_until
+    today = bootstrap.services().clock.now().date()
+    last_day = bootstrap.services().records_store.get_record(deposited_today).electronic_copy.available_until
     assert (last_day - today).days in (1826, 1827)  # five years, with one or two 29 Februaries
 
     # When staff ask what today, the last available day and the day after bring
-    service = bootstrap.retention_service()
+    service = bootstrap.services().retention
     listed = {
         when: [c.reference for c in service.copies_due(when)]
         for when in (today, last_day, last_day + timedelta(days=1))
@@ -88,12 +89,14 @@ def test_a_copy_past_its_five_years_is_removed_and_its_record_stays(deposited_to
     # Given a catalogued copy whose PDF was also overwritten once (so the bucket holds two versions)
     reference = deposited_today
     pdf_key = f"reports/{reference}.pdf"
-    client("s3").put_object(Bucket=os.environ["REPORTS_BUCKET_NAME"], Key=pdf_key, Body=b"%PDF-1.7 second version")
+    client("s3").put_object(
+        Bucket=bootstrap.services().settings.storage.reports_bucket_name, Key=pdf_key, Body=b"%PDF-1.7 second version"
+    )
     assert len(stored_versions(pdf_key)) == 2
 
     # When the retention function runs on its last available day, and then on the day after
     on_last_day = run_retention(day_after_last(reference) - timedelta(days=1))
-    kept = bootstrap.repository().get_record(reference).electronic_copy.status
+    kept = bootstrap.services().records_store.get_record(reference).electronic_copy.status
     after = run_retention(day_after_last(reference))
     pipeline.drain()
 
@@ -102,8 +105,12 @@ def test_a_copy_past_its_five_years_is_removed_and_its_record_stays(deposited_to
     assert on_last_day == after == {"batchItemFailures": []}
     assert kept is CopyStatus.AVAILABLE
     assert stored_versions(f"reports/{reference}") == stored_versions(f"text/{reference}") == []
-    copy = bootstrap.repository().get_record(reference).electronic_copy
-    assert (copy.status, copy.removed_on, copy.object_key) == (CopyStatus.REMOVED, bootstrap.clock().now().date(), None)
+    copy = bootstrap.services().records_store.get_record(reference).electronic_copy
+    assert (copy.status, copy.removed_on, copy.object_key) == (
+        CopyStatus.REMOVED,
+        bootstrap.services().clock.now().date(),
+        None,
+    )
     assert copy.sha256 and copy.page_count >= 1
     status, record, _ = call_api("GET", f"/reviews/{reference}")
     assert status == 200
@@ -115,7 +122,7 @@ def test_a_copy_past_its_five_years_is_removed_and_its_record_stays(deposited_to
     assert [item["reference"] for item in by_title["items"]] == [reference]
     assert by_title["items"][0]["electronic_copy"]["status"] == "removed"
     assert by_text["total"] == 0
-    assert bootstrap.retention_service().copies_due(day_after_last(reference) + timedelta(days=365)) == []
+    assert bootstrap.services().retention.copies_due(day_after_last(reference) + timedelta(days=365)) == []
 
 
 def test_a_second_run_finds_nothing_to_do(deposited_today, pipeline):
@@ -123,14 +130,14 @@ def test_a_second_run_finds_nothing_to_do(deposited_today, pipeline):
     as_of = day_after_last(deposited_today)
     run_retention(as_of)
     pipeline.drain()
-    version = bootstrap.repository().get_record(deposited_today).version
+    version = bootstrap.services().records_store.get_record(deposited_today).version
 
     # When the same run is delivered again
-    again = bootstrap.retention_service().apply(as_of, bootstrap.clock().now(), has_time=lambda: True)
+    again = bootstrap.services().retention.apply(as_of, has_time=lambda: True)
 
     # Then it removes and announces nothing, and the record is not written again
     assert (again.removed, again.announced, again.failed) == ([], [], [])
-    assert bootstrap.repository().get_record(deposited_today).version == version
+    assert bootstrap.services().records_store.get_record(deposited_today).version == version
     assert pipeline.drain()["index"] == 0
 
 
@@ -138,14 +145,14 @@ def test_a_run_that_stops_after_deleting_the_file_is_finished_by_the_rerun(depos
     # Given a run that deletes the file and then fails to save the record
     reference = deposited_today
     as_of = day_after_last(reference)
-    repository = bootstrap.repository()
-    saving = repository.save_copy_removed
+    repository, retention_store = bootstrap.services().records_store, bootstrap.services().retention_store
+    saving = retention_store.save_copy_removed
 
     def fail_once(*_args):
-        monkeypatch.setattr(repository, "save_copy_removed", saving)
+        monkeypatch.setattr(retention_store, "save_copy_removed", saving)
         raise ConnectionError("the table did not answer")
 
-    monkeypatch.setattr(repository, "save_copy_removed", fail_once)
+    monkeypatch.setattr(retention_store, "save_copy_removed", fail_once)
     with pytest.raises(BatchProcessingError) as first:
         run_retention(as_of)
     between = repository.get_record(reference).electronic_copy.status
@@ -163,27 +170,27 @@ def test_a_run_that_stops_after_deleting_the_file_is_finished_by_the_rerun(depos
     assert second == {"batchItemFailures": []}
     assert repository.get_record(reference).electronic_copy.status is CopyStatus.REMOVED
     assert call_api("GET", "/reviews?q=quarrelsome")[1]["total"] == 0
-    assert bootstrap.retention_service().copies_due(as_of) == []
+    assert bootstrap.services().retention.copies_due(as_of) == []
 
 
 def test_a_run_that_stops_before_announcing_is_announced_by_the_next(deposited_today, pipeline, monkeypatch):
     # Given a run that removes the copy and saves the record, but cannot reach the bus
     reference = deposited_today
     as_of = day_after_last(reference)
-    service = bootstrap.retention_service()
+    service = bootstrap.services().retention
     publish = service.events.publish
 
     def unreachable(*_args, **_kwargs):
         raise ConnectionError("the bus did not answer")
 
     monkeypatch.setattr(service.events, "publish", unreachable)
-    first = service.apply(as_of, bootstrap.clock().now(), has_time=lambda: True)
+    first = service.apply(as_of, has_time=lambda: True)
     pipeline.drain()
     still_indexed = call_api("GET", "/reviews?q=quarrelsome")[1]["total"]
 
     # When the next run comes, with the bus back
     monkeypatch.setattr(service.events, "publish", publish)
-    second = service.apply(as_of, bootstrap.clock().now(), has_time=lambda: True)
+    second = service.apply(as_of, has_time=lambda: True)
     pipeline.drain()
 
     # Then the first run failed that copy after saving it, the search still showed the text in between,
@@ -196,7 +203,7 @@ def test_a_run_that_stops_before_announcing_is_announced_by_the_next(deposited_t
 
 
 def repository_status(reference: str) -> CopyStatus:
-    return bootstrap.repository().get_record(reference).electronic_copy.status
+    return bootstrap.services().records_store.get_record(reference).electronic_copy.status
 
 
 def test_a_run_out_of_time_queues_the_rest_of_itself(aws, search, pipeline, board_key, monkeypatch):
@@ -208,11 +215,11 @@ def test_a_run_out_of_time_queues_the_rest_of_itself(aws, search, pipeline, boar
         pipeline.drain()
         references.append(submission_status(key, submission_id)["reference"])
     as_of = day_after_last(references[0])
-    service = bootstrap.retention_service()
+    service = bootstrap.services().retention
     budget = iter([True, False])
 
     # When a run has time for only one removal
-    outcome = service.apply(as_of, bootstrap.clock().now(), has_time=lambda: next(budget, False))
+    outcome = service.apply(as_of, has_time=lambda: next(budget, False))
     queued = queue_depth(aws.queue_urls["retention"])
     received = pipeline.drain()
 
@@ -226,19 +233,19 @@ def test_a_run_out_of_time_queues_the_rest_of_itself(aws, search, pipeline, boar
 def test_a_copy_left_more_than_a_day_past_its_last_day_is_counted_overdue(deposited_today, monkeypatch):
     # Given a copy whose last day was two days before the run, and a removal that fails this time
     as_of = day_after_last(deposited_today) + timedelta(days=1)
-    service = bootstrap.retention_service()
+    service = bootstrap.services().retention
     removing = service._remove
 
     def refuse(*_args, **_kwargs):
         raise ConnectionError("the bucket did not answer")
 
     monkeypatch.setattr(service, "_remove", refuse)
-    failing = service.apply(as_of, bootstrap.clock().now(), has_time=lambda: True)
+    failing = service.apply(as_of, has_time=lambda: True)
 
     # When the next run succeeds, and a run on the day after the last day finds it due but not yet overdue
     monkeypatch.setattr(service, "_remove", removing)
-    fresh = bootstrap.retention_service().apply(day_after_last(deposited_today), bootstrap.clock().now(), lambda: False)
-    succeeding = service.apply(as_of, bootstrap.clock().now(), has_time=lambda: True)
+    fresh = bootstrap.services().retention.apply(day_after_last(deposited_today), lambda: False)
+    succeeding = service.apply(as_of, has_time=lambda: True)
 
     # Then the failing run counts it overdue (the alarm's measure), a day-one run does not, and the
     # successful run leaves nothing overdue

@@ -13,8 +13,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from case_reviews import bootstrap
-from case_reviews.adapters.opensearch import document_from_record
-from case_reviews.api_models import search_fingerprint
+from case_reviews.api.models import search_fingerprint
 from case_reviews.domain.models import CatalogueRecord, ElectronicCopy, PublicationDate
 from case_reviews.domain.search import SearchQuery, SortOrder
 from case_reviews.domain.vocabulary import CopyStatus, DocumentType, Nation, ReviewType
@@ -48,8 +47,8 @@ def historic_record(reference: str, published: str, copy: ElectronicCopy | None 
 
 def catalogue_without_pipeline(*records: CatalogueRecord) -> None:
     for record in records:
-        assert bootstrap.repository().add_record(record)
-    assert bootstrap.search_index().upsert_many(document_from_record(r, body=None) for r in records) == (
+        assert bootstrap.services().records_store.add_record(record)
+    assert bootstrap.services().search_index.put_many((r, None) for r in records) == (
         len(records),
         0,
     )
@@ -81,7 +80,7 @@ def test_an_anonymous_report_never_names_its_board_in_public(aws, search, pipeli
         assert board_id not in text
     assert by_board_name["total"] == 0
     assert by_board_filter["total"] == 0
-    indexed = bootstrap.search_index().client.get(index=search, id=reference)["_source"]
+    indexed = bootstrap.services().search_index.client.get(index=search, id=reference)["_source"]
     assert "board_id" not in indexed
     assert "Northshire" not in json.dumps(indexed)
 
@@ -417,7 +416,7 @@ def generated_catalogue(count: int, seed: int = 4) -> list[CatalogueRecord]:
 
 def index_only(records: list[CatalogueRecord]) -> None:
     """Index the records straight away (the search API reads the index alone)."""
-    assert bootstrap.search_index().upsert_many(document_from_record(r, body=None) for r in records) == (
+    assert bootstrap.services().search_index.put_many((r, None) for r in records) == (
         len(records),
         0,
     )

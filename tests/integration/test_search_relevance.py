@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 from case_reviews import bootstrap
-from case_reviews.adapters.opensearch import document_from_record
 from case_reviews.domain.models import CatalogueRecord, ElectronicCopy
 from case_reviews.domain.vocabulary import CopyStatus
 from tests.integration.helpers import call_api
@@ -33,8 +32,8 @@ def available_copy(reference: str) -> ElectronicCopy:
 def indexed_with_text(*entries: tuple[CatalogueRecord, str]) -> None:
     """Records with an available copy, indexed with their full text (as the pipeline does)."""
     for record, _ in entries:
-        assert bootstrap.repository().add_record(record)
-    written, _ = bootstrap.search_index().upsert_many(document_from_record(record, body) for record, body in entries)
+        assert bootstrap.services().records_store.add_record(record)
+    written, _ = bootstrap.services().search_index.put_many((record, body) for record, body in entries)
     assert written == len(entries)
 
 

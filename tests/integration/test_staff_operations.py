@@ -8,10 +8,9 @@ import uuid
 import pytest
 
 from case_reviews import bootstrap, cli
-from case_reviews.adapters.opensearch import document_from_record
 from case_reviews.services.operations import StaleDocument
 from infra.local.provision import Provisioned
-from tests.integration.conftest import client
+from tests.integration.conftest import client, wire
 from tests.integration.helpers import call_api, deposit, queue_depth, submission_status
 from tests.integration.test_search_api import catalogue_without_pipeline, historic_record
 from tests.support.events import load_event
@@ -19,11 +18,10 @@ from tests.support.pdfs import make_pdf
 
 
 @pytest.fixture
-def staff(aws: Provisioned, monkeypatch: pytest.MonkeyPatch) -> Provisioned:
+def staff(aws: Provisioned, function_settings: dict[str, str], clock) -> Provisioned:
     """The queue settings the CLI gives bootstrap, for the provisioned queues."""
-    for name, value in cli._queue_settings(aws.queue_urls, aws.dead_letter_queue_urls).items():
-        monkeypatch.setenv(name, value)
-    bootstrap.reset()
+    function_settings.update(cli._queue_settings(aws.queue_urls, aws.dead_letter_queue_urls))
+    wire(function_settings, clock)
     return aws
 
 
@@ -56,10 +54,10 @@ def test_replayed_dead_letters_go_back_to_their_queue_and_are_processed_once(sta
     assert queue_depth(staff.dead_letter_queue_urls["index"]) == 2
     # ... and the records now exist
     for reference in ("CR-1999-0001", "CR-1999-0002"):
-        assert bootstrap.repository().add_record(historic_record(reference, "1999"))
+        assert bootstrap.services().records_store.add_record(historic_record(reference, "1999"))
 
     # When staff replay the index dead-letter queue, and the pipeline runs
-    replayed = bootstrap.queue_operations().replay("index")
+    replayed = bootstrap.services().queues.replay("index")
     delivered = pipeline.drain()
 
     # Then both moved back, were each delivered once and indexed, and nothing is left anywhere
@@ -68,7 +66,7 @@ def test_replayed_dead_letters_go_back_to_their_queue_and_are_processed_once(sta
     assert queue_depth(staff.dead_letter_queue_urls["index"]) == 0
     assert queue_depth(staff.queue_urls["index"]) == 0
     for reference in ("CR-1999-0001", "CR-1999-0002"):
-        indexed = bootstrap.search_index().get(reference)
+        indexed = bootstrap.services().search_index.get(reference)
         assert indexed is not None and indexed.record_version == 1
     assert pipeline.drain()["index"] == 0
 
@@ -85,7 +83,7 @@ def test_a_replay_keeps_bodies_and_attributes_and_stops_at_its_maximum(staff):
         )
 
     # When staff replay at most two of them
-    replayed = bootstrap.queue_operations().replay("retention", max_messages=2)
+    replayed = bootstrap.services().queues.replay("retention", max_messages=2)
 
     # Then two are on the retention queue, unchanged, and one is still dead
     received = sqs.receive_message(
@@ -110,7 +108,7 @@ def test_queue_depths_are_reported_for_every_queue(staff, pipeline):
         sqs.send_message(QueueUrl=staff.dead_letter_queue_urls["retention"], MessageBody=f"dead {number}")
 
     # When staff look at the queues
-    statuses = {status.queue: status.model_dump() for status in bootstrap.queue_operations().show()}
+    statuses = {status.queue: status.model_dump() for status in bootstrap.services().queues.show()}
 
     # Then each queue shows what it holds
     assert statuses == {
@@ -130,14 +128,14 @@ def test_the_index_check_finds_missing_extra_and_stale_documents(aws, search, bo
     catalogue_without_pipeline(historic_record("CR-1980-0001", "1980"), historic_record("CR-1980-0002", "1980"))
     # ... a record never indexed, a document whose record is not catalogued,
     # and a record at version 2 whose document is still at version 1
-    index = bootstrap.search_index()
-    assert bootstrap.repository().add_record(historic_record("CR-1980-0003", "1980"))
-    assert index.upsert(document_from_record(historic_record("CR-1980-0099", "1980"), body=None))
-    assert bootstrap.repository().add_record(historic_record("CR-1980-0004", "1980", version=2))
-    assert index.upsert(document_from_record(historic_record("CR-1980-0004", "1980", version=1), body=None))
+    index = bootstrap.services().search_index
+    assert bootstrap.services().records_store.add_record(historic_record("CR-1980-0003", "1980"))
+    assert index.put(historic_record("CR-1980-0099", "1980"), None)
+    assert bootstrap.services().records_store.add_record(historic_record("CR-1980-0004", "1980", version=2))
+    assert index.put(historic_record("CR-1980-0004", "1980", version=1), None)
 
     # When staff check the index
-    drift = bootstrap.index_maintenance().check()
+    drift = bootstrap.services().index_upkeep.check()
 
     # Then each difference is named, and the index is not in sync
     assert drift.missing == ["CR-1980-0003"]
@@ -156,30 +154,30 @@ def test_a_rebuild_replaces_the_index_behind_the_alias_with_one_that_finds_every
     deposited = submission_status(key, submission_id)["reference"]
     historic = [historic_record(f"CR-1985-000{n}", "1985") for n in (1, 2, 3)]
     catalogue_without_pipeline(*historic)
-    assert bootstrap.repository().add_record(historic_record("CR-1985-0004", "1985"))
+    assert bootstrap.services().records_store.add_record(historic_record("CR-1985-0004", "1985"))
     every = {deposited, *(record.reference for record in historic), "CR-1985-0004"}
-    index = bootstrap.search_index()
-    assert index.indices_behind_alias() == [f"{search}-v1"]
+    index = bootstrap.services().search_index
+    assert bootstrap.services().index_maintenance.indices_behind_alias() == [f"{search}-v2"]
     counted: list[int] = []
 
     # When staff rebuild the index
-    rebuilt = bootstrap.index_maintenance().rebuild(bootstrap.clock().now(), progress=counted.append)
+    rebuilt = bootstrap.services().index_upkeep.rebuild(progress=counted.append)
 
     # Then the alias points at the new index alone, the old one is gone, and search finds every record
-    assert rebuilt.index.startswith(f"{search}-v1-")
-    assert rebuilt.replaced == [f"{search}-v1"]
+    assert rebuilt.index.startswith(f"{search}-v2-")
+    assert rebuilt.replaced == [f"{search}-v2"]
     assert (rebuilt.indexed, rebuilt.with_text, rebuilt.caught_up) == (5, 1, 0)
     assert counted == [1, 2, 3, 4, 5]
     assert sorted(index.client.indices.get_alias(name=search)) == [rebuilt.index]
-    assert not index.client.indices.exists(index=f"{search}-v1")
+    assert not index.client.indices.exists(index=f"{search}-v2")
     _, by_text, _ = call_api("GET", "/reviews?q=zebrafinch")
     assert [item["reference"] for item in by_text["items"]] == [deposited]
     _, listed, _ = call_api("GET", "/reviews?page_size=50")
     assert {item["reference"] for item in listed["items"]} == every
-    assert bootstrap.index_maintenance().check().in_sync
+    assert bootstrap.services().index_upkeep.check().in_sync
 
     # When they rebuild again
-    again = bootstrap.index_maintenance().rebuild(bootstrap.clock().now())
+    again = bootstrap.services().index_upkeep.rebuild()
 
     # Then the second index replaces the first the same way, and full text is still found
     assert again.index != rebuilt.index
@@ -190,22 +188,24 @@ def test_a_rebuild_replaces_the_index_behind_the_alias_with_one_that_finds_every
     assert [item["reference"] for item in by_text["items"]] == [deposited]
 
 
-def test_after_a_rebuild_the_index_function_writes_to_the_new_index_and_creates_none(aws, search):
+def test_after_a_rebuild_the_index_function_writes_to_the_new_index_and_creates_none(
+    aws, search, function_settings, clock
+):
     # Given an index rebuilt behind its alias
     catalogue_without_pipeline(historic_record("CR-1986-0001", "1986"))
-    rebuilt = bootstrap.index_maintenance().rebuild(bootstrap.clock().now())
+    rebuilt = bootstrap.services().index_upkeep.rebuild()
     # ... and a new record, indexed by a fresh index function (a cold start: it has not seen the alias yet)
-    assert bootstrap.repository().add_record(historic_record("CR-1986-0002", "1986"))
-    bootstrap.reset()
+    assert bootstrap.services().records_store.add_record(historic_record("CR-1986-0002", "1986"))
+    wire(function_settings, clock)
 
     # When the index function indexes it
-    written = bootstrap.indexing_service().index_record("CR-1986-0002")
+    written = bootstrap.services().indexing.index_record("CR-1986-0002")
 
     # Then it went to the rebuilt index through the alias, and no `<alias>-v1` index came back
-    client = bootstrap.search_index().client
+    client = bootstrap.services().search_index.client
     assert written
     assert sorted(client.indices.get_alias(name=search)) == [rebuilt.index]
-    assert not client.indices.exists(index=f"{search}-v1")
+    assert not client.indices.exists(index=f"{search}-v2")
     assert client.get(index=rebuilt.index, id="CR-1986-0002")["_source"]["reference"] == "CR-1986-0002"
 
 
@@ -217,13 +217,13 @@ def test_a_record_indexed_while_the_rebuild_loads_is_in_the_new_index(aws, searc
     def meanwhile(count: int) -> None:
         # While the rebuild loads its first record, a report is catalogued and indexed (into the old index)
         if count == 1:
-            assert bootstrap.repository().add_record(late)
-            assert bootstrap.indexing_service().index_record(late.reference)
+            assert bootstrap.services().records_store.add_record(late)
+            assert bootstrap.services().indexing.index_record(late.reference)
 
     # When staff rebuild the index
-    rebuilt = bootstrap.index_maintenance().rebuild(bootstrap.clock().now(), progress=meanwhile)
+    rebuilt = bootstrap.services().index_upkeep.rebuild(progress=meanwhile)
 
     # Then the late record was caught up after the switch, and the new index holds all three
     assert (rebuilt.indexed, rebuilt.caught_up) == (2, 1)
-    assert bootstrap.search_index().get(late.reference) is not None
-    assert bootstrap.index_maintenance().check().in_sync
+    assert bootstrap.services().search_index.get(late.reference) is not None
+    assert bootstrap.services().index_upkeep.check().in_sync

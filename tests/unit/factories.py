@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from case_reviews.domain.models import CatalogueRecord, ElectronicCopy, PublicationDate
+from case_reviews.domain.models import CatalogueRecord, ElectronicCopy, PublicationDate, PublicCopy
 from case_reviews.domain.search import SearchHit
 from case_reviews.domain.vocabulary import CopyStatus, DocumentType, Nation, ReviewType
 
@@ -84,8 +84,7 @@ def a_hit(**changes: Any) -> SearchHit:
         "document_type": DocumentType.OVERVIEW_REPORT,
         "themes": ("neglect",),
         "summary": "Learning about neglect.",
-        "copy_status": CopyStatus.AVAILABLE,
-        "available_until": date(2031, 11, 26),
+        "electronic_copy": PublicCopy(status=CopyStatus.AVAILABLE, available_until=date(2031, 11, 26)),
         "highlights": ("children were <mark>neglected</mark>",),
     }
     return SearchHit(**{**fields, **changes})

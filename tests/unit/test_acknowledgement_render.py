@@ -5,7 +5,9 @@ from __future__ import annotations
 import jinja2
 import pytest
 
-from case_reviews.services.acknowledgement import render
+from case_reviews.adapters.email import JinjaEmailRenderer
+
+render = JinjaEmailRenderer().render
 
 CATALOGUED = {
     "reference": "CR-2016-0001",

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from case_reviews.api_models import (
+from case_reviews.api.models import (
     BadCursor,
     SubmissionRequest,
     decode_cursor,
@@ -19,7 +19,7 @@ from case_reviews.api_models import (
     search_item,
     search_response,
 )
-from case_reviews.domain.models import PublicationDate
+from case_reviews.domain.models import PublicationDate, PublicCopy
 from case_reviews.domain.search import FacetCount, SearchPage, SearchQuery, SortOrder
 from case_reviews.domain.vocabulary import CopyStatus
 from tests.unit.factories import BOARD_ID, BOARD_NAME, a_hit, a_record, available_copy, metadata_fields, removed_copy
@@ -212,7 +212,7 @@ def test_record_view_of_a_removed_copy_says_when_and_why_without_a_link() -> Non
 
 def test_record_view_of_a_record_without_a_copy_has_no_electronic_copy() -> None:
     # Given a historic record that never had an electronic copy, known to a year
-    record = a_record(electronic_copy=None, publication_date=PublicationDate.parse("1998"))
+    record = a_record(electronic_copy=None, commissioned_date=None, publication_date=PublicationDate.parse("1998"))
     # When it is shown
     view = record_view(record)
     # Then electronic_copy is null and the date shows only the year
@@ -240,7 +240,7 @@ def test_search_item_maps_the_copy_status_to_its_electronic_copy_shape(
     status: CopyStatus | None, available_until: date | None, expected: dict[str, Any] | None
 ) -> None:
     # Given a hit whose copy is available, removed or absent
-    hit = a_hit(copy_status=status, available_until=available_until)
+    hit = a_hit(electronic_copy=PublicCopy(status=status, available_until=available_until) if status else None)
     # When it becomes a search item
     item = search_item(hit).model_dump(mode="json")
     # Then its electronic_copy has the matching shape
@@ -253,7 +253,7 @@ def test_search_item_carries_the_hit_and_links_to_its_record() -> None:
     # When it becomes a search item
     item = search_item(hit)
     # Then lists stay in order and the item links to the record
-    assert item.themes == ["neglect", "domestic_abuse"]
+    assert list(item.themes) == ["neglect", "domestic_abuse"]
     assert item.highlights == ["a <mark>b</mark>", "c"]
     assert item.url == "/reviews/CR-2016-0001"
 

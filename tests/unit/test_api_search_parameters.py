@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from datetime import date
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
 
 from case_reviews import bootstrap
-from case_reviews.api_models import BadCursor, encode_cursor
+from case_reviews.api import search as api
+from case_reviews.api.models import BadCursor, encode_cursor
 from case_reviews.domain.models import ReportMetadata
 from case_reviews.domain.search import SearchPage, SearchQuery, SortOrder
-from functions.api import app as api
 from tests.unit.factories import metadata_fields
 
 
@@ -29,7 +30,7 @@ class RecordingSearchService:
 @pytest.fixture
 def searches(monkeypatch: pytest.MonkeyPatch) -> RecordingSearchService:
     service = RecordingSearchService()
-    monkeypatch.setattr(bootstrap, "search_service", lambda: service)
+    monkeypatch.setattr(bootstrap, "services", lambda: SimpleNamespace(search=service))
     return service
 
 

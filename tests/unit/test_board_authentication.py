@@ -6,8 +6,9 @@ from datetime import UTC, datetime
 
 import pytest
 
+from case_reviews.adapters.clock import SetClock
 from case_reviews.domain.errors import NotFound, Unauthorised
-from case_reviews.domain.models import Board
+from case_reviews.domain.models import Board, Credential
 from case_reviews.services.boards import KEY_PREFIX, BoardService, hash_key
 
 NOW = datetime(2026, 11, 26, 10, 30, tzinfo=UTC)
@@ -19,8 +20,7 @@ class InMemoryBoardStore:
 
     def __init__(self) -> None:
         self.boards: dict[str, Board] = {}
-        self.credentials: dict[str, str] = {}
-        self.revoked: set[str] = set()
+        self.credentials: dict[str, Credential] = {}
 
     def save_board(self, board: Board, created_at: datetime) -> None:
         self.boards[board.board_id] = board
@@ -31,17 +31,19 @@ class InMemoryBoardStore:
     def list_boards(self) -> list[Board]:
         return list(self.boards.values())
 
-    def save_credential(self, key_hash: str, board_id: str, created_at: datetime) -> None:
-        self.credentials[key_hash] = board_id
+    def save_credential(self, credential: Credential) -> None:
+        self.credentials[credential.key_hash] = credential
 
-    def board_for_credential(self, key_hash: str) -> Board | None:
-        board_id = self.credentials.get(key_hash) if key_hash not in self.revoked else None
-        return self.boards.get(board_id) if board_id else None
+    def get_credential(self, key_hash: str) -> Credential | None:
+        return self.credentials.get(key_hash)
 
     def revoke_credentials(self, board_id: str, revoked_at: datetime, key_hash: str | None = None) -> int:
-        live = {h for h, owner in self.credentials.items() if owner == board_id and h not in self.revoked}
-        chosen = live if key_hash is None else live & {key_hash}
-        self.revoked |= chosen
+        live = [c for c in self.credentials.values() if c.board_id == board_id and not c.revoked]
+        chosen = [c for c in live if key_hash is None or c.key_hash == key_hash]
+        for credential in chosen:
+            self.credentials[credential.key_hash] = credential.model_copy(
+                update={"revoked": True, "revoked_at": revoked_at}
+            )
         return len(chosen)
 
 
@@ -54,13 +56,13 @@ def store() -> InMemoryBoardStore:
 
 @pytest.fixture
 def service(store: InMemoryBoardStore) -> BoardService:
-    return BoardService(store)
+    return BoardService(store, SetClock(NOW))
 
 
 @pytest.mark.parametrize("header", ["Bearer {key}", "bearer {key}", "BEARER {key}", "  Bearer   {key}  "])
 def test_a_board_is_recognised_by_its_key(service: BoardService, header: str) -> None:
     # Given a board with a key
-    key = service.issue_key(BOARD.board_id, NOW)
+    key = service.issue_key(BOARD.board_id)
     # When it sends the key as a bearer token (any case of the scheme, any spacing)
     board = service.authenticate(header.format(key=key))
     # Then it is recognised as that board
@@ -85,7 +87,7 @@ def test_a_board_is_recognised_by_its_key(service: BoardService, header: str) ->
 )
 def test_a_malformed_header_is_refused_with_how_to_send_the_key(service: BoardService, header: str | None) -> None:
     # Given a board with a key, and a header that does not carry it as "Bearer crk_…"
-    key = service.issue_key(BOARD.board_id, NOW)
+    key = service.issue_key(BOARD.board_id)
     sent = header.format(key=key, bare=key.removeprefix(KEY_PREFIX)) if header is not None else None
     # When the header is authenticated
     with pytest.raises(Unauthorised) as refused:
@@ -96,7 +98,7 @@ def test_a_malformed_header_is_refused_with_how_to_send_the_key(service: BoardSe
 
 def test_an_unknown_key_is_refused_as_not_valid(service: BoardService) -> None:
     # Given a well-formed key that was never issued
-    service.issue_key(BOARD.board_id, NOW)
+    service.issue_key(BOARD.board_id)
     # When it is authenticated
     with pytest.raises(Unauthorised) as refused:
         service.authenticate("Bearer crk_never-issued")
@@ -107,11 +109,11 @@ def test_an_unknown_key_is_refused_as_not_valid(service: BoardService) -> None:
 def test_issue_key_stores_only_the_hash_of_the_key(service: BoardService, store: InMemoryBoardStore) -> None:
     # Given a board
     # When a key is issued for it
-    key = service.issue_key(BOARD.board_id, NOW)
+    key = service.issue_key(BOARD.board_id)
     # Then the key is prefixed and random, and the store holds its SHA-256 hash, never the key
     assert key.startswith(KEY_PREFIX)
     assert len(key) > len(KEY_PREFIX) + 32
-    assert store.credentials == {hash_key(key): BOARD.board_id}
+    assert {h: c.board_id for h, c in store.credentials.items()} == {hash_key(key): BOARD.board_id}
     assert all(key not in stored and stored != key for stored in store.credentials)
     assert len(next(iter(store.credentials))) == 64
 
@@ -119,7 +121,7 @@ def test_issue_key_stores_only_the_hash_of_the_key(service: BoardService, store:
 def test_each_issued_key_is_different_and_each_works(service: BoardService, store: InMemoryBoardStore) -> None:
     # Given a board
     # When two keys are issued
-    first, second = service.issue_key(BOARD.board_id, NOW), service.issue_key(BOARD.board_id, NOW)
+    first, second = service.issue_key(BOARD.board_id), service.issue_key(BOARD.board_id)
     # Then they differ, both are stored (as hashes) and both authenticate
     assert first != second
     assert len(store.credentials) == 2
@@ -130,16 +132,16 @@ def test_a_key_cannot_be_issued_for_an_unknown_board(service: BoardService, stor
     # Given no board "nowhere"
     # When a key is asked for it
     with pytest.raises(NotFound):
-        service.issue_key("nowhere", NOW)
+        service.issue_key("nowhere")
     # Then no credential is stored
     assert store.credentials == {}
 
 
 def test_revoking_a_board_s_keys_refuses_every_one_of_them(service: BoardService) -> None:
     # Given a board with two keys
-    first, second = service.issue_key(BOARD.board_id, NOW), service.issue_key(BOARD.board_id, NOW)
+    first, second = service.issue_key(BOARD.board_id), service.issue_key(BOARD.board_id)
     # When its keys are revoked
-    revoked = service.revoke_keys(BOARD.board_id, NOW)
+    revoked = service.revoke_keys(BOARD.board_id)
     # Then both are counted and neither authenticates any more
     assert revoked == 2
     for key in (first, second):
@@ -149,9 +151,9 @@ def test_revoking_a_board_s_keys_refuses_every_one_of_them(service: BoardService
 
 def test_revoking_one_key_leaves_the_board_s_other_keys_working(service: BoardService) -> None:
     # Given a board with an old and a new key
-    old, new = service.issue_key(BOARD.board_id, NOW), service.issue_key(BOARD.board_id, NOW)
+    old, new = service.issue_key(BOARD.board_id), service.issue_key(BOARD.board_id)
     # When only the old key is revoked
-    revoked = service.revoke_keys(BOARD.board_id, NOW, key=old)
+    revoked = service.revoke_keys(BOARD.board_id, key=old)
     # Then the old key is refused and the new one still works
     assert revoked == 1
     with pytest.raises(Unauthorised):
@@ -161,11 +163,11 @@ def test_revoking_one_key_leaves_the_board_s_other_keys_working(service: BoardSe
 
 def test_revoking_a_key_that_is_not_live_is_reported_not_found(service: BoardService) -> None:
     # Given a board whose only key has been revoked already
-    key = service.issue_key(BOARD.board_id, NOW)
-    service.revoke_keys(BOARD.board_id, NOW, key=key)
+    key = service.issue_key(BOARD.board_id)
+    service.revoke_keys(BOARD.board_id, key=key)
     # When the same key is revoked again, and when an unknown board's keys are revoked
     # Then both are reported as not found rather than silently succeeding
     with pytest.raises(NotFound):
-        service.revoke_keys(BOARD.board_id, NOW, key=key)
+        service.revoke_keys(BOARD.board_id, key=key)
     with pytest.raises(NotFound):
-        service.revoke_keys("nowhere", NOW)
+        service.revoke_keys("nowhere")

@@ -111,7 +111,7 @@ def test_report_metadata_accepts_a_commissioned_date_on_or_before_publication(co
     # When the metadata is validated
     metadata = ReportMetadata.model_validate(fields)
     # Then it is accepted with the dates as given
-    assert metadata.publication_date == date(2016, 3, 14)
+    assert metadata.publication_date == PublicationDate(value=date(2016, 3, 14))
     assert metadata.commissioned_date == (date.fromisoformat(commissioned) if commissioned else None)
 
 

@@ -11,16 +11,12 @@ from pydantic import ValidationError
 
 from case_reviews.domain.events import DetailType
 from case_reviews.messages import (
+    BUS_EVENTS,
     BoardNotificationRecord,
     CatalogueChangeRecord,
     DigestRunRecord,
-    ExpiryApproachingEvent,
-    ExpirySummaryDueEvent,
-    ReportCataloguedEvent,
     RetentionRunRecord,
     S3TestEvent,
-    SubmissionDuplicateEvent,
-    SubmissionRejectedEvent,
     UploadedObject,
     UploadNotificationRecord,
 )
@@ -186,11 +182,11 @@ def test_the_index_queue_also_carries_a_removed_copy() -> None:
 @pytest.mark.parametrize(
     ("sample", "event_type"),
     [
-        ("acknowledge/report_catalogued.json", ReportCataloguedEvent),
-        ("acknowledge/submission_rejected.json", SubmissionRejectedEvent),
-        ("acknowledge/submission_duplicate.json", SubmissionDuplicateEvent),
-        ("acknowledge/expiry_approaching.json", ExpiryApproachingEvent),
-        ("acknowledge/expiry_summary_due.json", ExpirySummaryDueEvent),
+        ("acknowledge/report_catalogued.json", BUS_EVENTS[DetailType.REPORT_CATALOGUED]),
+        ("acknowledge/submission_rejected.json", BUS_EVENTS[DetailType.SUBMISSION_REJECTED]),
+        ("acknowledge/submission_duplicate.json", BUS_EVENTS[DetailType.SUBMISSION_DUPLICATE]),
+        ("acknowledge/expiry_approaching.json", BUS_EVENTS[DetailType.EXPIRY_APPROACHING]),
+        ("acknowledge/expiry_summary_due.json", BUS_EVENTS[DetailType.EXPIRY_SUMMARY_DUE]),
     ],
 )
 def test_the_acknowledge_queue_tells_its_notifications_apart_by_detail_type(sample: str, event_type: type) -> None:
@@ -206,7 +202,7 @@ def test_a_rejection_carries_its_reason() -> None:
     record = BoardNotificationRecord.model_validate(first_record("acknowledge/submission_rejected.json"))
     # When its detail is read
     # Then the reason is the one to tell the board
-    assert isinstance(record.body, SubmissionRejectedEvent)
+    assert isinstance(record.body, BUS_EVENTS[DetailType.SUBMISSION_REJECTED])
     assert record.body.detail.reason == "The file is not a PDF. Export the report as PDF and submit it again."
 
 

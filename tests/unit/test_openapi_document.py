@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from functions.api import app as api
+from case_reviews.api.app import build_app
+from case_reviews.api.openapi import document as openapi_of
 
 ROUTES = {
     ("post", "/submissions"),
@@ -28,7 +29,7 @@ ROUTES = {
 @pytest.fixture(scope="module")
 def document() -> dict[str, Any]:
     # The document as GET /openapi.json serves it
-    return json.loads(json.dumps(api.openapi_document().body))
+    return json.loads(json.dumps(openapi_of(build_app())))
 
 
 def operations(document: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:

@@ -9,11 +9,11 @@ from typing import Any
 
 import pytest
 
-from case_reviews.adapters.opensearch import (
+from case_reviews.adapters.opensearch.documents import document_from_record
+from case_reviews.adapters.opensearch.queries import (
     HIGHLIGHT_MAX_ANALYZED_OFFSET,
     TEXT_FIELDS,
     build_search_body,
-    document_from_record,
     page_from_response,
 )
 from case_reviews.domain.models import PublicationDate
@@ -41,8 +41,7 @@ def source(reference: str = "CR-2016-0001", **changes: Any) -> dict[str, Any]:
         "publication_year": 2016,
         "date_precision": "day",
         "has_copy": True,
-        "copy_status": "available",
-        "available_until": "2031-11-26",
+        "electronic_copy": {"status": "available", "available_until": "2031-11-26"},
         "record_version": 1,
         **changes,
     }
@@ -304,8 +303,8 @@ def test_page_from_response_maps_the_source_to_a_hit() -> None:
     # When the page is read
     (hit,) = page_from_response(response([raw], total=1), page_size=20).hits
     # Then the hit shows the date at its precision and carries the copy's last day as a date
-    assert hit.publication_date == "2016-03"
-    assert hit.available_until == date(2031, 11, 26)
+    assert str(hit.publication_date) == "2016-03"
+    assert hit.electronic_copy.available_until == date(2031, 11, 26)
     assert hit.publisher == BOARD_NAME
     assert hit.highlights == ()
 
@@ -342,7 +341,7 @@ def test_the_document_of_a_named_report_holds_its_board_body_and_copy() -> None:
     # Then it can be found by its text and its board, and it records the copy and the record version
     assert document.body == "The children were neglected."
     assert (document.publisher, document.board_id) == (BOARD_NAME, BOARD_ID)
-    assert (document.has_copy, document.copy_status, document.available_until) == (
+    assert (document.has_copy, document.electronic_copy.status, document.electronic_copy.available_until) == (
         True,
         "available",
         date(2031, 11, 26),
@@ -378,13 +377,12 @@ def test_the_document_of_a_record_without_an_available_copy_has_no_body(copy: An
     # Then the text is not indexed, and the document says there is no copy
     assert document.body is None
     assert document.has_copy is False
-    assert document.copy_status == copy_status
-    assert document.available_until is None
+    assert (document.electronic_copy.status if document.electronic_copy else None) == copy_status
 
 
 def test_the_document_of_a_historic_record_keeps_its_date_precision() -> None:
     # Given a historic record known only to a year
-    record = a_record(publication_date=PublicationDate.parse("1998"), electronic_copy=None)
+    record = a_record(publication_date=PublicationDate.parse("1998"), commissioned_date=None, electronic_copy=None)
     # When its index document is made
     document = document_from_record(record, body=None)
     # Then it is filed under that year with year precision

@@ -1,25 +1,39 @@
 """The one place where real adapters are built and wired into services.
 
-Everything is built on first use (never at import) from the settings of that moment, and
-kept for the life of the Lambda container. Tests call `reset()` to start again.
+`build(settings, clients, clock)` wires a runtime explicitly: Lambda's from its environment (on
+the first call of `services()`), the local stack's, the CLI's and each test's from what they pass.
+Each adapter and service is made on first use, never at import, so a function pays at cold start
+only for the clients it uses (the retention function never loads OpenSearch or PDFium).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import cache
-from typing import TYPE_CHECKING, Any
+import threading
+from functools import cached_property
+from typing import TYPE_CHECKING
 
-# Each factory imports its adapters itself: a function pays at cold start only for the
-# clients it uses (the retention function never loads OpenSearch or PDFium, for example).
+from case_reviews.adapters.aws import Clients
+from case_reviews.config import Settings
+from case_reviews.ports import Clock
+
 if TYPE_CHECKING:
-    from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer, IdempotencyConfig
-
-    from case_reviews.adapters.dynamodb import CatalogueRepository
+    from case_reviews.adapters.dynamodb import (
+        DynamoBoardStore,
+        DynamoImportStore,
+        DynamoRecordStore,
+        DynamoRetentionStore,
+        DynamoSubmissionStore,
+        DynamoSubscriberStore,
+        Table,
+    )
+    from case_reviews.adapters.email import JinjaEmailRenderer
     from case_reviews.adapters.eventbridge import EventPublisher
-    from case_reviews.adapters.opensearch import SearchIndex
-    from case_reviews.adapters.s3 import ReportStore
-    from case_reviews.adapters.sqs import MessageQueues
+    from case_reviews.adapters.idempotency import PowertoolsOnce
+    from case_reviews.adapters.opensearch.index import OpenSearchIndex
+    from case_reviews.adapters.opensearch.maintenance import OpenSearchMaintenance
+    from case_reviews.adapters.s3 import S3FileStore
+    from case_reviews.adapters.ses import Mailer
+    from case_reviews.adapters.sqs import RetentionRunQueue, SqsMessageQueues
     from case_reviews.services.acknowledgement import AcknowledgementService
     from case_reviews.services.boards import BoardService
     from case_reviews.services.catalogue import CatalogueService
@@ -27,298 +41,301 @@ if TYPE_CHECKING:
     from case_reviews.services.health import HealthService
     from case_reviews.services.historic_import import HistoricImport
     from case_reviews.services.indexing import IndexingService
-    from case_reviews.services.operations import IndexMaintenance, QueueOperations, RecordInspection
+    from case_reviews.services.operations import IndexUpkeep, QueueOperations, RecordInspection
     from case_reviews.services.removal import CopyRemoval
     from case_reviews.services.retention import RetentionService
     from case_reviews.services.rulings import LegalRulings
     from case_reviews.services.search import SearchService
     from case_reviews.services.submissions import SubmissionService
-
-from case_reviews.ports import Clock
-
-_clock: Clock | None = None
-
-
-def clock() -> Clock:
-    """The clock every handler reads the time from: the real one unless `use_clock` set another."""
-    global _clock
-    if _clock is None:
-        from case_reviews.adapters.clock import SystemClock
-
-        _clock = SystemClock()
-    return _clock
-
-
-def use_clock(chosen: Clock | None) -> None:
-    """Wire `chosen` as the clock (tests, the local stack on a chosen day); None: the real one again."""
-    global _clock
-    _clock = chosen
-
 
 # Long enough to cover a dead-letter queue's 14 days, so a replayed message never emails twice.
 IDEMPOTENCY_WINDOW_SECONDS = 15 * 24 * 3600
 
 
-@cache
-def repository() -> CatalogueRepository:
-    from case_reviews.adapters.dynamodb import CatalogueRepository
-    from case_reviews.config import TableSettings
+class Services:
+    """Every service of one runtime, wired from its settings, clients and clock; each made on first use."""
 
-    return CatalogueRepository(TableSettings.from_environment().catalogue_table_name)
+    def __init__(self, settings: Settings, clients: Clients, clock: Clock) -> None:
+        self.settings = settings
+        self.clients = clients
+        self.clock = clock
 
+    # ---------------------------------------------------------------- adapters
 
-@cache
-def report_store() -> ReportStore:
-    from case_reviews.adapters.s3 import ReportStore
-    from case_reviews.config import StorageSettings
+    @cached_property
+    def table(self) -> Table:
+        from case_reviews.adapters.dynamodb import Table
 
-    return ReportStore(StorageSettings.from_environment().reports_bucket_name)
+        return Table(self.clients.aws("dynamodb"), self.settings.table.catalogue_table_name)
 
+    @cached_property
+    def boards_store(self) -> DynamoBoardStore:
+        from case_reviews.adapters.dynamodb import DynamoBoardStore
 
-@cache
-def search_index() -> SearchIndex:
-    from case_reviews.adapters.opensearch import SearchIndex, build_client
-    from case_reviews.config import SearchSettings
-    from case_reviews.resources import index_definition
+        return DynamoBoardStore(self.table)
 
-    settings = SearchSettings.from_environment()
-    return SearchIndex(
-        alias=settings.opensearch_index,
-        definition=index_definition(),
-        client_factory=lambda: build_client(
-            str(settings.opensearch_url).rstrip("/"), settings.opensearch_auth, settings.aws_region
-        ),
-    )
+    @cached_property
+    def submissions_store(self) -> DynamoSubmissionStore:
+        from case_reviews.adapters.dynamodb import DynamoSubmissionStore
 
+        return DynamoSubmissionStore(self.table)
 
-@cache
-def board_service() -> BoardService:
-    from case_reviews.services.boards import BoardService
+    @cached_property
+    def records_store(self) -> DynamoRecordStore:
+        from case_reviews.adapters.dynamodb import DynamoRecordStore
 
-    return BoardService(repository())
+        return DynamoRecordStore(self.table)
 
+    @cached_property
+    def retention_store(self) -> DynamoRetentionStore:
+        from case_reviews.adapters.dynamodb import DynamoRetentionStore
 
-@cache
-def submission_service() -> SubmissionService:
-    from case_reviews.config import StorageSettings
-    from case_reviews.services.submissions import SubmissionService
+        return DynamoRetentionStore(self.table)
 
-    storage = StorageSettings.from_environment()
-    return SubmissionService(repository(), report_store(), storage.max_upload_bytes, storage.upload_url_ttl_seconds)
+    @cached_property
+    def subscribers_store(self) -> DynamoSubscriberStore:
+        from case_reviews.adapters.dynamodb import DynamoSubscriberStore
 
+        return DynamoSubscriberStore(self.table)
 
-@cache
-def catalogue_service() -> CatalogueService:
-    from case_reviews.adapters.eventbridge import EventPublisher
-    from case_reviews.adapters.pdf import IsolatedPdfInspector, PdfLimits
-    from case_reviews.config import EventSettings, PdfSettings, StorageSettings
-    from case_reviews.services.catalogue import CatalogueService
+    @cached_property
+    def imports_store(self) -> DynamoImportStore:
+        from case_reviews.adapters.dynamodb import DynamoImportStore
 
-    pdf = PdfSettings.from_environment()
-    limits = PdfLimits(
-        max_pages=pdf.pdf_max_pages,
-        time_limit_s=pdf.pdf_time_limit_seconds,
-        memory_limit_mb=pdf.pdf_memory_limit_mb,
-    )
-    return CatalogueService(
-        repository=repository(),
-        store=report_store(),
-        inspector=IsolatedPdfInspector(limits),
-        events=EventPublisher(EventSettings.from_environment().event_bus_name),
-        max_bytes=StorageSettings.from_environment().max_upload_bytes,
-    )
+        return DynamoImportStore(self.table)
 
+    @cached_property
+    def files(self) -> S3FileStore:
+        from case_reviews.adapters.s3 import S3FileStore
 
-@cache
-def indexing_service() -> IndexingService:
-    from case_reviews.services.indexing import IndexingService
+        return S3FileStore(self.clients.aws("s3"), self.settings.storage.reports_bucket_name)
 
-    return IndexingService(repository(), report_store(), search_index())
+    @cached_property
+    def search_index(self) -> OpenSearchIndex:
+        from case_reviews.adapters.opensearch.index import OpenSearchIndex
+        from case_reviews.resources import index_definition
 
+        search = self.settings.search
+        return OpenSearchIndex(self.clients.opensearch(search), search.opensearch_index, index_definition())
 
-@cache
-def acknowledgement_service() -> AcknowledgementService:
-    from case_reviews.adapters.ses import Mailer
-    from case_reviews.config import MailSettings
-    from case_reviews.services.acknowledgement import AcknowledgementService
+    @cached_property
+    def index_maintenance(self) -> OpenSearchMaintenance:
+        from case_reviews.adapters.opensearch.maintenance import OpenSearchMaintenance
+        from case_reviews.resources import index_definition
 
-    mail = MailSettings.from_environment()
-    return AcknowledgementService(
-        repository(),
-        Mailer(mail.sender_email, reply_to=mail.reply_to_email),
-        str(mail.public_base_url),
-        staff_email=mail.staff_email,
-    )
+        search = self.settings.search
+        return OpenSearchMaintenance(self.clients.opensearch(search), search.opensearch_index, index_definition())
 
+    @cached_property
+    def events(self) -> EventPublisher:
+        from case_reviews.adapters.eventbridge import EventPublisher
 
-@cache
-def digest_service() -> DigestService:
-    from case_reviews.adapters.ses import Mailer
-    from case_reviews.config import MailSettings
-    from case_reviews.services.digest import DigestService
+        return EventPublisher(self.clients.aws("events"), self.settings.events.event_bus_name)
 
-    mail = MailSettings.from_environment()
-    return DigestService(
-        repository(), Mailer(mail.sender_email, reply_to=mail.reply_to_email), str(mail.public_base_url)
-    )
+    @cached_property
+    def mailer(self) -> Mailer:
+        from case_reviews.adapters.ses import Mailer
 
+        mail = self.settings.mail
+        return Mailer(self.clients.aws("sesv2"), mail.sender_email, reply_to=mail.reply_to_email)
 
-@cache
-def subscription_service() -> SubscriptionService:
-    from case_reviews.services.digest import SubscriptionService
+    @cached_property
+    def renderer(self) -> JinjaEmailRenderer:
+        from case_reviews.adapters.email import JinjaEmailRenderer
+
+        return JinjaEmailRenderer()
 
-    return SubscriptionService(repository())
+    @cached_property
+    def once(self) -> PowertoolsOnce:
+        from case_reviews.adapters.idempotency import PowertoolsOnce
 
+        return PowertoolsOnce(
+            self.clients.aws("dynamodb"),
+            self.settings.idempotency.idempotency_table_name,
+            window_seconds=IDEMPOTENCY_WINDOW_SECONDS,
+        )
+
+    @cached_property
+    def message_queues(self) -> SqsMessageQueues:
+        from case_reviews.adapters.sqs import SqsMessageQueues
+
+        return SqsMessageQueues(self.clients.aws("sqs"))
+
+    @cached_property
+    def retention_runs(self) -> RetentionRunQueue:
+        from case_reviews.adapters.sqs import RetentionRunQueue
+
+        return RetentionRunQueue(self.message_queues, self.settings.retention.retention_queue_url)
+
+    # ---------------------------------------------------------------- services
+
+    @cached_property
+    def boards(self) -> BoardService:
+        from case_reviews.services.boards import BoardService
+
+        return BoardService(self.boards_store, self.clock)
+
+    @cached_property
+    def submissions(self) -> SubmissionService:
+        from case_reviews.services.submissions import SubmissionService
+
+        storage = self.settings.storage
+        return SubmissionService(
+            self.submissions_store, self.files, self.clock, storage.max_upload_bytes, storage.upload_url_ttl_seconds
+        )
+
+    @cached_property
+    def catalogue(self) -> CatalogueService:
+        from case_reviews.adapters.pdf import IsolatedPdfInspector, PdfLimits
+        from case_reviews.services.catalogue import CatalogueService
+
+        pdf = self.settings.pdf
+        limits = PdfLimits(
+            max_pages=pdf.pdf_max_pages,
+            time_limit_s=pdf.pdf_time_limit_seconds,
+            memory_limit_mb=pdf.pdf_memory_limit_mb,
+        )
+        return CatalogueService(
+            submissions=self.submissions_store,
+            records=self.records_store,
+            boards=self.boards_store,
+            store=self.files,
+            inspector=IsolatedPdfInspector(limits),
+            events=self.events,
+            once=self.once,
+            clock=self.clock,
+            max_bytes=self.settings.storage.max_upload_bytes,
+        )
+
+    @cached_property
+    def indexing(self) -> IndexingService:
+        from case_reviews.services.indexing import IndexingService
+
+        return IndexingService(self.records_store, self.files, self.search_index)
+
+    @cached_property
+    def acknowledgements(self) -> AcknowledgementService:
+        from case_reviews.services.acknowledgement import AcknowledgementService
+
+        mail = self.settings.mail
+        return AcknowledgementService(
+            submissions=self.submissions_store,
+            records=self.records_store,
+            retention=self.retention_store,
+            mailer=self.mailer,
+            renderer=self.renderer,
+            once=self.once,
+            public_base_url=str(mail.public_base_url),
+            staff_email=mail.staff_email,
+        )
 
-@cache
-def retention_service() -> RetentionService:
-    from case_reviews.adapters.sqs import RetentionRunQueue
-    from case_reviews.config import RetentionSettings
-    from case_reviews.services.retention import RetentionService
-
-    return RetentionService(
-        repository(),
-        copy_removal(),
-        RetentionRunQueue(message_queues(), RetentionSettings.from_environment().retention_queue_url),
-    )
-
-
-@cache
-def event_publisher() -> EventPublisher:
-    from case_reviews.adapters.eventbridge import EventPublisher
-    from case_reviews.config import EventSettings
-
-    return EventPublisher(EventSettings.from_environment().event_bus_name)
-
-
-@cache
-def copy_removal() -> CopyRemoval:
-    from case_reviews.services.removal import CopyRemoval
-
-    return CopyRemoval(repository(), report_store(), event_publisher())
-
-
-@cache
-def legal_rulings() -> LegalRulings:
-    from case_reviews.services.rulings import LegalRulings
-
-    return LegalRulings(repository(), copy_removal(), event_publisher())
-
-
-@cache
-def search_service() -> SearchService:
-    from case_reviews.config import StorageSettings
-    from case_reviews.services.search import SearchService
-
-    storage = StorageSettings.from_environment()
-    return SearchService(repository(), search_index(), report_store(), storage.download_url_ttl_seconds)
-
-
-@cache
-def health_service() -> HealthService:
-    from case_reviews.services.health import HealthService
-
-    return HealthService({"catalogue": repository().ping, "search": search_index().ping})
-
-
-@cache
-def message_queues() -> MessageQueues:
-    from case_reviews.adapters.sqs import MessageQueues
-
-    return MessageQueues()
-
-
-@cache
-def record_inspection() -> RecordInspection:
-    from case_reviews.services.operations import RecordInspection
-
-    return RecordInspection(repository())
-
-
-@cache
-def queue_operations() -> QueueOperations:
-    from case_reviews.adapters.sqs import queue_routes
-    from case_reviews.config import QueueSettings
-    from case_reviews.services.operations import QueueOperations
-
-    return QueueOperations(message_queues(), queue_routes(QueueSettings.from_environment()))
-
-
-@cache
-def index_maintenance() -> IndexMaintenance:
-    from case_reviews.services.operations import IndexMaintenance
-
-    return IndexMaintenance(repository(), report_store(), search_index())
-
-
-@cache
-def historic_import() -> HistoricImport:
-    from case_reviews.services.historic_import import HistoricImport
-
-    return HistoricImport(repository(), search_index())
-
-
-@cache
-def idempotency_config() -> IdempotencyConfig:
-    from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig
-
-    return IdempotencyConfig(expires_after_seconds=IDEMPOTENCY_WINDOW_SECONDS)
-
-
-@cache
-def _idempotency_store() -> DynamoDBPersistenceLayer:
-    from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
-
-    from case_reviews.adapters.aws import new_client
-    from case_reviews.config import IdempotencySettings
-
-    return DynamoDBPersistenceLayer(
-        table_name=IdempotencySettings.from_environment().idempotency_table_name,
-        boto3_client=new_client("dynamodb"),
-    )
-
-
-@cache
-def once[F: Callable[..., Any]](function: F, *, payload: str) -> F:
-    """`function` made idempotent on its keyword argument `payload` (Powertools idempotency, DynamoDB).
-
-    Wrapped once per container, not once per record.
-    """
-    from aws_lambda_powertools.utilities.idempotency import idempotent_function
-
-    return idempotent_function(  # type: ignore[no-any-return]
-        data_keyword_argument=payload,
-        persistence_store=_idempotency_store(),
-        config=idempotency_config(),
-    )(function)
-
-
-def reset() -> None:
-    """Forget every built adapter and service (tests change the environment between cases)."""
-    for factory in (
-        repository,
-        report_store,
-        search_index,
-        board_service,
-        submission_service,
-        catalogue_service,
-        indexing_service,
-        acknowledgement_service,
-        digest_service,
-        subscription_service,
-        retention_service,
-        event_publisher,
-        copy_removal,
-        legal_rulings,
-        search_service,
-        health_service,
-        message_queues,
-        record_inspection,
-        queue_operations,
-        index_maintenance,
-        historic_import,
-        idempotency_config,
-        _idempotency_store,
-        once,
-    ):
-        factory.cache_clear()
+    @cached_property
+    def digest(self) -> DigestService:
+        from case_reviews.services.digest import DigestService
+
+        return DigestService(
+            records=self.records_store,
+            subscribers=self.subscribers_store,
+            mailer=self.mailer,
+            renderer=self.renderer,
+            once=self.once,
+            clock=self.clock,
+            public_base_url=str(self.settings.mail.public_base_url),
+        )
+
+    @cached_property
+    def subscriptions(self) -> SubscriptionService:
+        from case_reviews.services.digest import SubscriptionService
+
+        return SubscriptionService(self.subscribers_store, self.clock)
+
+    @cached_property
+    def copy_removal(self) -> CopyRemoval:
+        from case_reviews.services.removal import CopyRemoval
+
+        return CopyRemoval(self.records_store, self.retention_store, self.files, self.events)
+
+    @cached_property
+    def retention(self) -> RetentionService:
+        from case_reviews.services.retention import RetentionService
+
+        return RetentionService(self.retention_store, self.copy_removal, self.retention_runs, self.clock)
+
+    @cached_property
+    def rulings(self) -> LegalRulings:
+        from case_reviews.services.rulings import LegalRulings
+
+        return LegalRulings(self.records_store, self.records_store, self.copy_removal, self.events, self.clock)
+
+    @cached_property
+    def search(self) -> SearchService:
+        from case_reviews.services.search import SearchService
+
+        return SearchService(
+            self.records_store,
+            self.search_index,
+            self.files,
+            self.clock,
+            self.settings.storage.download_url_ttl_seconds,
+        )
+
+    @cached_property
+    def health(self) -> HealthService:
+        from case_reviews.services.health import HealthService
+
+        return HealthService({"catalogue": self.table.ping, "search": self.search_index.ping})
+
+    @cached_property
+    def records(self) -> RecordInspection:
+        from case_reviews.services.operations import RecordInspection
+
+        return RecordInspection(self.records_store)
+
+    @cached_property
+    def queues(self) -> QueueOperations:
+        from case_reviews.adapters.sqs import queue_routes
+        from case_reviews.services.operations import QueueOperations
+
+        return QueueOperations(self.message_queues, queue_routes(self.settings.queues))
+
+    @cached_property
+    def index_upkeep(self) -> IndexUpkeep:
+        from case_reviews.services.operations import IndexUpkeep
+
+        return IndexUpkeep(self.records_store, self.files, self.search_index, self.index_maintenance, self.clock)
+
+    @cached_property
+    def historic_import(self) -> HistoricImport:
+        from case_reviews.services.historic_import import HistoricImport
+
+        return HistoricImport(self.records_store, self.imports_store, self.search_index, self.clock)
+
+
+def build(settings: Settings, clients: Clients | None = None, clock: Clock | None = None) -> Services:
+    """The services of a runtime: its settings, its clients (default: AWS in the settings' region)
+    and its clock (default: the real one)."""
+    if clock is None:
+        from case_reviews.adapters.clock import SystemClock
+
+        clock = SystemClock()
+    return Services(settings, clients or Clients(), clock)
+
+
+_installed: Services | None = None
+_lock = threading.Lock()
+
+
+def services() -> Services:
+    """The runtime's services: what `install` put in place, or (in Lambda) built from the environment."""
+    global _installed
+    with _lock:
+        if _installed is None:
+            _installed = build(Settings.from_environment())
+        return _installed
+
+
+def install(chosen: Services | None) -> None:
+    """Make `chosen` the services the handlers use (the local stack, the CLI, each test); None: forget them."""
+    global _installed
+    with _lock:
+        _installed = chosen

@@ -45,45 +45,48 @@ def _queue_settings(queue_urls: dict[str, str], dead_letter_urls: dict[str, str]
     return settings
 
 
-def _use_local_stack(state_file: Path) -> dict[str, str]:
+def _use_local_stack(state_file: Path) -> Any:
+    """The local stack's services: its resources from the state file, the embedded AWS, its clock."""
+    from case_reviews import bootstrap
+    from case_reviews.adapters.aws import Clients
+    from case_reviews.adapters.clock import SetClock, SystemClock
+    from case_reviews.config import Settings
+
     if not state_file.exists():
         raise SystemExit(f"{state_file} not found: start the local stack with `make run` first")
     state = json.loads(state_file.read_text(encoding="utf-8"))
     offset = float(state.get("clock_offset_seconds") or 0)
-    if offset:
-        # The stack runs on a set clock (a test at a chosen day): staff commands keep to the same time.
-        from case_reviews import bootstrap
-        from case_reviews.adapters.clock import SetClock
-
-        bootstrap.use_clock(SetClock(datetime.now(UTC) + timedelta(seconds=offset)))
-    os.environ.update(
-        {
-            "AWS_ENDPOINT_URL": state["aws_endpoint_url"],
-            "AWS_REGION": state["region"],
-            "AWS_DEFAULT_REGION": state["region"],
-            "AWS_ACCESS_KEY_ID": "local",
-            "AWS_SECRET_ACCESS_KEY": "local",
-        }
+    # The stack may run on a set clock (a test on a chosen day): staff commands keep to the same time.
+    clock = SetClock(datetime.now(UTC) + timedelta(seconds=offset)) if offset else SystemClock()
+    clients = Clients(
+        region=state["region"],
+        endpoint_url=state["aws_endpoint_url"],
+        credentials={"aws_access_key_id": "local", "aws_secret_access_key": "local"},
     )
-    os.environ.pop("AWS_PROFILE", None)
-    return {
+    settings = {
         "CATALOGUE_TABLE_NAME": state["catalogue_table"],
         "REPORTS_BUCKET_NAME": state["bucket"],
         "EVENT_BUS_NAME": state["event_bus"],
         "OPENSEARCH_URL": state["opensearch_url"],
         "OPENSEARCH_AUTH": "none",
         "OPENSEARCH_INDEX": SEARCH_ALIAS,
+        "AWS_REGION": state["region"],
         **_queue_settings(state["queues"], state["dead_letter_queues"]),
     }
+    return bootstrap.build(Settings(settings), clients, clock)
 
 
-def _use_aws_stack(stack_name: str) -> dict[str, str]:
-    import boto3
+def _use_aws_stack(stack_name: str) -> Any:
+    """The stack's services in AWS, found from its CloudFormation outputs (the staff member's own profile)."""
+    from case_reviews import bootstrap
+    from case_reviews.adapters.aws import Clients
+    from case_reviews.config import Settings
 
-    cloudformation = boto3.client("cloudformation")
+    clients = Clients()
+    cloudformation = clients.aws("cloudformation")
     stack = cloudformation.describe_stacks(StackName=stack_name)["Stacks"][0]
     outputs = {output["OutputKey"]: output["OutputValue"] for output in stack.get("Outputs", [])}
-    return {
+    settings = {
         "CATALOGUE_TABLE_NAME": outputs["TableName"],
         "REPORTS_BUCKET_NAME": outputs["BucketName"],
         "EVENT_BUS_NAME": outputs["EventBusName"],
@@ -97,6 +100,7 @@ def _use_aws_stack(stack_name: str) -> dict[str, str]:
             {queue: outputs[f"{queue.capitalize()}DeadLetterQueueUrl"] for queue in QUEUES},
         ),
     }
+    return bootstrap.build(Settings(settings), clients)
 
 
 def _print(result: Any, as_json: bool, text: str) -> None:
@@ -257,7 +261,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _add_ruling_commands(records: Any, leaf_options: argparse.ArgumentParser) -> None:
     """`records audit / hold / release / extend / edit / take-down`: legal rulings, corrections, the audit trail."""
-    from case_reviews.domain.models import TakeDownReason
+    from case_reviews.domain.audit import TakeDownReason
 
     audit = records.add_parser("audit", parents=[leaf_options], help="a record's audit trail, oldest first")
     audit.add_argument("reference")
@@ -326,7 +330,7 @@ def _correction(options: argparse.Namespace) -> Any:
     return MetadataCorrection.model_validate(given)
 
 
-def _staff_identity(local: bool) -> str:
+def _staff_identity(local: bool, services: Any) -> str:
     """Who the audit trail names: the caller's ARN in AWS, the OS user on the local stack."""
     if local:
         import getpass
@@ -334,67 +338,61 @@ def _staff_identity(local: bool) -> str:
         return f"local:{getpass.getuser()}"
     from case_reviews.adapters.aws import caller_arn
 
-    return caller_arn()
+    return caller_arn(services.clients)
 
 
-def _run_ruling(options: argparse.Namespace, now: datetime) -> None:
-    from case_reviews import bootstrap
-    from case_reviews.domain.models import TakeDownReason
+def _run_ruling(options: argparse.Namespace, services: Any) -> None:
+    from case_reviews.domain.audit import TakeDownReason
 
-    rulings = bootstrap.legal_rulings()
+    rulings = services.rulings
     if options.command == "audit":
         trail = [entry.model_dump(mode="json") for entry in rulings.audit(options.reference)]
         _print(trail, options.json, _audit_text(trail))
         return
-    actor = _staff_identity(options.local)
+    actor = _staff_identity(options.local, services)
     match options.command:
         case "hold":
-            outcome = rulings.hold(options.reference, options.reason, actor, now)
+            outcome = rulings.hold(options.reference, options.reason, actor)
         case "release":
-            outcome = rulings.release(options.reference, actor, now, reason=options.reason)
+            outcome = rulings.release(options.reference, actor, reason=options.reason)
         case "extend":
-            outcome = rulings.extend(options.reference, options.until, actor, now, reason=options.reason)
+            outcome = rulings.extend(options.reference, options.until, actor, reason=options.reason)
         case "edit":
-            outcome = rulings.edit(options.reference, _correction(options), actor, now, reason=options.reason)
+            outcome = rulings.edit(options.reference, _correction(options), actor, reason=options.reason)
         case _:
-            outcome = rulings.take_down(options.reference, TakeDownReason(options.reason), actor, now)
+            outcome = rulings.take_down(options.reference, TakeDownReason(options.reason), actor)
     result = outcome.model_dump(mode="json")
     _print(result, options.json, _ruling_text(result))
 
 
 def _run(argv: list[str] | None) -> int:
     options = build_parser().parse_args(argv)
-    resources = _use_local_stack(options.state_file) if options.local else _use_aws_stack(options.stack)
-    # bootstrap reads its settings from the environment, as the functions do.
-    os.environ.update(resources)
-
-    from case_reviews import bootstrap
-
-    now = bootstrap.clock().now()
+    services = _use_local_stack(options.state_file) if options.local else _use_aws_stack(options.stack)
+    now = services.clock.now()
     match options.group, options.command:
         case "boards", "add":
-            board = bootstrap.board_service().add_board(options.name, now, board_id=options.board_id)
-            key = bootstrap.board_service().issue_key(board.board_id, now)
+            board = services.boards.add_board(options.name, board_id=options.board_id)
+            key = services.boards.issue_key(board.board_id)
             _print(
                 {"id": board.board_id, "name": board.name, "key": key},
                 options.json,
                 f"{board.board_id}\t{board.name}\nkey (shown once): {key}",
             )
         case "boards", "list":
-            listed = [board.model_dump() for board in bootstrap.board_service().list_boards()]
+            listed = [board.model_dump() for board in services.boards.list_boards()]
             _print(listed, options.json, "\n".join(f"{b['board_id']}\t{b['name']}" for b in listed) or "(no boards)")
         case "boards", "issue-key":
-            key = bootstrap.board_service().issue_key(options.board_id, now)
+            key = services.boards.issue_key(options.board_id)
             _print({"id": options.board_id, "key": key}, options.json, f"key (shown once): {key}")
         case "boards", "revoke-key":
-            revoked = bootstrap.board_service().revoke_keys(options.board_id, now, key=options.key)
+            revoked = services.boards.revoke_keys(options.board_id, key=options.key)
             _print(
                 {"id": options.board_id, "revoked": revoked},
                 options.json,
                 f"{options.board_id}: {revoked} key(s) revoked",
             )
         case "retention", "preview" | "upcoming":
-            retention = bootstrap.retention_service()
+            retention = services.retention
             as_of = options.as_of or now.date()
             if options.command == "preview":
                 copies, nothing = retention.copies_due(as_of), "(nothing past its five years)"
@@ -408,7 +406,7 @@ def _run(argv: list[str] | None) -> int:
             )
         case "retention", "run":
             # Queued like the schedule's own run, so the function does the work with its own role.
-            message_id = bootstrap.retention_service().request_run(options.as_of)
+            message_id = services.retention.request_run(options.as_of)
             as_of = options.as_of.isoformat() if options.as_of else None
             _print(
                 {"message_id": message_id, "task": "retention", "as_of": as_of},
@@ -417,33 +415,33 @@ def _run(argv: list[str] | None) -> int:
                 "copies past their last available day are removed, the records stay",
             )
         case "records", "show":
-            record = bootstrap.record_inspection().show(options.reference)
-            _print(record.model_dump(mode="json"), options.json, _record_text(record.model_dump(mode="json")))
+            found = services.records.show(options.reference)
+            record = {**found.model_dump(mode="json"), "publisher": found.publisher}
+            _print(record, options.json, _record_text(record))
         case "records", "audit" | "hold" | "release" | "extend" | "take-down" | "edit":
-            _run_ruling(options, now)
+            _run_ruling(options, services)
         case "queues", "show":
-            statuses = [status.model_dump() for status in bootstrap.queue_operations().show()]
+            statuses = [status.model_dump() for status in services.queues.show()]
             _print(statuses, options.json, _queues_text(statuses))
         case "queues", "replay":
-            replayed = bootstrap.queue_operations().replay(options.queue, options.max_messages).model_dump()
+            replayed = services.queues.replay(options.queue, options.max_messages).model_dump()
             text = f"{replayed['queue']}: {replayed['moved']} message(s) moved back from the dead-letter queue"
             if replayed["not_moved"]:
                 text += f"; {replayed['not_moved']} not moved (still in the dead-letter queue)"
             _print(replayed, options.json, text)
         case "subscribers", "add":
-            subscriber = bootstrap.subscription_service().subscribe(options.email, now)
+            subscriber = services.subscriptions.subscribe(options.email)
             _print(
                 {"email": subscriber.email, "subscribed_at": subscriber.subscribed_at},
                 options.json,
                 f"{subscriber.email} subscribed (since {subscriber.subscribed_at:%Y-%m-%d})",
             )
         case "subscribers", "remove":
-            bootstrap.subscription_service().unsubscribe(options.email)
+            services.subscriptions.unsubscribe(options.email)
             _print({"email": options.email, "removed": True}, options.json, f"{options.email} unsubscribed")
         case "subscribers", "list":
             listed = [
-                {"email": s.email, "subscribed_at": s.subscribed_at}
-                for s in bootstrap.subscription_service().subscribers()
+                {"email": s.email, "subscribed_at": s.subscribed_at} for s in services.subscriptions.subscribers()
             ]
             _print(
                 listed,
@@ -451,12 +449,12 @@ def _run(argv: list[str] | None) -> int:
                 "\n".join(f"{s['email']}\t{s['subscribed_at']:%Y-%m-%d}" for s in listed) or "(no subscribers)",
             )
         case "index", "check":
-            drift = bootstrap.index_maintenance().check().model_dump()
+            drift = services.index_upkeep.check().model_dump()
             _print(drift, options.json, _drift_text(drift))
             return 0 if drift["in_sync"] else 1
         case "index", "rebuild":
             counter = _Counter("records indexed")
-            rebuilt = bootstrap.index_maintenance().rebuild(now, progress=counter).model_dump()
+            rebuilt = services.index_upkeep.rebuild(progress=counter).model_dump()
             counter.done()
             _print(
                 rebuilt,
@@ -467,7 +465,7 @@ def _run(argv: list[str] | None) -> int:
             )
         case "import", None:
             counter = _Counter("rows done")
-            imported = bootstrap.historic_import().import_file(options.csv, now, progress=counter).model_dump()
+            imported = services.historic_import.import_file(options.csv, progress=counter).model_dump()
             counter.done()
             _print(imported, options.json, _import_text(imported))
             # A rejected row is the file's fault: scripts must notice, although the good rows are in.

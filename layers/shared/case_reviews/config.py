@@ -1,13 +1,15 @@
-"""Settings read from the environment when they are needed, never at import time.
+"""Settings: named variables (the environment, in Lambda), read group by group when first needed.
 
-Each adapter reads only the group it needs, so a function is not forced to carry
-variables it has no use for (the retention function has no bucket, for example).
+Each service reads only the groups it needs, so a function is not forced to carry variables it
+has no use for (the retention function has no bucket, for example). Lambda's are the
+environment; the CLI, the local stack and the tests pass their own mapping to `Settings`.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from functools import cached_property
 from typing import Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, PositiveInt, field_validator
@@ -17,9 +19,9 @@ class _EnvironmentSettings(BaseModel):
     model_config = ConfigDict(frozen=True, extra="ignore", populate_by_name=True)
 
     @classmethod
-    def from_environment(cls, environ: Mapping[str, str] | None = None) -> Self:
+    def from_variables(cls, variables: Mapping[str, str]) -> Self:
         """Validate the variables of this group; a missing or bad one names itself in the error."""
-        return cls.model_validate(dict(os.environ if environ is None else environ))
+        return cls.model_validate(dict(variables))
 
 
 class TableSettings(_EnvironmentSettings):
@@ -72,6 +74,11 @@ class MailSettings(_EnvironmentSettings):
         return value or None
 
 
+class ApiSettings(_EnvironmentSettings):
+    # Swagger UI at /swagger: only the local stack switches it on (template.yaml never sets it).
+    enable_swagger_ui: bool = Field(alias="ENABLE_SWAGGER_UI", default=False)
+
+
 class QueueSettings(_EnvironmentSettings):
     """Each consumed queue's URL and its dead-letter queue's (staff tools: set by the CLI from the stack)."""
 
@@ -93,3 +100,55 @@ class RetentionSettings(_EnvironmentSettings):
     retention_queue_url: str = Field(alias="RETENTION_QUEUE_URL", min_length=1)
     # Stop and queue the rest when less than this is left of the invocation.
     retention_reserve_ms: PositiveInt = Field(alias="RETENTION_RESERVE_MS", default=15_000)
+
+
+class Settings:
+    """Every settings group, each validated from `variables` the first time it is read."""
+
+    def __init__(self, variables: Mapping[str, str]) -> None:
+        self.variables = variables
+
+    @classmethod
+    def from_environment(cls) -> Settings:
+        """Lambda's settings: its environment variables, as the template sets them."""
+        return cls(os.environ)
+
+    @cached_property
+    def table(self) -> TableSettings:
+        return TableSettings.from_variables(self.variables)
+
+    @cached_property
+    def idempotency(self) -> IdempotencySettings:
+        return IdempotencySettings.from_variables(self.variables)
+
+    @cached_property
+    def storage(self) -> StorageSettings:
+        return StorageSettings.from_variables(self.variables)
+
+    @cached_property
+    def pdf(self) -> PdfSettings:
+        return PdfSettings.from_variables(self.variables)
+
+    @cached_property
+    def events(self) -> EventSettings:
+        return EventSettings.from_variables(self.variables)
+
+    @cached_property
+    def search(self) -> SearchSettings:
+        return SearchSettings.from_variables(self.variables)
+
+    @cached_property
+    def mail(self) -> MailSettings:
+        return MailSettings.from_variables(self.variables)
+
+    @cached_property
+    def api(self) -> ApiSettings:
+        return ApiSettings.from_variables(self.variables)
+
+    @cached_property
+    def queues(self) -> QueueSettings:
+        return QueueSettings.from_variables(self.variables)
+
+    @cached_property
+    def retention(self) -> RetentionSettings:
+        return RetentionSettings.from_variables(self.variables)

@@ -8,38 +8,16 @@ in the queue's dead-letter queue), never half-processed.
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal, Union
 from urllib.parse import unquote_plus
 
 from aws_lambda_powertools.utilities.parser.models import EventBridgeModel, SqsRecordModel
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Json
+from pydantic import BaseModel, ConfigDict, Field, Json, create_model
 
-from case_reviews.domain.events import (
-    DetailType,
-    ElectronicCopyRemoved,
-    ExpiryApproaching,
-    ExpirySummaryDue,
-    RecordChanged,
-    ReportCatalogued,
-    SubmissionDuplicate,
-    SubmissionRejected,
-)
+from case_reviews.domain.events import DETAILS, ROUTES, DetailType
+from case_reviews.domain.files import UploadedObject
 
 # ---------------------------------------------------------------- S3 → SQS (catalogue)
-
-
-class UploadedObject(BaseModel):
-    """The part of an S3 event record the catalogue needs (AWS sends more; the local S3 sends less)."""
-
-    model_config = ConfigDict(populate_by_name=True)
-
-    bucket: str
-    # S3 event keys are URL-encoded with quote_plus ("a b.pdf" arrives as "a+b.pdf").
-    key: Annotated[str, BeforeValidator(lambda raw: unquote_plus(raw) if isinstance(raw, str) else raw)]
-    size: int = Field(ge=0)
-    etag: str | None = None
-    version_id: str | None = None
-    sequencer: str | None = None
 
 
 class _S3Object(BaseModel):
@@ -67,7 +45,8 @@ class _S3Record(BaseModel):
     def uploaded_object(self) -> UploadedObject:
         return UploadedObject(
             bucket=self.s3.bucket.name,
-            key=self.s3.object.key,
+            # S3 event keys are URL-encoded with quote_plus ("a b.pdf" arrives as "a+b.pdf").
+            key=unquote_plus(self.s3.object.key),
             size=self.s3.object.size,
             etag=self.s3.object.eTag,
             version_id=self.s3.object.versionId,
@@ -107,64 +86,38 @@ class _BusEvent(EventBridgeModel):  # type: ignore[override]
     account: str = ""
 
 
-class ReportCataloguedEvent(_BusEvent):
-    detail_type: Literal[DetailType.REPORT_CATALOGUED] = Field(alias="detail-type")  # type: ignore[assignment]
-    detail: ReportCatalogued  # type: ignore[assignment]
+def _bus_event(detail_type: DetailType) -> type[_BusEvent]:
+    """The EventBridge event of one detail type, with its detail parsed into the domain's model."""
+    detail = DETAILS[detail_type]
+    return create_model(  # type: ignore[no-any-return]
+        f"{detail.__name__}Event",
+        __base__=_BusEvent,
+        detail_type=(Literal[detail_type], Field(alias="detail-type")),
+        detail=(detail, ...),
+    )
 
 
-class SubmissionRejectedEvent(_BusEvent):
-    detail_type: Literal[DetailType.SUBMISSION_REJECTED] = Field(alias="detail-type")  # type: ignore[assignment]
-    detail: SubmissionRejected  # type: ignore[assignment]
+# Every event of the bus, by its detail type.
+BUS_EVENTS: dict[DetailType, type[_BusEvent]] = {detail_type: _bus_event(detail_type) for detail_type in DetailType}
 
 
-class SubmissionDuplicateEvent(_BusEvent):
-    detail_type: Literal[DetailType.SUBMISSION_DUPLICATE] = Field(alias="detail-type")  # type: ignore[assignment]
-    detail: SubmissionDuplicate  # type: ignore[assignment]
-
-
-class ExpiryApproachingEvent(_BusEvent):
-    detail_type: Literal[DetailType.EXPIRY_APPROACHING] = Field(alias="detail-type")  # type: ignore[assignment]
-    detail: ExpiryApproaching  # type: ignore[assignment]
-
-
-class ExpirySummaryDueEvent(_BusEvent):
-    detail_type: Literal[DetailType.EXPIRY_SUMMARY_DUE] = Field(alias="detail-type")  # type: ignore[assignment]
-    detail: ExpirySummaryDue  # type: ignore[assignment]
-
-
-class CopyRemovedEvent(_BusEvent):
-    detail_type: Literal[DetailType.COPY_REMOVED] = Field(alias="detail-type")  # type: ignore[assignment]
-    detail: ElectronicCopyRemoved  # type: ignore[assignment]
-
-
-class RecordChangedEvent(_BusEvent):
-    detail_type: Literal[DetailType.RECORD_CHANGED] = Field(alias="detail-type")  # type: ignore[assignment]
-    detail: RecordChanged  # type: ignore[assignment]
+def _events_for(consumer: str) -> Any:
+    """What a consumer's queue carries: the events the routing table sends it, told apart by detail type."""
+    events = tuple(BUS_EVENTS[detail_type] for detail_type in ROUTES[consumer])
+    return Annotated[Union[events], Field(discriminator="detail_type")]  # noqa: UP007 - a union built at run time
 
 
 class CatalogueChangeRecord(SqsRecordModel):  # type: ignore[override]
     """The index queue carries every change that alters what search shows of a record."""
 
-    body: Json[  # type: ignore[assignment]
-        Annotated[ReportCataloguedEvent | CopyRemovedEvent | RecordChangedEvent, Field(discriminator="detail_type")]
-    ]
-
-
-BoardNotification = Annotated[
-    ReportCataloguedEvent
-    | SubmissionRejectedEvent
-    | SubmissionDuplicateEvent
-    | ExpiryApproachingEvent
-    | ExpirySummaryDueEvent,
-    Field(discriminator="detail_type"),
-]
+    body: Json[_events_for("index")]  # type: ignore[assignment,valid-type]
 
 
 class BoardNotificationRecord(SqsRecordModel):  # type: ignore[override]
     """The acknowledge queue carries everything emailed about a record: the three outcomes of an upload,
     a copy's coming removal (to its board), and the day's list of coming removals (to staff)."""
 
-    body: Json[BoardNotification]  # type: ignore[assignment]
+    body: Json[_events_for("acknowledge")]  # type: ignore[assignment,valid-type]
 
 
 # ---------------------------------------------------------------- Scheduler → SQS (retention)

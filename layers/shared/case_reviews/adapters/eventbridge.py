@@ -6,7 +6,6 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from case_reviews.adapters.aws import new_client
 from case_reviews.domain.events import EVENT_SOURCE, DetailType
 
 
@@ -17,15 +16,9 @@ class EventPublishFailed(Exception):
 class EventPublisher:
     """Publishes one event at a time on the repository's bus."""
 
-    def __init__(self, bus_name: str, client: Any | None = None) -> None:
+    def __init__(self, client: Any, bus_name: str) -> None:
+        self.client = client
         self.bus_name = bus_name
-        self._client = client
-
-    @property
-    def client(self) -> Any:
-        if self._client is None:
-            self._client = new_client("events")
-        return self._client
 
     def publish(self, detail_type: DetailType, detail: BaseModel) -> str:
         response = self.client.put_events(

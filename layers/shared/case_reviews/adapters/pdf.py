@@ -18,6 +18,7 @@ from aws_lambda_powertools import Logger
 
 from case_reviews.adapters.pdf_worker import UNPROCESSABLE_REASON
 from case_reviews.domain.errors import UploadRejected
+from case_reviews.domain.files import InspectedPdf
 
 logger = Logger(child=True)
 
@@ -39,18 +40,6 @@ class PdfLimits:
     time_limit_s: float = 30.0
     memory_limit_mb: int = 640
     max_text_chars: int = MAX_TEXT_CHARS
-
-
-@dataclass(frozen=True)
-class InspectedPdf:
-    page_count: int
-    text_chars: int
-    # False for scanned reports (images without text): staff are told, searches find only the metadata.
-    text_layer: bool
-    text_path: Path
-    # The file to store: the upload itself, or its copy without metadata for an anonymous report.
-    stored_path: Path
-    metadata_stripped: bool
 
 
 class IsolatedPdfInspector:

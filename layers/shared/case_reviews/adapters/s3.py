@@ -3,80 +3,32 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from botocore.exceptions import ClientError
 
-from case_reviews.adapters.aws import new_client
+from case_reviews.domain.files import (
+    PDF_CONTENT_TYPE,
+    DownloadedObject,
+    PresignedUpload,
+    StoredObject,
+    quarantine_key,
+)
 
-INCOMING_PREFIX = "incoming/"
-REPORTS_PREFIX = "reports/"
-TEXT_PREFIX = "text/"
-# Rejected uploads wait here for staff (a lifecycle rule expires them); nothing reads them automatically.
-QUARANTINE_PREFIX = "quarantine/"
-PDF_CONTENT_TYPE = "application/pdf"
 # DeleteObjects takes at most this many keys per call.
 _DELETE_BATCH = 1000
 _DOWNLOAD_CHUNK = 1024 * 1024
 _HEAD_BYTES = 1024
 
 
-@dataclass(frozen=True)
-class PresignedUpload:
-    url: str
-    fields: dict[str, str]
-    expires_at: datetime
-    max_bytes: int
+class S3FileStore:
+    """The private reports bucket: reads and writes it, and signs the short-lived links that reach it."""
 
-
-@dataclass(frozen=True)
-class StoredObject:
-    key: str
-    size_bytes: int
-    content_type: str | None
-
-
-@dataclass(frozen=True)
-class DownloadedObject:
-    path: Path
-    # At most `limit_bytes + 1`: reading stops there, so an object larger than allowed is never read whole.
-    size_bytes: int
-    sha256: str
-    head: bytes
-
-
-class ReportStore:
-    """Reads and writes the reports bucket, and signs the short-lived links that reach it."""
-
-    def __init__(self, bucket: str, client: Any | None = None) -> None:
+    def __init__(self, client: Any, bucket: str) -> None:
+        self.client = client
         self.bucket = bucket
-        self._client = client
-
-    @property
-    def client(self) -> Any:
-        if self._client is None:
-            self._client = new_client("s3")
-        return self._client
-
-    @staticmethod
-    def incoming_key(submission_id: str) -> str:
-        return f"{INCOMING_PREFIX}{submission_id}.pdf"
-
-    @staticmethod
-    def report_key(reference: str) -> str:
-        # The public link shows this key: it names the reference, never the board.
-        return f"{REPORTS_PREFIX}{reference}.pdf"
-
-    @staticmethod
-    def text_key(reference: str) -> str:
-        return f"{TEXT_PREFIX}{reference}.txt"
-
-    @staticmethod
-    def quarantine_key(submission_id: str) -> str:
-        return f"{QUARANTINE_PREFIX}{submission_id}.pdf"
 
     def presign_upload(self, key: str, max_bytes: int, ttl_seconds: int, now: datetime) -> PresignedUpload:
         """A presigned POST that admits one PDF of at most `max_bytes` at exactly `key`."""
@@ -135,7 +87,7 @@ class ReportStore:
         try:
             self.client.copy_object(
                 Bucket=self.bucket,
-                Key=self.quarantine_key(submission_id),
+                Key=quarantine_key(submission_id),
                 CopySource={"Bucket": self.bucket, "Key": key},
                 MetadataDirective="COPY",
             )

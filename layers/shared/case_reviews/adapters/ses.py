@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from case_reviews.adapters.aws import new_client
-
 
 class Mailer:
     """Sends email (text, and HTML when given) from the library's verified sender identity.
@@ -14,16 +12,10 @@ class Mailer:
     (template.yaml) suppresses addresses that bounce or complain.
     """
 
-    def __init__(self, sender: str, reply_to: str | None = None, client: Any | None = None) -> None:
+    def __init__(self, client: Any, sender: str, reply_to: str | None = None) -> None:
+        self.client = client
         self.sender = sender
         self.reply_to = reply_to
-        self._client = client
-
-    @property
-    def client(self) -> Any:
-        if self._client is None:
-            self._client = new_client("sesv2")
-        return self._client
 
     def send(self, to: str, subject: str, text: str, html: str | None = None) -> str:
         """Send one message; returns the SES message id."""

@@ -10,24 +10,14 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
-
-from case_reviews.adapters.aws import new_client
 from case_reviews.config import QueueSettings
+from case_reviews.domain.queues import QUEUE_ROLES, QueueDepth, QueuedMessage, QueueRoute
 from case_reviews.messages import RetentionRun
 
-QUEUE_ROLES = ("catalogue", "index", "acknowledge", "retention", "digest")
+# What a message attribute is made of, as SQS sends and takes it.
+_ATTRIBUTE_PARTS = ("DataType", "StringValue", "BinaryValue")
 # SQS's limit for one receive, one send batch and one delete batch.
 BATCH_LIMIT = 10
-
-
-class QueueRoute(BaseModel):
-    """A queue the functions consume and the dead-letter queue its redrive policy sends failures to."""
-
-    model_config = ConfigDict(frozen=True)
-
-    url: str
-    dead_letter_url: str
 
 
 def queue_routes(settings: QueueSettings) -> dict[str, QueueRoute]:
@@ -41,46 +31,11 @@ def queue_routes(settings: QueueSettings) -> dict[str, QueueRoute]:
     }
 
 
-class QueueDepth(BaseModel):
-    """SQS's approximate counts for one queue."""
-
-    model_config = ConfigDict(populate_by_name=True, extra="ignore")
-
-    waiting: int = Field(alias="ApproximateNumberOfMessages", default=0)
-    in_flight: int = Field(alias="ApproximateNumberOfMessagesNotVisible", default=0)
-    delayed: int = Field(alias="ApproximateNumberOfMessagesDelayed", default=0)
-
-
-class MessageAttribute(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-
-    DataType: str
-    StringValue: str | None = None
-    BinaryValue: bytes | None = None
-
-
-class QueuedMessage(BaseModel):
-    """A received message: what is needed to send it elsewhere unchanged, and to delete it here."""
-
-    model_config = ConfigDict(extra="ignore")
-
-    MessageId: str
-    ReceiptHandle: str
-    Body: str
-    MessageAttributes: dict[str, MessageAttribute] = {}
-
-
-class MessageQueues:
+class SqsMessageQueues:
     """Reads queue depths, and receives, sends and deletes messages in SQS's batches of ten."""
 
-    def __init__(self, client: Any | None = None) -> None:
-        self._client = client
-
-    @property
-    def client(self) -> Any:
-        if self._client is None:
-            self._client = new_client("sqs")
-        return self._client
+    def __init__(self, client: Any) -> None:
+        self.client = client
 
     def depth(self, queue_url: str) -> QueueDepth:
         attributes = self.client.get_queue_attributes(
@@ -91,7 +46,11 @@ class MessageQueues:
                 "ApproximateNumberOfMessagesDelayed",
             ],
         )["Attributes"]
-        return QueueDepth.model_validate(attributes)
+        return QueueDepth(
+            waiting=int(attributes.get("ApproximateNumberOfMessages", 0)),
+            in_flight=int(attributes.get("ApproximateNumberOfMessagesNotVisible", 0)),
+            delayed=int(attributes.get("ApproximateNumberOfMessagesDelayed", 0)),
+        )
 
     def receive(self, queue_url: str, max_messages: int, visibility_timeout_s: int) -> list[QueuedMessage]:
         """Up to `max_messages` (at most ten) messages, hidden from other consumers for `visibility_timeout_s`.
@@ -106,7 +65,18 @@ class MessageQueues:
             VisibilityTimeout=visibility_timeout_s,
             WaitTimeSeconds=1,
         )
-        return [QueuedMessage.model_validate(message) for message in response.get("Messages", [])]
+        return [
+            QueuedMessage(
+                message_id=message["MessageId"],
+                receipt_handle=message["ReceiptHandle"],
+                body=message["Body"],
+                attributes={
+                    name: {part: value for part, value in attribute.items() if part in _ATTRIBUTE_PARTS}
+                    for name, attribute in message.get("MessageAttributes", {}).items()
+                },
+            )
+            for message in response.get("Messages", [])
+        ]
 
     def send_copies(self, queue_url: str, messages: Sequence[QueuedMessage]) -> list[QueuedMessage]:
         """Send each message's body and attributes to the queue; returns the messages SQS accepted."""
@@ -115,17 +85,8 @@ class MessageQueues:
         entries = [
             {
                 "Id": str(position),
-                "MessageBody": message.Body,
-                **(
-                    {
-                        "MessageAttributes": {
-                            name: attribute.model_dump(exclude_none=True)
-                            for name, attribute in message.MessageAttributes.items()
-                        }
-                    }
-                    if message.MessageAttributes
-                    else {}
-                ),
+                "MessageBody": message.body,
+                **({"MessageAttributes": message.attributes} if message.attributes else {}),
             }
             for position, message in enumerate(messages)
         ]
@@ -143,7 +104,7 @@ class MessageQueues:
         response = self.client.delete_message_batch(
             QueueUrl=queue_url,
             Entries=[
-                {"Id": str(position), "ReceiptHandle": message.ReceiptHandle}
+                {"Id": str(position), "ReceiptHandle": message.receipt_handle}
                 for position, message in enumerate(messages)
             ],
         )
@@ -153,7 +114,7 @@ class MessageQueues:
 class RetentionRunQueue:
     """Asks the retention function for a run: staff on demand, or a run that continues itself."""
 
-    def __init__(self, queues: MessageQueues, queue_url: str) -> None:
+    def __init__(self, queues: SqsMessageQueues, queue_url: str) -> None:
         self.queues = queues
         self.queue_url = queue_url
 

@@ -37,3 +37,11 @@ class InvalidRequest(CaseReviewsError):
     def __init__(self, message: str, location: str) -> None:
         super().__init__(message)
         self.location = location
+
+
+class DuplicateContent(CaseReviewsError):
+    """The same file is already catalogued under `reference`."""
+
+    def __init__(self, reference: str) -> None:
+        super().__init__(reference)
+        self.reference = reference

@@ -79,3 +79,30 @@ class ExpirySummaryDue(BaseModel):
 
     as_of: date
     until: date
+
+
+# The detail each event carries.
+DETAILS: dict[DetailType, type[BaseModel]] = {
+    DetailType.REPORT_CATALOGUED: ReportCatalogued,
+    DetailType.SUBMISSION_REJECTED: SubmissionRejected,
+    DetailType.SUBMISSION_DUPLICATE: SubmissionDuplicate,
+    DetailType.COPY_REMOVED: ElectronicCopyRemoved,
+    DetailType.RECORD_CHANGED: RecordChanged,
+    DetailType.EXPIRY_APPROACHING: ExpiryApproaching,
+    DetailType.EXPIRY_SUMMARY_DUE: ExpirySummaryDue,
+}
+
+# Which consumer gets which event: the one routing table. template.yaml's rules (checked by a unit
+# test), the local provisioning and each consumer's message model are made from it.
+ROUTES: dict[str, tuple[DetailType, ...]] = {
+    # What search shows of a record follows the catalogue.
+    "index": (DetailType.REPORT_CATALOGUED, DetailType.COPY_REMOVED, DetailType.RECORD_CHANGED),
+    # Everything emailed about a record: an upload's outcome, a copy's coming removal, staff's daily list.
+    "acknowledge": (
+        DetailType.REPORT_CATALOGUED,
+        DetailType.SUBMISSION_REJECTED,
+        DetailType.SUBMISSION_DUPLICATE,
+        DetailType.EXPIRY_APPROACHING,
+        DetailType.EXPIRY_SUMMARY_DUE,
+    ),
+}

@@ -1,14 +1,28 @@
-"""The catalogue's domain models: boards, submissions and catalogue records."""
+"""The catalogue's domain models: what describes a report, boards, submissions and catalogue records.
+
+`Description` is the one list of a report's descriptive fields. Every other model that carries
+them (what a board declares, a record, what the public sees, a historic row, and the outside
+models: API views, index documents, table items) is built from it, never by writing them again.
+"""
 
 from __future__ import annotations
 
 import re
-import uuid
 from datetime import date, datetime
-from enum import StrEnum
+from functools import cache
 from typing import Annotated, Any, Self
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    TypeAdapter,
+    ValidationError,
+    model_serializer,
+    model_validator,
+)
 
 from case_reviews.domain.errors import RulingRefused
 from case_reviews.domain.rules import check_dates_in_order
@@ -54,11 +68,16 @@ def _single_line(value: str) -> str:
     return " ".join(value.split())
 
 
+def _each_once(values: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(values))
+
+
 Theme = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=2, max_length=60, pattern=r"^[A-Za-z0-9][A-Za-z0-9 _-]*$"),
     AfterValidator(normalise_theme),
 ]
+Themes = Annotated[tuple[Theme, ...], Field(max_length=20), AfterValidator(_each_once)]
 Title = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=3, max_length=300),
@@ -74,64 +93,46 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
-class ReportMetadata(_Frozen):
-    """What a board declares about a report when it asks to deposit it."""
-
-    title: Title
-    nation: Nation
-    review_type: ReviewType
-    document_type: DocumentType
-    publication_date: date
-    contact_email: EmailAddress
-    anonymous: bool = False
-    commissioned_date: date | None = None
-    themes: tuple[Theme, ...] = Field(default=(), max_length=20)
-    summary: Summary | None = None
-
-    @model_validator(mode="after")
-    def _dates_in_order(self) -> Self:
-        check_dates_in_order(self.commissioned_date, self.publication_date)
-        return self
-
-
-class Board(_Frozen):
-    """A local safeguarding board (or partnership): the copyright holder of what it deposits."""
-
-    board_id: str
-    name: str
-    active: bool = True
-
-
-class Submission(_Frozen):
-    """One board's request to deposit one file, from presigned upload to its outcome."""
-
-    submission_id: str
-    board_id: str
-    metadata: ReportMetadata
-    status: SubmissionStatus
-    upload_key: str
-    created_at: datetime
-    updated_at: datetime
-    reference: str | None = None
-    reason: str | None = None
-
-
 class PublicationDate(_Frozen):
-    """A publication date known to a year, a month or a day (`value` is the first day of the period)."""
+    """A publication date known to a year, a month or a day (`value` is the first day of the period).
+
+    Written as it is known: `1973`, `1973-05` or `1973-05-14` (it dumps to that text, and reads it back).
+    """
 
     value: date
     precision: DatePrecision = DatePrecision.DAY
 
+    @model_validator(mode="before")
     @classmethod
-    def parse(cls, text: str) -> PublicationDate:
-        """Read `1973`, `1973-05` or `1973-05-14`."""
+    def _from_text_or_day(cls, given: Any) -> Any:
+        if isinstance(given, str):
+            return cls._fields_of(given)
+        if isinstance(given, date):
+            return {"value": given, "precision": DatePrecision.DAY}
+        return given
+
+    @model_serializer
+    def _as_text(self) -> str:
+        return str(self)
+
+    @staticmethod
+    def _fields_of(text: str) -> dict[str, Any]:
         text = text.strip()
         match = re.fullmatch(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", text)
         if not match:
             raise ValueError(f"{text!r} is not a year (YYYY), a month (YYYY-MM) or a day (YYYY-MM-DD)")
         year, month, day = match.groups()
         precision = DatePrecision.DAY if day else DatePrecision.MONTH if month else DatePrecision.YEAR
-        return cls(value=date(int(year), int(month or 1), int(day or 1)), precision=precision)
+        try:
+            first_day = date(int(year), int(month or 1), int(day or 1))
+        except ValueError as error:
+            raise ValueError(f"{text!r} is not a real date ({error})") from None
+        return {"value": first_day, "precision": precision}
+
+    @classmethod
+    def parse(cls, text: str) -> PublicationDate:
+        """Read `1973`, `1973-05` or `1973-05-14` (ValueError for anything else)."""
+        return cls.model_construct(**cls._fields_of(text))
 
     def last_day(self) -> date:
         """The last day of the period (the year, the month or the day itself)."""
@@ -154,19 +155,109 @@ class PublicationDate(_Frozen):
                 return self.value.isoformat()
 
 
-class ElectronicCopy(_Frozen):
-    """The deposited PDF and its extracted text, while the library holds them."""
+def last_day_of(published: PublicationDate | date | str) -> date:
+    """The last day a publication date covers, whichever form it is given in."""
+    if isinstance(published, str):
+        return PublicationDate.parse(published).last_day()
+    return published.last_day() if isinstance(published, PublicationDate) else published
+
+
+class Description(_Frozen):
+    """What the catalogue says about a report: its descriptive metadata, the same wherever it appears."""
+
+    title: Title
+    publication_date: PublicationDate
+    nation: Nation
+    review_type: ReviewType
+    document_type: DocumentType
+    commissioned_date: date | None = None
+    themes: Themes = ()
+    summary: Summary | None = None
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> Self:
+        check_dates_in_order(self.commissioned_date, last_day_of(self.publication_date))
+        return self
+
+
+DESCRIPTION_FIELDS = frozenset(Description.model_fields)
+
+
+def description_of(model: Description) -> dict[str, Any]:
+    """The descriptive fields of any model built on `Description`, to build another one from."""
+    return model.model_dump(include=set(DESCRIPTION_FIELDS))
+
+
+class ReportMetadata(Description):
+    """What a board declares about a report when it asks to deposit it."""
+
+    contact_email: EmailAddress
+    anonymous: bool = False
+
+    @model_validator(mode="after")
+    def _published_on_a_day(self) -> Self:
+        published = self.publication_date
+        if isinstance(published, PublicationDate) and published.precision is not DatePrecision.DAY:
+            raise ValueError("a deposited report's publication_date is a day (YYYY-MM-DD)")
+        return self
+
+
+class Board(_Frozen):
+    """A local safeguarding board (or partnership): the copyright holder of what it deposits."""
+
+    board_id: str
+    name: str
+    active: bool = True
+
+
+class Credential(_Frozen):
+    """A board's key, known only by its hash; a key is good while it is live and its board active."""
+
+    key_hash: str
+    board_id: str
+    created_at: datetime
+    revoked: bool = False
+    revoked_at: datetime | None = None
+
+    def admits(self, board: Board | None) -> bool:
+        """Whether this key lets `board` in: not revoked, and the board it belongs to still active."""
+        return not self.revoked and board is not None and board.board_id == self.board_id and board.active
+
+
+class Submission(_Frozen):
+    """One board's request to deposit one file, from presigned upload to its outcome."""
+
+    submission_id: str
+    board_id: str
+    metadata: ReportMetadata
+    status: SubmissionStatus
+    upload_key: str
+    created_at: datetime
+    updated_at: datetime
+    reference: str | None = None
+    reason: str | None = None
+
+
+class PublicCopy(_Frozen):
+    """What the public may know of an electronic copy: whether it is there, until when, or when it went."""
 
     status: CopyStatus
-    object_key: str | None
-    text_key: str | None
+    available_until: date | None = None
+    removed_on: date | None = None
+    # The public, neutral reason (a take-down's code is in the audit trail, for staff only).
+    removal_reason: str | None = None
+
+
+class ElectronicCopy(PublicCopy):
+    """The deposited PDF and its extracted text, while the library holds them."""
+
+    # Where the file and its text are while the library holds them (None once removed).
+    object_key: str | None = None
+    text_key: str | None = None
     sha256: str
     size_bytes: int
     page_count: int
     available_until: date
-    removed_on: date | None = None
-    # The public, neutral reason (a take-down's code is in the audit trail, for staff only).
-    removal_reason: str | None = None
     # A legal hold keeps the copy past its available_until until released; its reason is staff-only.
     held: bool = False
     hold_reason: str | None = None
@@ -178,21 +269,24 @@ class ElectronicCopy(_Frozen):
     metadata_stripped: bool = False
 
 
-class CatalogueRecord(_Frozen):
+class PublicRecord(Description):
+    """What the public may know of a record: its description, its publisher (never an anonymous
+    report's board) and its copy's state. Search hits, index documents and API views build on it."""
+
+    reference: str
+    publisher: str
+    anonymous: bool = False
+    electronic_copy: PublicCopy | None = None
+
+
+class CatalogueRecord(Description):
     """A catalogue entry: it outlives the electronic copy, and may never have had one (historic records)."""
 
     reference: str
-    title: str
-    nation: Nation
-    review_type: ReviewType
-    document_type: DocumentType
-    publication_date: PublicationDate
-    board_id: str | None
-    board_name: str | None
+    # The depositing board; a historic record has only the publisher's name (board_name), or neither.
+    board_id: str | None = None
+    board_name: str | None = None
     anonymous: bool = False
-    commissioned_date: date | None = None
-    themes: tuple[str, ...] = ()
-    summary: str | None = None
     submission_id: str | None = None
     deposited_on: date | None = None
     electronic_copy: ElectronicCopy | None = None
@@ -211,6 +305,10 @@ class CatalogueRecord(_Frozen):
     @property
     def has_copy(self) -> bool:
         return self.electronic_copy is not None and self.electronic_copy.status is CopyStatus.AVAILABLE
+
+    def public(self) -> PublicRecord:
+        """The record as the public may see it (read by name: the copy keeps only its public fields)."""
+        return PublicRecord.model_validate(self, from_attributes=True)
 
     def with_copy_removed(self, removed_on: date, reason: str, now: datetime) -> CatalogueRecord:
         """The record once its file is gone: the copy's facts (checksum, size, pages) and the record stay."""
@@ -231,15 +329,14 @@ class CatalogueRecord(_Frozen):
     def with_metadata(self, correction: MetadataCorrection, now: datetime) -> CatalogueRecord:
         """The record with staff's corrections; the reference never changes (it is cited)."""
         changes = correction.changes()
-        published = changes.get("publication_date", self.publication_date)
-        commissioned = changes.get("commissioned_date", self.commissioned_date)
         try:
-            check_dates_in_order(commissioned, published.value)
-        except ValueError as error:
-            raise RulingRefused(f"{self.reference}: {error}.") from error
-        if all(getattr(self, name) == value for name, value in changes.items()):
+            corrected = CatalogueRecord.model_validate({**self.model_dump(), **changes})
+        except ValidationError as error:
+            reasons = "; ".join(item["msg"].removeprefix("Value error, ") for item in error.errors())
+            raise RulingRefused(f"{self.reference}: {reasons}.") from error
+        if all(getattr(corrected, name) == getattr(self, name) for name in changes):
             raise RulingRefused(f"{self.reference} already reads like that: nothing to change.")
-        return self.model_copy(update={**changes, "updated_at": now, "version": self.version + 1})
+        return corrected.model_copy(update={"updated_at": now, "version": self.version + 1})
 
     # ---- legal rulings: each checks it applies, and returns the next version of the record
 
@@ -277,156 +374,39 @@ class CatalogueRecord(_Frozen):
             raise RulingRefused(f"{self.reference} is on legal hold: release it before taking the copy down.")
 
 
-class MetadataCorrection(_Frozen):
-    """What staff correct in a record's metadata: only the fields given change (an empty summary clears it)."""
+@cache
+def _description_field(name: str) -> TypeAdapter[Any]:
+    field = Description.model_fields[name]
+    annotation = Annotated[field.annotation, *field.metadata] if field.metadata else field.annotation  # type: ignore[valid-type]
+    return TypeAdapter(annotation)
 
-    title: Title | None = None
-    summary: Summary | None = None
-    themes: tuple[Theme, ...] | None = Field(default=None, max_length=20)
-    nation: Nation | None = None
-    review_type: ReviewType | None = None
-    document_type: DocumentType | None = None
-    publication_date: PublicationDate | None = None
-    commissioned_date: date | None = None
+
+class MetadataCorrection(BaseModel):
+    """What staff correct in a record's description: only the fields given change (an empty summary clears it).
+
+    Any field of `Description` may be given, each checked as the description checks it.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="allow")
 
     @model_validator(mode="after")
-    def _something(self) -> Self:
-        if not self.model_fields_set:
+    def _fields_of_the_description(self) -> Self:
+        given = self.model_extra or {}
+        if not given:
             raise ValueError("give at least one field to correct")
-        for required in ("title", "nation", "review_type", "document_type", "publication_date"):
-            if required in self.model_fields_set and getattr(self, required) is None:
-                raise ValueError(f"{required} cannot be cleared")
+        unknown = sorted(set(given) - DESCRIPTION_FIELDS)
+        if unknown:
+            raise ValueError(f"not a field of a record's description: {', '.join(unknown)}")
+        for name, value in given.items():
+            if value is None and Description.model_fields[name].is_required():
+                raise ValueError(f"{name} cannot be cleared")
+            if value is not None and not (name == "summary" and value == ""):
+                given[name] = _description_field(name).validate_python(value)
         return self
 
     def changes(self) -> dict[str, Any]:
         """The fields given, as the record holds them."""
-        given = {name: getattr(self, name) for name in self.model_fields_set}
-        if "summary" in given:
-            given["summary"] = given["summary"] or None
-        if "themes" in given:
-            given["themes"] = tuple(dict.fromkeys(given["themes"] or ()))
+        given = dict(self.model_extra or {})
+        if given.get("summary") == "":
+            given["summary"] = None
         return given
-
-
-# ---------------------------------------------------------------- the audit trail
-
-
-class TakeDownReason(StrEnum):
-    """Why staff take a copy down at once; staff see the code, the public a neutral sentence."""
-
-    COURT_ORDER = "court_order"
-    BOARD_REQUEST = "board_request"
-    DATA_PROTECTION = "data_protection"
-    ERROR = "error"
-
-
-class AuditAction(StrEnum):
-    DEPOSITED = "deposited"
-    HELD = "held"
-    RELEASED = "released"
-    EXTENDED = "extended"
-    TAKEN_DOWN = "taken_down"
-    REMOVED_BY_RETENTION = "removed_by_retention"
-    EDITED = "edited"
-
-
-# Who the audit trail names for the daily run of the five-year rule.
-RETENTION_ACTOR = "retention-schedule"
-
-RulingReason = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=3, max_length=500), AfterValidator(_no_control_characters)
-]
-Actor = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2048)]
-JsonValue = str | int | bool | list[str] | None
-
-
-class FieldChange(_Frozen):
-    before: JsonValue = None
-    after: JsonValue = None
-
-
-class AuditEntry(_Frozen):
-    """One entry of a record's append-only audit trail: who did what, when, why, and what changed."""
-
-    entry_id: str = Field(default_factory=lambda: uuid.uuid4().hex)
-    reference: str
-    at: datetime
-    actor: Actor
-    action: AuditAction
-    reason: str | None = None
-    changes: dict[str, FieldChange] = {}
-    # The record's version this change produced.
-    version: int
-
-    @classmethod
-    def for_change(
-        cls,
-        before: CatalogueRecord,
-        after: CatalogueRecord,
-        *,
-        actor: str,
-        action: AuditAction,
-        reason: str | None,
-        now: datetime,
-    ) -> AuditEntry:
-        return cls(
-            reference=after.reference,
-            at=now,
-            actor=actor,
-            action=action,
-            reason=reason,
-            changes=changed_fields(before, after),
-            version=after.version,
-        )
-
-    @classmethod
-    def for_deposit(cls, record: CatalogueRecord) -> AuditEntry:
-        """The first entry: the board deposited the report (one per record, so its id is fixed)."""
-        return cls(
-            entry_id="deposit",
-            reference=record.reference,
-            at=record.created_at,
-            actor=f"board:{record.board_id}",
-            action=AuditAction.DEPOSITED,
-            reason=f"submission {record.submission_id}" if record.submission_id else None,
-            changes={
-                name: FieldChange(after=value) for name, value in _audited_fields(record).items() if value is not None
-            },
-            version=record.version,
-        )
-
-
-def _audited_fields(record: CatalogueRecord) -> dict[str, JsonValue]:
-    """What an audit entry compares: the metadata and the copy's state (not its checksum or keys)."""
-    copy = record.electronic_copy
-    fields: dict[str, JsonValue] = {
-        "title": record.title,
-        "summary": record.summary,
-        "themes": list(record.themes),
-        "nation": record.nation.value,
-        "review_type": record.review_type.value,
-        "document_type": record.document_type.value,
-        "publication_date": str(record.publication_date),
-        "commissioned_date": record.commissioned_date.isoformat() if record.commissioned_date else None,
-        "anonymous": record.anonymous,
-    }
-    if copy is not None:
-        fields |= {
-            "copy.status": copy.status.value,
-            "copy.available_until": copy.available_until.isoformat(),
-            "copy.held": copy.held,
-            "copy.hold_reason": copy.hold_reason,
-            "copy.removed_on": copy.removed_on.isoformat() if copy.removed_on else None,
-            "copy.removal_reason": copy.removal_reason,
-        }
-    return fields
-
-
-def changed_fields(before: CatalogueRecord, after: CatalogueRecord) -> dict[str, FieldChange]:
-    """The audited fields whose value differs between two versions of a record, before and after."""
-    old, new = _audited_fields(before), _audited_fields(after)
-    return {
-        name: FieldChange(before=old.get(name), after=new.get(name))
-        for name in [*old, *(name for name in new if name not in old)]
-        if old.get(name) != new.get(name)
-    }

@@ -8,7 +8,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from case_reviews.domain.vocabulary import CopyStatus, DocumentType, Nation, ReviewType
+from case_reviews.domain.models import PublicRecord
+from case_reviews.domain.vocabulary import DocumentType, Nation, ReviewType
 
 
 class SortOrder(StrEnum):
@@ -35,20 +36,9 @@ class SearchQuery(BaseModel):
     search_after: tuple[Any, ...] | None = None
 
 
-class SearchHit(BaseModel):
-    model_config = ConfigDict(frozen=True)
+class SearchHit(PublicRecord):
+    """A record found by a search: what the public may know of it, and where the words were found."""
 
-    reference: str
-    title: str
-    publisher: str
-    publication_date: str
-    nation: Nation
-    review_type: ReviewType
-    document_type: DocumentType
-    themes: tuple[str, ...] = ()
-    summary: str | None = None
-    copy_status: CopyStatus | None
-    available_until: date | None = None
     highlights: tuple[str, ...] = ()
 
 

@@ -1,1 +1,1 @@
-"""Services: the use cases. They hold the business logic and reach AWS only through adapters."""
+"""Services: the use cases. They hold the business logic and reach the world only through ports."""

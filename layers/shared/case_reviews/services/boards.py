@@ -6,22 +6,12 @@ import hashlib
 import re
 import secrets
 import uuid
-from datetime import datetime
-from typing import Protocol
 
 from case_reviews.domain.errors import NotFound, Unauthorised
-from case_reviews.domain.models import Board
+from case_reviews.domain.models import Board, Credential
+from case_reviews.ports import BoardStore, Clock
 
 KEY_PREFIX = "crk_"
-
-
-class BoardStore(Protocol):
-    def save_board(self, board: Board, created_at: datetime) -> None: ...
-    def get_board(self, board_id: str) -> Board | None: ...
-    def list_boards(self) -> list[Board]: ...
-    def save_credential(self, key_hash: str, board_id: str, created_at: datetime) -> None: ...
-    def board_for_credential(self, key_hash: str) -> Board | None: ...
-    def revoke_credentials(self, board_id: str, revoked_at: datetime, key_hash: str | None = None) -> int: ...
 
 
 def hash_key(key: str) -> str:
@@ -37,27 +27,28 @@ def board_id_for(name: str) -> str:
 class BoardService:
     """Registers boards, issues their credentials and recognises a board by its credential."""
 
-    def __init__(self, store: BoardStore) -> None:
+    def __init__(self, store: BoardStore, clock: Clock) -> None:
         self.store = store
+        self.clock = clock
 
-    def add_board(self, name: str, now: datetime, board_id: str | None = None) -> Board:
+    def add_board(self, name: str, board_id: str | None = None) -> Board:
         board = Board(board_id=board_id or board_id_for(name), name=name.strip())
-        self.store.save_board(board, created_at=now)
+        self.store.save_board(board, created_at=self.clock.now())
         return board
 
-    def issue_key(self, board_id: str, now: datetime) -> str:
+    def issue_key(self, board_id: str) -> str:
         """A new credential for the board; it is shown once and never stored in clear."""
         if self.store.get_board(board_id) is None:
             raise NotFound(f"No board {board_id}.")
         key = KEY_PREFIX + secrets.token_urlsafe(32)
-        self.store.save_credential(hash_key(key), board_id, created_at=now)
+        self.store.save_credential(Credential(key_hash=hash_key(key), board_id=board_id, created_at=self.clock.now()))
         return key
 
-    def revoke_keys(self, board_id: str, now: datetime, key: str | None = None) -> int:
+    def revoke_keys(self, board_id: str, key: str | None = None) -> int:
         """Revoke all the board's keys, or only `key`; the next request with a revoked key gets 401."""
         if self.store.get_board(board_id) is None:
             raise NotFound(f"No board {board_id}.")
-        revoked = self.store.revoke_credentials(board_id, now, key_hash=hash_key(key) if key else None)
+        revoked = self.store.revoke_credentials(board_id, self.clock.now(), key_hash=hash_key(key) if key else None)
         if key and not revoked:
             raise NotFound(f"That key is not a live key of board {board_id}.")
         return revoked
@@ -68,8 +59,9 @@ class BoardService:
         key = key.strip()
         if scheme.lower() != "bearer" or not key.startswith(KEY_PREFIX):
             raise Unauthorised("Send your board's key as 'Authorization: Bearer <key>'.")
-        board = self.store.board_for_credential(hash_key(key))
-        if board is None:
+        credential = self.store.get_credential(hash_key(key))
+        board = self.store.get_board(credential.board_id) if credential else None
+        if credential is None or board is None or not credential.admits(board):
             raise Unauthorised("This key is not valid (it may have been revoked).")
         return board
 

@@ -5,27 +5,17 @@ from __future__ import annotations
 import tempfile
 from datetime import datetime
 from pathlib import Path
-from typing import Protocol
 
-from aws_lambda_powertools import Logger
 from pydantic import BaseModel
 
-from case_reviews.adapters.dynamodb import CatalogueRepository, DuplicateContent
-from case_reviews.adapters.eventbridge import EventPublisher
-from case_reviews.adapters.pdf import InspectedPdf
-from case_reviews.adapters.s3 import INCOMING_PREFIX, ReportStore
-from case_reviews.domain.errors import UploadRejected
+from case_reviews.domain.errors import DuplicateContent, UploadRejected
 from case_reviews.domain.events import DetailType, ReportCatalogued, SubmissionDuplicate, SubmissionRejected
-from case_reviews.domain.models import CatalogueRecord, ElectronicCopy, PublicationDate, Submission
-from case_reviews.domain.rules import available_until, check_pdf_signature, check_upload_size, format_reference
+from case_reviews.domain.files import InspectedPdf, UploadedObject, report_key, submission_id_from_key, text_key
+from case_reviews.domain.models import CatalogueRecord, ElectronicCopy, Submission, description_of
+from case_reviews.domain.rules import available_until, check_pdf_signature, check_upload_size
 from case_reviews.domain.vocabulary import CopyStatus, SubmissionStatus
-from case_reviews.messages import UploadedObject
-
-logger = Logger(child=True)
-
-
-class PdfInspector(Protocol):
-    def inspect(self, source: Path, workdir: Path, strip_metadata: bool) -> InspectedPdf: ...
+from case_reviews.observability import logger
+from case_reviews.ports import BoardStore, Clock, EventBus, FileStore, Once, PdfInspector, RecordStore, SubmissionStore
 
 
 class CatalogueOutcome(BaseModel):
@@ -51,28 +41,41 @@ class CatalogueService:
 
     def __init__(
         self,
-        repository: CatalogueRepository,
-        store: ReportStore,
+        submissions: SubmissionStore,
+        records: RecordStore,
+        boards: BoardStore,
+        store: FileStore,
         inspector: PdfInspector,
-        events: EventPublisher,
+        events: EventBus,
+        once: Once,
+        clock: Clock,
         max_bytes: int,
         workdir: Path | None = None,
     ) -> None:
-        self.repository = repository
+        self.submissions = submissions
+        self.records = records
+        self.boards = boards
         self.store = store
         self.inspector = inspector
         self.events = events
+        self.once = once
+        self.clock = clock
         self.max_bytes = max_bytes
         # Lambda's /tmp (ephemeral storage): the upload, its text and an anonymous copy, never in memory.
         self.workdir = workdir
 
-    def catalogue_upload(self, upload: UploadedObject, now: datetime) -> CatalogueOutcome:
-        submission_id = _submission_id_from_key(upload.key)
+    def catalogue_upload(self, upload: UploadedObject) -> CatalogueOutcome:
+        """Catalogue (or reject) one uploaded file, once however often its notification is delivered."""
+        return self.once("catalogue.upload", upload, lambda: self._catalogue_upload(upload), returns=CatalogueOutcome)
+
+    def _catalogue_upload(self, upload: UploadedObject) -> CatalogueOutcome:
+        now = self.clock.now()
+        submission_id = submission_id_from_key(upload.key)
         if submission_id is None:
             logger.warning("Ignoring an object outside the upload area", extra={"key": upload.key})
             return CatalogueOutcome(key=upload.key, reason="not an upload")
         try:
-            submission = self.repository.start_processing(submission_id, now)
+            submission = self.submissions.start_processing(submission_id, now)
         except LookupError:
             # Nobody asked to upload this: remove it rather than keep an unaccountable file.
             logger.warning("Deleting an upload without a submission", extra={"key": upload.key})
@@ -104,22 +107,22 @@ class CatalogueService:
     ) -> CatalogueOutcome:
         """Store the copy and its text, then commit the record: the record never exists without its file."""
         # The upload's checksum (not the stored copy's) finds duplicates: a board sends the same file again.
-        existing = self.repository.reference_for_content(sha256)
+        existing = self.records.reference_for_content(sha256)
         if existing:
             return self._duplicate(submission, key, existing, now)
 
-        year = submission.metadata.publication_date.year
-        reference = self.repository.assign_reference(submission.submission_id, year, format_reference)
+        year = submission.metadata.publication_date.value.year
+        reference = self.submissions.assign_reference(submission.submission_id, year)
         record = self._record_for(submission, reference, sha256, inspected, now)
         assert record.electronic_copy is not None
         self.store.write_pdf_file(record.electronic_copy.object_key or "", inspected.stored_path)
         self.store.write_text_file(record.electronic_copy.text_key or "", inspected.text_path)
         try:
-            self.repository.commit_catalogued(record, now)
+            self.records.commit_catalogued(record, now)
         except DuplicateContent as duplicate:
             # Another submission of the same file won the race: drop this copy, point at that one.
-            self.store.delete(ReportStore.report_key(reference))
-            self.store.delete(ReportStore.text_key(reference))
+            self.store.delete(report_key(reference))
+            self.store.delete(text_key(reference))
             return self._duplicate(submission, key, duplicate.reference, now)
 
         self.store.delete(key)
@@ -150,27 +153,20 @@ class CatalogueService:
         now: datetime,
     ) -> CatalogueRecord:
         metadata = submission.metadata
-        board = self.repository.get_board(submission.board_id)
+        board = self.boards.get_board(submission.board_id)
         deposited_on = now.date()
         return CatalogueRecord(
+            **description_of(metadata),
             reference=reference,
-            title=metadata.title,
-            nation=metadata.nation,
-            review_type=metadata.review_type,
-            document_type=metadata.document_type,
-            publication_date=PublicationDate(value=metadata.publication_date),
             board_id=submission.board_id,
             board_name=board.name if board else None,
             anonymous=metadata.anonymous,
-            commissioned_date=metadata.commissioned_date,
-            themes=metadata.themes,
-            summary=metadata.summary,
             submission_id=submission.submission_id,
             deposited_on=deposited_on,
             electronic_copy=ElectronicCopy(
                 status=CopyStatus.AVAILABLE,
-                object_key=ReportStore.report_key(reference),
-                text_key=ReportStore.text_key(reference),
+                object_key=report_key(reference),
+                text_key=text_key(reference),
                 sha256=sha256,
                 # The size of what the public downloads (for an anonymous report, the stripped copy).
                 size_bytes=inspected.stored_path.stat().st_size,
@@ -187,14 +183,14 @@ class CatalogueService:
     def _reject(self, submission: Submission, key: str, reason: str, now: datetime) -> CatalogueOutcome:
         # Closed first, then the file moves: a redelivery after a crash in between finds the submission
         # rejected and finishes the move (_announce_again), so no file is left without its outcome.
-        closed = self.repository.close_submission(
+        closed = self.submissions.close_submission(
             submission.submission_id, SubmissionStatus.REJECTED, now, reason=reason
         )
         logger.info("Upload rejected", extra={"submission_id": submission.submission_id, "reason": reason})
         return self._announce_again(closed, key)
 
     def _duplicate(self, submission: Submission, key: str, existing: str, now: datetime) -> CatalogueOutcome:
-        closed = self.repository.close_submission(
+        closed = self.submissions.close_submission(
             submission.submission_id,
             SubmissionStatus.DUPLICATE,
             now,
@@ -233,10 +229,3 @@ class CatalogueService:
             reference=submission.reference,
             reason=submission.reason,
         )
-
-
-def _submission_id_from_key(key: str) -> str | None:
-    if not key.startswith(INCOMING_PREFIX) or not key.endswith(".pdf"):
-        return None
-    candidate = key[len(INCOMING_PREFIX) : -len(".pdf")]
-    return candidate if candidate and "/" not in candidate else None

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from aws_lambda_powertools import Logger
-
-logger = Logger(child=True)
+from case_reviews.observability import logger
 
 
 class HealthService:

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from aws_lambda_powertools import Logger
-
-from case_reviews.adapters.dynamodb import CatalogueRepository
-from case_reviews.adapters.opensearch import SearchIndex, document_from_record
-from case_reviews.adapters.s3 import ReportStore
-
-logger = Logger(child=True)
+from case_reviews.domain.models import CatalogueRecord
+from case_reviews.observability import logger
+from case_reviews.ports import FileStore, RecordStore, SearchIndex
 
 
 class RecordNotFound(Exception):
@@ -18,18 +14,23 @@ class RecordNotFound(Exception):
 class IndexingService:
     """Writes one catalogue record (re-read from the table, the source of truth) into the index."""
 
-    def __init__(self, repository: CatalogueRepository, store: ReportStore, index: SearchIndex) -> None:
-        self.repository = repository
+    def __init__(self, records: RecordStore, store: FileStore, index: SearchIndex) -> None:
+        self.records = records
         self.store = store
         self.index = index
 
     def index_record(self, reference: str) -> bool:
         """Upsert the record's document; returns False when a newer version was already indexed."""
-        record = self.repository.get_record(reference)
+        record = self.records.get_record(reference)
         if record is None:
             raise RecordNotFound(reference)
-        copy = record.electronic_copy
-        body = self.store.read_text(copy.text_key) if record.has_copy and copy and copy.text_key else None
-        written = self.index.upsert(document_from_record(record, body))
+        written = self.index.put(record, full_text(record, self.store))
         logger.info("Record indexed", extra={"reference": reference, "version": record.version, "written": written})
         return written
+
+
+def full_text(record: CatalogueRecord, store: FileStore) -> str | None:
+    """The record's extracted text, only while the library still holds its copy (search sees what
+    downloaders can get)."""
+    copy = record.electronic_copy
+    return store.read_text(copy.text_key) if record.has_copy and copy and copy.text_key else None

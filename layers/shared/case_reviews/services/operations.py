@@ -7,16 +7,14 @@ whole (every queue, every record), which no request path may do.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from datetime import date, datetime
 
 from pydantic import BaseModel, computed_field
 
-from case_reviews.adapters.dynamodb import CatalogueRepository
-from case_reviews.adapters.opensearch import ReviewDocument, SearchIndex, document_from_record
-from case_reviews.adapters.s3 import ReportStore
-from case_reviews.adapters.sqs import MessageQueues, QueueRoute
 from case_reviews.domain.errors import NotFound
-from case_reviews.domain.models import CatalogueRecord, ElectronicCopy
+from case_reviews.domain.models import CatalogueRecord
+from case_reviews.domain.queues import QueueRoute
+from case_reviews.ports import Clock, FileStore, IndexMaintenance, MessageQueues, RecordStore, SearchIndex
+from case_reviews.services.indexing import full_text
 
 # While a batch is being moved it is hidden in the dead-letter queue; if the move stops half-way,
 # what was not deleted reappears there after this long, to be replayed again.
@@ -28,65 +26,17 @@ Progress = Callable[[int], None]
 # ---------------------------------------------------------------- records
 
 
-class StaffRecord(BaseModel):
-    """A catalogue record with everything staff may see, the board of an anonymous report included."""
-
-    reference: str
-    title: str
-    publisher: str
-    board_id: str | None
-    board_name: str | None
-    anonymous: bool
-    nation: str
-    review_type: str
-    document_type: str
-    publication_date: str
-    commissioned_date: date | None
-    themes: list[str]
-    summary: str | None
-    submission_id: str | None
-    deposited_on: date | None
-    electronic_copy: ElectronicCopy | None
-    created_at: datetime
-    updated_at: datetime
-    version: int
-
-    @classmethod
-    def from_record(cls, record: CatalogueRecord) -> StaffRecord:
-        return cls(
-            reference=record.reference,
-            title=record.title,
-            publisher=record.publisher,
-            board_id=record.board_id,
-            board_name=record.board_name,
-            anonymous=record.anonymous,
-            nation=record.nation.value,
-            review_type=record.review_type.value,
-            document_type=record.document_type.value,
-            publication_date=str(record.publication_date),
-            commissioned_date=record.commissioned_date,
-            themes=list(record.themes),
-            summary=record.summary,
-            submission_id=record.submission_id,
-            deposited_on=record.deposited_on,
-            electronic_copy=record.electronic_copy,
-            created_at=record.created_at,
-            updated_at=record.updated_at,
-            version=record.version,
-        )
-
-
 class RecordInspection:
-    """Reads one catalogue record for staff."""
+    """Reads one catalogue record for staff: everything, the board of an anonymous report included."""
 
-    def __init__(self, repository: CatalogueRepository) -> None:
-        self.repository = repository
+    def __init__(self, records: RecordStore) -> None:
+        self.records = records
 
-    def show(self, reference: str) -> StaffRecord:
-        record = self.repository.get_record(reference)
+    def show(self, reference: str) -> CatalogueRecord:
+        record = self.records.get_record(reference)
         if record is None:
             raise NotFound(f"No record {reference}.")
-        return StaffRecord.from_record(record)
+        return record
 
 
 # ---------------------------------------------------------------- queues
@@ -193,18 +143,27 @@ class RebuildResult(BaseModel):
     caught_up: int
 
 
-class IndexMaintenance:
+class IndexUpkeep:
     """Compares the search index with the catalogue, and rebuilds it behind its alias."""
 
-    def __init__(self, repository: CatalogueRepository, store: ReportStore, index: SearchIndex) -> None:
-        self.repository = repository
+    def __init__(
+        self,
+        records: RecordStore,
+        store: FileStore,
+        index: SearchIndex,
+        maintenance: IndexMaintenance,
+        clock: Clock,
+    ) -> None:
+        self.records = records
         self.store = store
         self.index = index
+        self.maintenance = maintenance
+        self.clock = clock
 
     def check(self) -> IndexDrift:
         """References missing from the index, indexed but not catalogued, and indexed at an older version."""
-        catalogue = {record.reference: record.version for record in self.repository.all_records()}
-        indexed = self.index.indexed_versions()
+        catalogue = {record.reference: record.version for record in self.records.all_records()}
+        indexed = self.maintenance.indexed_versions()
         return IndexDrift(
             catalogued=len(catalogue),
             indexed=len(indexed),
@@ -217,45 +176,39 @@ class IndexMaintenance:
             ],
         )
 
-    def rebuild(self, now: datetime, progress: Progress | None = None) -> RebuildResult:
+    def rebuild(self, progress: Progress | None = None) -> RebuildResult:
         """Load every record into a new concrete index, then switch the alias to it and drop the old one.
 
         Searches go on against the old index until the alias moves, atomically. A record the
         index function wrote meanwhile went to the old index only, so after the switch every
         record whose version differs from the one loaded is indexed again through the alias.
         """
-        name = self.index.fresh_index_name(now)
-        self.index.create_concrete_index(name)
+        name = self.maintenance.fresh_index_name(self.clock.now())
+        self.maintenance.create_concrete_index(name)
         loaded: dict[str, int] = {}
         with_text = 0
 
-        def documents() -> Iterator[ReviewDocument]:
+        def records() -> Iterator[tuple[CatalogueRecord, str | None]]:
             nonlocal with_text
-            for record in self.repository.all_records():
-                document = self._document(record)
-                with_text += document.body is not None
+            for record in self.records.all_records():
+                body = full_text(record, self.store)
+                with_text += body is not None
                 loaded[record.reference] = record.version
                 if progress:
                     progress(len(loaded))
-                yield document
+                yield record, body
 
         try:
-            indexed = self.index.load(name, documents())
+            indexed = self.maintenance.load(name, records())
         except BaseException:
             # Nothing points at the half-built index: remove it, the alias still serves the old one.
-            self.index.delete_indices([name])
+            self.maintenance.delete_indices([name])
             raise
-        replaced = self.index.move_alias(name)
-        changed = [record for record in self.repository.all_records() if loaded.get(record.reference) != record.version]
+        replaced = self.maintenance.move_alias(name)
+        changed = [record for record in self.records.all_records() if loaded.get(record.reference) != record.version]
         if changed:
-            self.index.upsert_many(self._document(record) for record in changed)
-        self.index.delete_indices(replaced)
+            self.index.put_many((record, full_text(record, self.store)) for record in changed)
+        self.maintenance.delete_indices(replaced)
         return RebuildResult(
             index=name, replaced=replaced, indexed=indexed, with_text=with_text, caught_up=len(changed)
         )
-
-    def _document(self, record: CatalogueRecord) -> ReviewDocument:
-        # As IndexingService: the text from S3 only while the library still holds the copy.
-        copy = record.electronic_copy
-        body = self.store.read_text(copy.text_key) if record.has_copy and copy and copy.text_key else None
-        return document_from_record(record, body)

@@ -4,24 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from datetime import datetime
-from typing import NamedTuple, Protocol
+from typing import NamedTuple
 
-from aws_lambda_powertools import Logger
 from pydantic import BaseModel
 
-from case_reviews.adapters.dynamodb import CatalogueRepository
+from case_reviews.domain.audit import AuditAction, AuditEntry
 from case_reviews.domain.events import DetailType, ElectronicCopyRemoved
-from case_reviews.domain.models import AuditAction, AuditEntry, CatalogueRecord
-
-logger = Logger(child=True)
-
-
-class CopyStore(Protocol):
-    def delete_every_version(self, key: str) -> int: ...
-
-
-class EventBus(Protocol):
-    def publish(self, detail_type: DetailType, detail: BaseModel) -> str: ...
+from case_reviews.domain.models import CatalogueRecord
+from case_reviews.observability import logger
+from case_reviews.ports import EventBus, FileStore, RecordStore, RetentionStore
 
 
 class Removal(BaseModel):
@@ -47,8 +38,9 @@ class CopyRemoval:
     drops the text and link) and unlist it.
     """
 
-    def __init__(self, repository: CatalogueRepository, store: CopyStore, events: EventBus) -> None:
-        self.repository = repository
+    def __init__(self, records: RecordStore, retention: RetentionStore, store: FileStore, events: EventBus) -> None:
+        self.records = records
+        self.retention = retention
         self.store = store
         self.events = events
 
@@ -63,7 +55,7 @@ class CopyRemoval:
         record and its audit entry, or None when there was nothing to remove or it changed meanwhile."""
         # A consistent read, not the (eventually consistent) index's copy: a hold or a new date placed
         # since the list was read must win over the list.
-        record = self.repository.get_record(reference)
+        record = self.records.get_record(reference)
         if record is None or not record.has_copy or not wanted(record):
             return None
         copy = record.electronic_copy
@@ -75,7 +67,7 @@ class CopyRemoval:
         entry = AuditEntry.for_change(
             record, removed, actor=removal.actor, action=removal.action, reason=removal.audit_reason, now=now
         )
-        if not self.repository.save_copy_removed(removed, entry):
+        if not self.retention.save_copy_removed(removed, entry):
             # Changed since it was read (another run, or staff): whoever changed it wins; a run looks again.
             logger.warning("Record changed during removal", extra={"reference": reference})
             return None
@@ -87,7 +79,7 @@ class CopyRemoval:
 
     def finish_unannounced(self) -> Iterator[str]:
         """Announce the removals a run or a take-down saved but did not get onto the bus."""
-        for record in self.repository.removals_unannounced():
+        for record in self.retention.removals_unannounced():
             self.announce(record)
             yield record.reference
 
@@ -97,4 +89,4 @@ class CopyRemoval:
         self.events.publish(
             DetailType.COPY_REMOVED, ElectronicCopyRemoved(reference=record.reference, removed_on=copy.removed_on)
         )
-        self.repository.mark_removal_announced(record.reference)
+        self.retention.mark_removal_announced(record.reference)

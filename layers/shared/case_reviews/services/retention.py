@@ -15,22 +15,16 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
-from typing import Protocol
 
-from aws_lambda_powertools import Logger
 from pydantic import BaseModel
 
-from case_reviews.adapters.dynamodb import CatalogueRepository
+from case_reviews.domain.audit import RETENTION_ACTOR, AuditAction
 from case_reviews.domain.events import DetailType, ExpiryApproaching, ExpirySummaryDue
-from case_reviews.domain.models import RETENTION_ACTOR, AuditAction, CatalogueRecord
+from case_reviews.domain.models import CatalogueRecord
 from case_reviews.domain.rules import RETENTION_REMOVAL_REASON, is_due_for_removal
-from case_reviews.services.removal import CopyRemoval, EventBus, Removal
-
-logger = Logger(child=True)
-
-
-class RunQueue(Protocol):
-    def request(self, as_of: date | None) -> str: ...
+from case_reviews.observability import logger
+from case_reviews.ports import Clock, EventBus, RetentionStore, RunQueue
+from case_reviews.services.removal import CopyRemoval, Removal
 
 
 class DueCopy(BaseModel):
@@ -81,14 +75,16 @@ class RetentionService:
 
     def __init__(
         self,
-        repository: CatalogueRepository,
+        repository: RetentionStore,
         removal: CopyRemoval,
         runs: RunQueue,
+        clock: Clock,
         reason: str = RETENTION_REMOVAL_REASON,
     ) -> None:
         self.repository = repository
         self.removal = removal
         self.runs = runs
+        self.clock = clock
         self.reason = reason
 
     @property
@@ -103,8 +99,11 @@ class RetentionService:
             if record.electronic_copy is not None
         ]
 
-    def apply(self, as_of: date, now: datetime, has_time: Callable[[], bool]) -> RetentionOutcome:
-        """Remove every copy due by `as_of`, while `has_time()`; then queue a run for the rest."""
+    def apply(self, as_of: date | None, has_time: Callable[[], bool]) -> RetentionOutcome:
+        """Remove every copy due by `as_of` (default: the clock's today), while `has_time()`; then queue
+        a run for the rest."""
+        now = self.clock.now()
+        as_of = as_of or now.date()
         outcome = RetentionOutcome(as_of=as_of)
         # First what an earlier run (or a take-down) left half done: removed, not yet announced.
         outcome.announced += self.removal.finish_unannounced()
@@ -184,3 +183,7 @@ class RetentionService:
             audit_reason=self.reason,
         )
         return self.removal.remove(record.reference, removal, now, wanted=still_due) is not None
+
+
+class RetentionIncomplete(Exception):
+    """Some copies could not be removed: the run's message comes back, and the rerun finishes them."""

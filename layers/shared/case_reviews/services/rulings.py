@@ -9,25 +9,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime
 
-from aws_lambda_powertools import Logger
 from pydantic import BaseModel, TypeAdapter
 
-from case_reviews.adapters.dynamodb import CatalogueRepository
+from case_reviews.domain.audit import AuditAction, AuditEntry, RulingReason, TakeDownReason
 from case_reviews.domain.errors import ChangedMeanwhile, NotFound
 from case_reviews.domain.events import DetailType, RecordChanged
-from case_reviews.domain.models import (
-    AuditAction,
-    AuditEntry,
-    CatalogueRecord,
-    ElectronicCopy,
-    MetadataCorrection,
-    RulingReason,
-    TakeDownReason,
-)
+from case_reviews.domain.models import CatalogueRecord, ElectronicCopy, MetadataCorrection
 from case_reviews.domain.rules import TAKE_DOWN_PUBLIC_REASON
-from case_reviews.services.removal import CopyRemoval, EventBus, Removal
-
-logger = Logger(child=True)
+from case_reviews.observability import logger
+from case_reviews.ports import AuditStore, Clock, EventBus, RecordStore
+from case_reviews.services.removal import CopyRemoval, Removal
 
 _reason = TypeAdapter(RulingReason)
 
@@ -46,34 +37,41 @@ class LegalRulings:
     """Staff rulings on a record's electronic copy, and corrections to its metadata; `actor` is the staff
     identity the caller vouches for."""
 
-    def __init__(self, repository: CatalogueRepository, removal: CopyRemoval, events: EventBus) -> None:
-        self.repository = repository
+    def __init__(
+        self, records: RecordStore, audit: AuditStore, removal: CopyRemoval, events: EventBus, clock: Clock
+    ) -> None:
+        self.records = records
+        self.audit_store = audit
         self.removal = removal
         self.events = events
+        self.clock = clock
 
-    def hold(self, reference: str, reason: str, actor: str, now: datetime) -> RulingOutcome:
+    def hold(self, reference: str, reason: str, actor: str) -> RulingOutcome:
         """Keep the copy past its last available day until released (the retention run no longer reads it)."""
         why = _reason.validate_python(reason)
-        return self._change(reference, lambda record: record.with_hold(why, now), actor, AuditAction.HELD, why, now)
+        return self._change(reference, lambda record, now: record.with_hold(why, now), actor, AuditAction.HELD, why)
 
-    def release(self, reference: str, actor: str, now: datetime, reason: str | None = None) -> RulingOutcome:
+    def release(self, reference: str, actor: str, reason: str | None = None) -> RulingOutcome:
         """Lift the hold: if the last available day is already past, the next run removes the copy."""
         why = _reason.validate_python(reason) if reason else None
         return self._change(
-            reference, lambda record: record.with_hold_released(now), actor, AuditAction.RELEASED, why, now
+            reference, lambda record, now: record.with_hold_released(now), actor, AuditAction.RELEASED, why
         )
 
-    def extend(
-        self, reference: str, until: date, actor: str, now: datetime, reason: str | None = None
-    ) -> RulingOutcome:
+    def extend(self, reference: str, until: date, actor: str, reason: str | None = None) -> RulingOutcome:
         """Make the copy available until `until` (a day already past makes it due at the next run)."""
         why = _reason.validate_python(reason) if reason else None
         return self._change(
-            reference, lambda record: record.with_available_until(until, now), actor, AuditAction.EXTENDED, why, now
+            reference,
+            lambda record, now: record.with_available_until(until, now),
+            actor,
+            AuditAction.EXTENDED,
+            why,
         )
 
-    def take_down(self, reference: str, reason: TakeDownReason, actor: str, now: datetime) -> RulingOutcome:
+    def take_down(self, reference: str, reason: TakeDownReason, actor: str) -> RulingOutcome:
         """Remove the copy at once, as the five-year rule would; the public sees a neutral reason, staff the code."""
+        now = self.clock.now()
         self._record(reference).check_can_take_down()
         removal = Removal(
             public_reason=TAKE_DOWN_PUBLIC_REASON, actor=actor, action=AuditAction.TAKEN_DOWN, audit_reason=reason.value
@@ -90,21 +88,21 @@ class LegalRulings:
         return self._outcome(removed.record, AuditAction.TAKEN_DOWN, removed.audit)
 
     def edit(
-        self, reference: str, correction: MetadataCorrection, actor: str, now: datetime, reason: str | None = None
+        self, reference: str, correction: MetadataCorrection, actor: str, reason: str | None = None
     ) -> RulingOutcome:
         """Correct the record's metadata (the index follows; the reference stays)."""
         why = _reason.validate_python(reason) if reason else None
         return self._change(
-            reference, lambda record: record.with_metadata(correction, now), actor, AuditAction.EDITED, why, now
+            reference, lambda record, now: record.with_metadata(correction, now), actor, AuditAction.EDITED, why
         )
 
     def audit(self, reference: str) -> list[AuditEntry]:
         """The record's audit trail, oldest first."""
         self._record(reference)
-        return self.repository.audit_trail(reference)
+        return self.audit_store.audit_trail(reference)
 
     def _record(self, reference: str) -> CatalogueRecord:
-        record = self.repository.get_record(reference)
+        record = self.records.get_record(reference)
         if record is None:
             raise NotFound(f"No record {reference}.")
         return record
@@ -112,16 +110,16 @@ class LegalRulings:
     def _change(
         self,
         reference: str,
-        change: Callable[[CatalogueRecord], CatalogueRecord],
+        change: Callable[[CatalogueRecord, datetime], CatalogueRecord],
         actor: str,
         action: AuditAction,
         reason: str | None,
-        now: datetime,
     ) -> RulingOutcome:
+        now = self.clock.now()
         before = self._record(reference)
-        after = change(before)
+        after = change(before, now)
         entry = AuditEntry.for_change(before, after, actor=actor, action=action, reason=reason, now=now)
-        if not self.repository.save_change(after, entry):
+        if not self.records.save_change(after, entry):
             raise ChangedMeanwhile(f"{reference} changed while the ruling was being written; nothing was changed.")
         # available_until is public (the record and search show it): the index re-reads the record.
         # Should this publish fail, the ruling stands and `index check` reports the record as stale.

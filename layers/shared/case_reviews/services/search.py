@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from case_reviews.adapters.dynamodb import CatalogueRepository
-from case_reviews.adapters.opensearch import SearchIndex
-from case_reviews.adapters.s3 import ReportStore
 from case_reviews.domain.errors import CopyRemoved, NotFound
 from case_reviews.domain.models import CatalogueRecord
 from case_reviews.domain.rules import check_listed_year
 from case_reviews.domain.search import SearchPage, SearchQuery, YearListing
 from case_reviews.domain.vocabulary import CopyStatus
+from case_reviews.ports import Clock, FileStore, RecordStore, SearchIndex
 
 # The issue's ceiling for a download link's life: a link copied elsewhere stops working within minutes.
 MAX_DOWNLOAD_TTL_SECONDS = 300
@@ -21,23 +17,24 @@ class SearchService:
     """Answers searchers; files are reached only through short-lived links issued here."""
 
     def __init__(
-        self, repository: CatalogueRepository, index: SearchIndex, store: ReportStore, download_ttl_seconds: int
+        self, records: RecordStore, index: SearchIndex, store: FileStore, clock: Clock, download_ttl_seconds: int
     ) -> None:
-        self.repository = repository
+        self.records = records
         self.index = index
         self.store = store
+        self.clock = clock
         self.download_ttl_seconds = min(download_ttl_seconds, MAX_DOWNLOAD_TTL_SECONDS)
 
     def search(self, query: SearchQuery) -> SearchPage:
         return self.index.search(query)
 
-    def published_in(self, year: int, now: datetime) -> YearListing:
+    def published_in(self, year: int) -> YearListing:
         """The yearly list: catalogue-only historic records included, as every record is indexed."""
-        check_listed_year(year, now)
+        check_listed_year(year, self.clock.now())
         return self.index.published_in(year)
 
     def record(self, reference: str) -> CatalogueRecord:
-        record = self.repository.get_record(reference)
+        record = self.records.get_record(reference)
         if record is None:
             raise NotFound(f"No catalogue record {reference}.")
         return record

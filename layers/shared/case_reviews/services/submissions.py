@@ -4,25 +4,13 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Protocol
 
-from case_reviews.adapters.s3 import PresignedUpload
 from case_reviews.domain.errors import NotFound
+from case_reviews.domain.files import PresignedUpload, incoming_key
 from case_reviews.domain.models import Board, ReportMetadata, Submission
 from case_reviews.domain.rules import check_publication_date
 from case_reviews.domain.vocabulary import SubmissionStatus
-
-
-class SubmissionStore(Protocol):
-    def create_submission(self, submission: Submission) -> None: ...
-    def get_submission(self, submission_id: str) -> Submission | None: ...
-
-
-class UploadSigner(Protocol):
-    @staticmethod
-    def incoming_key(submission_id: str) -> str: ...
-    def presign_upload(self, key: str, max_bytes: int, ttl_seconds: int, now: datetime) -> PresignedUpload: ...
+from case_reviews.ports import Clock, FileStore, SubmissionStore
 
 
 @dataclass(frozen=True)
@@ -34,17 +22,21 @@ class OpenedSubmission:
 class SubmissionService:
     """Opens submissions (one presigned upload each) and shows a board its own submissions."""
 
-    def __init__(self, store: SubmissionStore, uploads: UploadSigner, max_bytes: int, upload_ttl_seconds: int) -> None:
+    def __init__(
+        self, store: SubmissionStore, uploads: FileStore, clock: Clock, max_bytes: int, upload_ttl_seconds: int
+    ) -> None:
         self.store = store
         self.uploads = uploads
+        self.clock = clock
         self.max_bytes = max_bytes
         self.upload_ttl_seconds = upload_ttl_seconds
 
-    def open(self, board: Board, metadata: ReportMetadata, now: datetime) -> OpenedSubmission:
+    def open(self, board: Board, metadata: ReportMetadata) -> OpenedSubmission:
         """Record the submission and sign one upload for it; a report not yet published is refused."""
-        check_publication_date(metadata.publication_date, now)
+        now = self.clock.now()
+        check_publication_date(metadata.publication_date.value, now)
         submission_id = str(uuid.uuid4())
-        key = self.uploads.incoming_key(submission_id)
+        key = incoming_key(submission_id)
         submission = Submission(
             submission_id=submission_id,
             board_id=board.board_id,

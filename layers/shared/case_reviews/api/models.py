@@ -1,6 +1,7 @@
 """The public HTTP API's request and response models, and their mapping to and from the domain.
 
-These are the wire shapes of ../shared/interface.md; the domain models never go on the wire directly.
+These are the wire shapes of docs/interface.md; the domain models never go on the wire directly, but
+each view is built on the domain's `PublicRecord` (its fields are never written again here).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import hashlib
 import json
 import re
 from datetime import date, datetime
-from typing import Annotated, Any, Literal, Self
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -22,25 +23,23 @@ from pydantic import (
     StrictBool,
     StringConstraints,
     ValidationError,
-    model_validator,
 )
 
-from case_reviews.adapters.s3 import PresignedUpload
 from case_reviews.domain.errors import InvalidRequest
+from case_reviews.domain.files import PresignedUpload
 from case_reviews.domain.models import (
     ANONYMOUS_PUBLISHER,
     CatalogueRecord,
-    EmailAddress,
     PublicationDate,
+    PublicCopy,
+    PublicRecord,
     ReportMetadata,
     Submission,
-    Summary,
     Theme,
-    Title,
 )
-from case_reviews.domain.rules import EARLIEST_PUBLICATION, check_dates_in_order
+from case_reviews.domain.rules import EARLIEST_PUBLICATION
 from case_reviews.domain.search import SearchHit, SearchPage, SearchQuery, SortOrder, YearListing
-from case_reviews.domain.vocabulary import CopyStatus, DocumentType, Nation, ReviewType, SubmissionStatus
+from case_reviews.domain.vocabulary import CopyStatus, ReviewType, SubmissionStatus
 
 # ---------------------------------------------------------------- shared types
 
@@ -71,10 +70,14 @@ Day = Annotated[date, BeforeValidator(_iso_day), Field(ge=EARLIEST_PUBLICATION)]
 # ---------------------------------------------------------------- board API
 
 
-class SubmissionRequest(BaseModel):
-    """The metadata a board sends with `POST /submissions`. The board itself comes from the credential."""
+class SubmissionRequest(ReportMetadata):
+    """The metadata a board sends with `POST /submissions`. The board itself comes from the credential.
+
+    What a board declares (`ReportMetadata`), read strictly as JSON: days only in ISO form, a real boolean.
+    """
 
     model_config = ConfigDict(
+        frozen=True,
         extra="forbid",
         json_schema_extra={
             "examples": [
@@ -94,37 +97,15 @@ class SubmissionRequest(BaseModel):
         },
     )
 
-    title: Title
-    nation: Nation
-    review_type: ReviewType
-    document_type: DocumentType
-    publication_date: Annotated[Day, Field(description="The day the board published it; not in the future.")]
-    contact_email: EmailAddress
+    publication_date: Annotated[Day, Field(description="The day the board published it; not in the future.")]  # type: ignore[assignment]
+    commissioned_date: Annotated[Day | None, Field(description="On or before publication_date.")] = None
     anonymous: Annotated[
         StrictBool, Field(description="Publish on the board's behalf without naming the board anywhere public.")
     ] = False
-    commissioned_date: Annotated[Day | None, Field(description="On or before publication_date.")] = None
-    themes: list[Theme] = Field(default_factory=list, max_length=20)
-    summary: Summary | None = None
-
-    @model_validator(mode="after")
-    def _dates_in_order(self) -> Self:
-        check_dates_in_order(self.commissioned_date, self.publication_date)
-        return self
+    themes: list[Theme] = Field(default_factory=list, max_length=20)  # type: ignore[assignment]
 
     def to_metadata(self) -> ReportMetadata:
-        return ReportMetadata(
-            title=self.title,
-            nation=self.nation,
-            review_type=self.review_type,
-            document_type=self.document_type,
-            publication_date=self.publication_date,
-            contact_email=self.contact_email,
-            anonymous=self.anonymous,
-            commissioned_date=self.commissioned_date,
-            themes=tuple(dict.fromkeys(self.themes)),
-            summary=self.summary,
-        )
+        return ReportMetadata.model_validate(dict(self))
 
 
 class UploadInstructions(BaseModel):
@@ -187,19 +168,16 @@ class CopyRemovedView(BaseModel):
     reason: str | None = None
 
 
-class SearchItem(BaseModel):
-    reference: str
-    title: str
-    publisher: str
-    publication_date: str
-    nation: Nation
-    review_type: ReviewType
-    document_type: DocumentType
-    themes: list[str]
-    summary: str | None = None
-    electronic_copy: CopyAvailable | CopyRemovedView | None
-    highlights: list[str]
+class ReviewView(PublicRecord):
+    """A record as the public API shows it: its public view, the date as it is known, links."""
+
+    publication_date: str  # type: ignore[assignment]
+    electronic_copy: CopyAvailable | CopyRemovedView | None = None  # type: ignore[assignment]
     url: str
+
+
+class SearchItem(ReviewView):
+    highlights: list[str]
 
 
 class FacetBucket(BaseModel):
@@ -219,20 +197,8 @@ class Rights(BaseModel):
     statement: str
 
 
-class RecordView(BaseModel):
-    reference: str
-    title: str
-    publisher: str
-    publication_date: str
-    nation: Nation
-    review_type: ReviewType
-    document_type: DocumentType
-    commissioned_date: date | None = None
-    themes: list[str]
-    summary: str | None = None
+class RecordView(ReviewView):
     rights: Rights
-    electronic_copy: CopyAvailable | CopyRemovedView | None
-    url: str
 
 
 class YearView(BaseModel):
@@ -242,35 +208,28 @@ class YearView(BaseModel):
     items: list[SearchItem] = Field(description="In publication order (a year-only date counts as 1 January).")
 
 
-def _copy_view(
-    reference: str,
-    status: CopyStatus | None,
-    available_until: date | None,
-    removed_on: date | None = None,
-    reason: str | None = None,
-) -> CopyAvailable | CopyRemovedView | None:
-    if status is CopyStatus.AVAILABLE:
-        return CopyAvailable(available_until=available_until, download=f"/reviews/{reference}/download")
-    if status is CopyStatus.REMOVED:
-        return CopyRemovedView(removed_on=removed_on, reason=reason)
-    return None
+def copy_view(reference: str, copy: PublicCopy | None) -> CopyAvailable | CopyRemovedView | None:
+    """The copy as the public sees it: until when it is available (and where), or when it went and why."""
+    if copy is None:
+        return None
+    if copy.status is CopyStatus.AVAILABLE:
+        return CopyAvailable(available_until=copy.available_until, download=f"/reviews/{reference}/download")
+    return CopyRemovedView(removed_on=copy.removed_on, reason=copy.removal_reason)
+
+
+def _view_fields(public: PublicRecord) -> dict[str, Any]:
+    """A public record's fields as every view has them: the same for a search hit and a record."""
+    return {
+        **dict(public),
+        "publication_date": str(public.publication_date),
+        "electronic_copy": copy_view(public.reference, public.electronic_copy),
+        "url": f"/reviews/{public.reference}",
+    }
 
 
 def search_item(hit: SearchHit) -> SearchItem:
-    return SearchItem(
-        reference=hit.reference,
-        title=hit.title,
-        publisher=hit.publisher,
-        publication_date=hit.publication_date,
-        nation=hit.nation,
-        review_type=hit.review_type,
-        document_type=hit.document_type,
-        themes=list(hit.themes),
-        summary=hit.summary,
-        electronic_copy=_copy_view(hit.reference, hit.copy_status, hit.available_until),
-        highlights=list(hit.highlights),
-        url=f"/reviews/{hit.reference}",
-    )
+    fields = {name: value for name, value in _view_fields(hit).items() if name in SearchItem.model_fields}
+    return SearchItem.model_validate({**fields, "highlights": list(hit.highlights)})
 
 
 def search_response(page: SearchPage, query: SearchQuery) -> SearchResponse:
@@ -298,7 +257,7 @@ ANONYMOUS_RIGHTS_STATEMENT = "Published anonymously on behalf of a safeguarding 
 UNNAMED_RIGHTS_STATEMENT = "The catalogue does not name the copyright holder."
 
 
-def rights(record: CatalogueRecord) -> Rights:
+def rights(record: CatalogueRecord | PublicRecord) -> Rights:
     """Who holds the copyright; an anonymous report's statement is neutral and names no board."""
     if record.anonymous:
         return Rights(copyright_holder=ANONYMOUS_COPYRIGHT_HOLDER, statement=ANONYMOUS_RIGHTS_STATEMENT)
@@ -308,28 +267,8 @@ def rights(record: CatalogueRecord) -> Rights:
 
 
 def record_view(record: CatalogueRecord) -> RecordView:
-    copy = record.electronic_copy
-    return RecordView(
-        reference=record.reference,
-        title=record.title,
-        publisher=ANONYMOUS_PUBLISHER if record.anonymous else record.publisher,
-        publication_date=str(record.publication_date),
-        nation=record.nation,
-        review_type=record.review_type,
-        document_type=record.document_type,
-        commissioned_date=record.commissioned_date,
-        themes=list(record.themes),
-        summary=record.summary,
-        rights=rights(record),
-        electronic_copy=_copy_view(
-            record.reference,
-            copy.status if copy else None,
-            copy.available_until if copy else None,
-            copy.removed_on if copy else None,
-            copy.removal_reason if copy else None,
-        ),
-        url=f"/reviews/{record.reference}",
-    )
+    public = record.public()
+    return RecordView.model_validate({**_view_fields(public), "rights": rights(public)})
 
 
 # ---------------------------------------------------------------- paging cursor

@@ -1,0 +1,79 @@
+"""The catalogue table's keys: every kind of item, its partition and sort key, and the index partitions."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from case_reviews.domain.vocabulary import CopyStatus, SubmissionStatus
+
+COPY_EXPIRY_INDEX = "copy_expiry"
+BOARDS_INDEX = "gsi1"
+# copy_expiry partitions: available copies by last day, and copies under a legal hold (out of the
+# partition the retention run reads, so a run never pays for them).
+AVAILABLE_COPIES = f"COPY#{CopyStatus.AVAILABLE.value}"
+HELD_COPIES = "COPY#held"
+# A removal written but not yet announced to the index: the sparse index keeps it until it is.
+UNANNOUNCED_REMOVALS = "COPY#removed-unannounced"
+# gsi1 partitions: the boards, deposited records by when they were added, and the digest's subscribers.
+BOARDS = "BOARDS"
+ADDED_DEPOSITS = "ADDED"
+SUBSCRIBERS = "SUBSCRIBERS"
+AUDIT_PREFIX = "AUDIT#"
+# One small partition of markers, sk `<available_until>#<reference>`: the expiry warnings already announced.
+EXPIRY_WARNINGS = "EXPIRY_WARNINGS"
+# A submission is open (an upload may still change it) in these statuses.
+OPEN_STATUSES = (SubmissionStatus.AWAITING_UPLOAD.value, SubmissionStatus.PROCESSING.value)
+
+Key = dict[str, str]
+
+
+def board_key(board_id: str) -> Key:
+    return {"pk": f"BOARD#{board_id}", "sk": "BOARD"}
+
+
+def board_partition(board_id: str) -> str:
+    """gsi1's partition of one board: its credentials and its submissions."""
+    return f"BOARD#{board_id}"
+
+
+def credential_key(key_hash: str) -> Key:
+    return {"pk": f"KEY#{key_hash}", "sk": "KEY"}
+
+
+def submission_key(submission_id: str) -> Key:
+    return {"pk": f"SUBMISSION#{submission_id}", "sk": "SUBMISSION"}
+
+
+def subscriber_key(email: str) -> Key:
+    return {"pk": f"SUBSCRIBER#{email}", "sk": "SUBSCRIBER"}
+
+
+def unsubscribe_key(token: str) -> Key:
+    return {"pk": f"UNSUBSCRIBE#{token}", "sk": "UNSUBSCRIBE"}
+
+
+def record_key(reference: str) -> Key:
+    return {"pk": f"REVIEW#{reference}", "sk": "REVIEW"}
+
+
+def audit_key(reference: str, at: datetime, entry_id: str) -> Key:
+    # A fixed-width UTC time first, so the partition's sort order is the trail's order.
+    moment = at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return {"pk": record_key(reference)["pk"], "sk": f"{AUDIT_PREFIX}{moment}#{entry_id}"}
+
+
+def content_key(sha256: str) -> Key:
+    return {"pk": f"CONTENT#{sha256}", "sk": "CONTENT"}
+
+
+def counter_key(year: int) -> Key:
+    return {"pk": f"COUNTER#REFERENCE#{year:04d}", "sk": "COUNTER"}
+
+
+def import_claim_key(natural_key: str) -> Key:
+    return {"pk": f"IMPORT#{natural_key}", "sk": "IMPORT"}
+
+
+def sortable_time(moment: datetime) -> str:
+    """A UTC time that sorts as text: 2026-11-26T09:30:00Z."""
+    return f"{moment.astimezone(UTC):%Y-%m-%dT%H:%M:%SZ}"

@@ -1,0 +1,110 @@
+"""Submissions, and the reference counters they draw from, in the catalogue table."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from case_reviews.adapters.dynamodb import keys
+from case_reviews.adapters.dynamodb.mapping import submission_from, submission_to_item
+from case_reviews.adapters.dynamodb.table import Table
+from case_reviews.domain.models import Submission
+from case_reviews.domain.rules import format_reference
+from case_reviews.domain.vocabulary import SubmissionStatus
+
+# "Still open" in a condition: awaiting its upload, or being processed.
+_IS_OPEN = "#status IN (:awaiting, :processing)"
+_OPEN_VALUES = {":awaiting": keys.OPEN_STATUSES[0], ":processing": keys.OPEN_STATUSES[1]}
+
+
+def allocate(table: Table, year: int, count: int) -> list[str]:
+    """`count` fresh references of `year` from its counter, in one write (never reused; gaps are fine)."""
+    counter = table.update(
+        keys.counter_key(year),
+        UpdateExpression="ADD #value :count",
+        ExpressionAttributeNames={"#value": "value"},
+        ExpressionAttributeValues={":count": count},
+        ReturnValues="UPDATED_NEW",
+    )
+    assert counter is not None
+    last = int(counter["value"])
+    return [format_reference(year, number) for number in range(last - count + 1, last + 1)]
+
+
+class DynamoSubmissionStore:
+    """Submissions move from open to a final outcome by conditional writes: every step is safe to repeat."""
+
+    def __init__(self, table: Table) -> None:
+        self.table = table
+
+    def create_submission(self, submission: Submission) -> None:
+        self.table.put(submission_to_item(submission), condition="attribute_not_exists(pk)")
+
+    def get_submission(self, submission_id: str) -> Submission | None:
+        found = self.table.get(keys.submission_key(submission_id))
+        return submission_from(found) if found else None
+
+    def start_processing(self, submission_id: str, now: datetime) -> Submission:
+        """Move an open submission to `processing`; a final one comes back unchanged (a redelivery)."""
+        moved = self.table.update(
+            keys.submission_key(submission_id),
+            UpdateExpression="SET #status = :processing, updated_at = :now",
+            ConditionExpression=f"attribute_exists(pk) AND {_IS_OPEN}",
+            ExpressionAttributeNames={"#status": "status"},
+            ExpressionAttributeValues={**_OPEN_VALUES, ":now": now.isoformat()},
+            ReturnValues="ALL_NEW",
+        )
+        if moved is not None:
+            return submission_from(moved)
+        current = self.get_submission(submission_id)
+        if current is None:
+            raise LookupError(submission_id)
+        return current
+
+    def assign_reference(self, submission_id: str, year: int) -> str:
+        """The submission's reference: allocated once from the year's counter, then always the same."""
+        current = self.get_submission(submission_id)
+        if current and current.reference:
+            return current.reference
+        [reference] = allocate(self.table, year, 1)
+        written = self.table.update(
+            keys.submission_key(submission_id),
+            UpdateExpression="SET #reference = :reference",
+            ConditionExpression="attribute_exists(pk) AND attribute_not_exists(#reference)",
+            ExpressionAttributeNames={"#reference": "reference"},
+            ExpressionAttributeValues={":reference": reference},
+        )
+        if written is None:
+            # A concurrent delivery got there first: its reference wins, this number stays unused.
+            winner = self.get_submission(submission_id)
+            assert winner and winner.reference, "a submission lost its reference"
+            return winner.reference
+        return reference
+
+    def close_submission(
+        self,
+        submission_id: str,
+        status: SubmissionStatus,
+        now: datetime,
+        reason: str | None = None,
+        reference: str | None = None,
+    ) -> Submission:
+        """Record a final outcome (rejected or duplicate) unless another delivery already closed it."""
+        names = {"#status": "status"}
+        values: dict[str, Any] = {":status": status.value, ":now": now.isoformat(), **_OPEN_VALUES}
+        assignments = ["#status = :status", "updated_at = :now"]
+        for name, value in (("reason", reason), ("reference", reference)):
+            if value is not None:
+                assignments.append(f"#{name} = :{name}")
+                names[f"#{name}"] = name
+                values[f":{name}"] = value
+        self.table.update(
+            keys.submission_key(submission_id),
+            UpdateExpression="SET " + ", ".join(assignments),
+            ConditionExpression=_IS_OPEN,
+            ExpressionAttributeNames=names,
+            ExpressionAttributeValues=values,
+        )
+        closed = self.get_submission(submission_id)
+        assert closed is not None
+        return closed

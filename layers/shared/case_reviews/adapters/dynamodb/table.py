@@ -1,0 +1,194 @@
+"""The catalogue table as every store reaches it: attribute (de)serialisation, reads, queries, batches.
+
+botocore retries throttled and failed calls (adapters never retry those by hand). What it cannot
+retry is the part of a batch DynamoDB accepted but did not process: `until_processed` sends that
+part again, with backoff, for BatchWriteItem and BatchGetItem alike.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+from botocore.exceptions import ClientError
+from pydantic import BaseModel
+
+_serializer = TypeSerializer()
+_deserializer = TypeDeserializer()
+# Throttled batch parts are sent again up to this many times, waiting longer each time (full jitter).
+_BATCH_ATTEMPTS = 8
+_BATCH_BACKOFF_S = 0.05
+_BATCH_BACKOFF_CAP_S = 1.0
+
+
+def to_attributes(item: BaseModel | Mapping[str, Any]) -> dict[str, Any]:
+    plain = item.model_dump(mode="json", exclude_none=True) if isinstance(item, BaseModel) else item
+    return {name: _serializer.serialize(value) for name, value in plain.items()}
+
+
+def from_attributes(attributes: Mapping[str, Any]) -> dict[str, Any]:
+    return {name: _deserializer.deserialize(value) for name, value in attributes.items()}
+
+
+def condition_failed(error: ClientError) -> bool:
+    return error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException"
+
+
+@dataclass(frozen=True)
+class Cancelled:
+    """A cancelled transaction: why each item failed (in the order given), and DynamoDB's error itself."""
+
+    reasons: list[str | None]
+    error: ClientError
+
+    def first_condition_failed(self) -> bool:
+        """The first item's condition failed (the others may not even have been checked)."""
+        return self.reasons[:1] == ["ConditionalCheckFailed"]
+
+
+def until_processed(send: Callable[[dict[str, Any]], dict[str, Any]], request: dict[str, Any], left: str) -> None:
+    """Call `send(request)` until the response's `left` part (UnprocessedItems, UnprocessedKeys) is empty."""
+    for attempt in range(_BATCH_ATTEMPTS):
+        request = send(request).get(left) or {}
+        if not request:
+            return
+        time.sleep(random.uniform(0, min(_BATCH_BACKOFF_CAP_S, _BATCH_BACKOFF_S * 2**attempt)))
+    raise RuntimeError(f"DynamoDB left part of a batch unprocessed after {_BATCH_ATTEMPTS} attempts: {left}")
+
+
+class Table:
+    """One DynamoDB table through an injected client."""
+
+    def __init__(self, client: Any, name: str) -> None:
+        self.client = client
+        self.name = name
+
+    def ping(self) -> bool:
+        """A read of a key that never exists: proves the table answers, with the caller's own permission."""
+        self.get({"pk": "HEALTH", "sk": "HEALTH"}, consistent=False)
+        return True
+
+    def get(self, key: Mapping[str, str], consistent: bool = True) -> dict[str, Any] | None:
+        response = self.client.get_item(TableName=self.name, Key=to_attributes(key), ConsistentRead=consistent)
+        return from_attributes(response["Item"]) if "Item" in response else None
+
+    def put(self, item: BaseModel | Mapping[str, Any], condition: str | None = None) -> bool:
+        """Write an item; with a condition, False when it does not hold (nothing is written)."""
+        try:
+            self.client.put_item(
+                TableName=self.name,
+                Item=to_attributes(item),
+                **({"ConditionExpression": condition} if condition else {}),
+            )
+        except ClientError as error:
+            if condition and condition_failed(error):
+                return False
+            raise
+        return True
+
+    def update(self, key: Mapping[str, str], **request: Any) -> dict[str, Any] | None:
+        """An UpdateItem; None when its condition does not hold, else the attributes it returns."""
+        if "ExpressionAttributeValues" in request:
+            request["ExpressionAttributeValues"] = to_attributes(request["ExpressionAttributeValues"])
+        try:
+            response = self.client.update_item(TableName=self.name, Key=to_attributes(key), **request)
+        except ClientError as error:
+            if "ConditionExpression" in request and condition_failed(error):
+                return None
+            raise
+        return from_attributes(response.get("Attributes", {}))
+
+    def transact(self, *items: dict[str, Any]) -> Cancelled | None:
+        """A transaction of Put/Update/Delete items (each without TableName): None when it commits, what
+        cancelled it otherwise (any other error is raised)."""
+        try:
+            self.client.transact_write_items(
+                TransactItems=[
+                    {kind: {"TableName": self.name, **body}} for item in items for kind, body in item.items()
+                ]
+            )
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") != "TransactionCanceledException":
+                raise
+            return Cancelled([reason.get("Code") for reason in error.response.get("CancellationReasons", [])], error)
+        return None
+
+    def query(
+        self,
+        key_name: str,
+        key_value: str,
+        *,
+        index: str | None = None,
+        sort_name: str = "sk",
+        below: str | None = None,
+        prefix: str | None = None,
+        between: tuple[str, str] | None = None,
+        projection: str | None = None,
+    ) -> Iterator[dict[str, Any]]:
+        """Every item of a partition (of the table or an index), page by page, optionally by sort key."""
+        condition = "#key = :key"
+        values: dict[str, Any] = {":key": key_value}
+        if between is not None:
+            condition += " AND #sort BETWEEN :low AND :high"
+            values[":low"], values[":high"] = between
+        elif below is not None:
+            condition += " AND #sort < :below"
+            values[":below"] = below
+        elif prefix is not None:
+            condition += " AND begins_with(#sort, :prefix)"
+            values[":prefix"] = prefix
+        names = {"#key": key_name} | ({"#sort": sort_name} if len(values) > 1 else {})
+        request: dict[str, Any] = {
+            "TableName": self.name,
+            "KeyConditionExpression": condition,
+            "ExpressionAttributeNames": names,
+            "ExpressionAttributeValues": to_attributes(values),
+        }
+        if index:
+            request["IndexName"] = index
+        else:
+            request["ConsistentRead"] = True
+        if projection:
+            request["ProjectionExpression"] = projection
+        for page in self.client.get_paginator("query").paginate(**request):
+            for attributes in page["Items"]:
+                yield from_attributes(attributes)
+
+    def scan(self, filter_expression: str, values: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
+        """Every item that passes the filter (staff tools only: it reads the whole table)."""
+        for page in self.client.get_paginator("scan").paginate(
+            TableName=self.name,
+            FilterExpression=filter_expression,
+            ExpressionAttributeValues=to_attributes(values),
+            ConsistentRead=True,
+        ):
+            for attributes in page["Items"]:
+                yield from_attributes(attributes)
+
+    def batch_get(self, keys: list[dict[str, str]]) -> Iterator[dict[str, Any]]:
+        """The items with these keys that exist, 100 keys per BatchGetItem, consistent reads."""
+        for start in range(0, len(keys), 100):
+            found: list[dict[str, Any]] = []
+
+            def send(request: dict[str, Any], found: list[dict[str, Any]] = found) -> dict[str, Any]:
+                response = self.client.batch_get_item(RequestItems=request)
+                found.extend(response["Responses"].get(self.name, []))
+                return response
+
+            chunk = [to_attributes(key) for key in keys[start : start + 100]]
+            until_processed(send, {self.name: {"Keys": chunk, "ConsistentRead": True}}, "UnprocessedKeys")
+            yield from (from_attributes(attributes) for attributes in found)
+
+    def batch_put(self, items: list[BaseModel | Mapping[str, Any]]) -> None:
+        """Write items 25 per BatchWriteItem, without conditions."""
+        for start in range(0, len(items), 25):
+            writes = [{"PutRequest": {"Item": to_attributes(item)}} for item in items[start : start + 25]]
+
+            def send(request: dict[str, Any]) -> dict[str, Any]:
+                return self.client.batch_write_item(RequestItems=request)  # type: ignore[no-any-return]
+
+            until_processed(send, {self.name: writes}, "UnprocessedItems")

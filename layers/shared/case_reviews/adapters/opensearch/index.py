@@ -1,0 +1,134 @@
+"""The public search index, reached through its alias: written from records, queried for searches."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from opensearchpy import OpenSearch, helpers
+from opensearchpy.exceptions import ConflictError, NotFoundError, RequestError
+
+from case_reviews.adapters.opensearch.documents import ReviewDocument, document_from_record
+from case_reviews.adapters.opensearch.queries import (
+    CURSOR_MISFIT,
+    build_search_body,
+    page_from_response,
+    year_from_response,
+    year_list_body,
+)
+from case_reviews.domain.errors import InvalidRequest
+from case_reviews.domain.models import CatalogueRecord
+from case_reviews.domain.search import SearchPage, SearchQuery, YearListing
+
+
+def bulk_actions(index: str, documents: Iterable[ReviewDocument]) -> Iterable[dict[str, Any]]:
+    """Index actions keyed by reference, versioned by the record's version: a stale write is refused."""
+    for document in documents:
+        yield {
+            "_index": index,
+            "_id": document.reference,
+            "_version": document.record_version,
+            "_version_type": "external_gte",
+            "_source": document.model_dump(mode="json", exclude_none=True),
+        }
+
+
+class OpenSearchIndex:
+    """Writes and queries the reviews index through its alias (created on first write if missing)."""
+
+    def __init__(self, client: OpenSearch | Any, alias: str, definition: dict[str, Any]) -> None:
+        self.client = client
+        self.alias = alias
+        self.definition = definition
+        self._ready = False
+
+    @property
+    def versioned_name(self) -> str:
+        return f"{self.alias}-v{self.definition['schema_version']}"
+
+    def ensure_index(self) -> None:
+        """Create the versioned index and point the alias at it, unless the alias already exists."""
+        if self._ready:
+            return
+        if not self.client.indices.exists_alias(name=self.alias):
+            body = {
+                "settings": self.definition["settings"],
+                "mappings": self.definition["mappings"],
+                "aliases": {self.alias: {"is_write_index": True}},
+            }
+            try:
+                self.client.indices.create(index=self.versioned_name, body=body)
+            except RequestError as error:
+                if error.error != "resource_already_exists_exception":
+                    raise
+        self._ready = True
+
+    def put(self, record: CatalogueRecord, body: str | None) -> bool:
+        """Index the record under its reference; an older version than the indexed one is ignored.
+
+        Returns False when the write was stale (a newer version is already indexed).
+        """
+        document = document_from_record(record, body)
+        self.ensure_index()
+        try:
+            self.client.index(
+                index=self.alias,
+                id=document.reference,
+                body=document.model_dump(mode="json", exclude_none=True),
+                version=document.record_version,
+                version_type="external_gte",
+                # Return only once the document is searchable: "indexed" then means "findable".
+                refresh="wait_for",
+            )
+        except ConflictError:
+            return False
+        return True
+
+    def put_many(self, records: Iterable[tuple[CatalogueRecord, str | None]]) -> tuple[int, int]:
+        """Bulk-index records (same versioning as `put`); returns (written, stale)."""
+        self.ensure_index()
+        documents = (document_from_record(record, body) for record, body in records)
+        written, stale = 0, 0
+        for ok, item in helpers.streaming_bulk(
+            self.client, bulk_actions(self.alias, documents), raise_on_error=False, max_retries=3
+        ):
+            if ok:
+                written += 1
+            elif item.get("index", {}).get("status") == 409:
+                stale += 1
+            else:
+                raise RuntimeError(f"bulk indexing failed: {item}")
+        self.client.indices.refresh(index=self.alias)
+        return written, stale
+
+    def search(self, query: SearchQuery) -> SearchPage:
+        """One page of results; before the first report is indexed there is no index, so nothing is found."""
+        try:
+            response = self.client.search(index=self.alias, body=build_search_body(query))
+        except NotFoundError:
+            return SearchPage(total=0, hits=(), facets={}, next_search_after=None)
+        except RequestError as error:
+            # Only a position can be refused here (the words go through simple_query_string, which never
+            # fails): e.g. a number that is no date. That is the caller's cursor, not our failure.
+            if query.search_after:
+                raise InvalidRequest(CURSOR_MISFIT, location="query.cursor") from error
+            raise
+        return page_from_response(response, query.page_size)
+
+    def published_in(self, year: int) -> YearListing:
+        """Everything published in `year`, in date order, with totals by review type."""
+        try:
+            response = self.client.search(index=self.alias, body=year_list_body(year))
+        except NotFoundError:
+            return YearListing(year=year, total=0, hits=(), totals_by_review_type={})
+        return year_from_response(year, response)
+
+    def get(self, reference: str) -> ReviewDocument | None:
+        try:
+            found = self.client.get(index=self.alias, id=reference)
+        except NotFoundError:
+            return None
+        return ReviewDocument.model_validate(found["_source"])
+
+    def ping(self) -> bool:
+        return bool(self.client.ping())

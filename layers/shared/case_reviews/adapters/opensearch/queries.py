@@ -1,0 +1,161 @@
+"""The OpenSearch requests of the public search: relevance, filters, facets, highlights, cursor paging."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from case_reviews.adapters.opensearch.documents import hit_from_source
+from case_reviews.domain.errors import InvalidRequest
+from case_reviews.domain.search import FacetCount, SearchPage, SearchQuery, SortOrder, YearListing
+
+HIGHLIGHT_TAGS = ("<mark>", "</mark>")
+FACET_FIELDS = {
+    "nation": "nation",
+    "review_type": "review_type",
+    "document_type": "document_type",
+    "theme": "themes",
+    "year": "publication_year",
+    "has_copy": "has_copy",
+}
+# Where the words are found matters: a title match ranks above a summary match, and both above a
+# passing mention somewhere in the full text (tests/integration/test_search_relevance.py).
+TEXT_FIELDS = ["reference^8", "title^4", "summary^2", "publisher^2", "themes^2", "body"]
+YEAR_LIST_LIMIT = 2000
+# Highlighting analyses at most this many characters of the full text per request, well below the
+# index's own `highlight.max_analyzed_offset` (infra/opensearch/reviews.json): a huge text is
+# highlighted from its first part instead of failing (or stalling) the whole search. The full text
+# uses the plain highlighter, which honours this bound; the unified one, working from the indexed
+# offsets, takes tens of seconds on a report of megabytes where a searched word occurs thousands of times.
+HIGHLIGHT_MAX_ANALYZED_OFFSET = 500_000
+
+
+def build_search_body(query: SearchQuery) -> dict[str, Any]:
+    """The OpenSearch request for a search: text relevance, filters, facets, highlights, cursor paging."""
+    filters: list[dict[str, Any]] = []
+    for field, values in (
+        ("nation", query.nations),
+        ("review_type", query.review_types),
+        ("document_type", query.document_types),
+        ("themes", query.themes),
+    ):
+        if values:
+            filters.append({"terms": {field: [str(value) for value in values]}})
+    if query.published_from or query.published_to:
+        bounds = {}
+        if query.published_from:
+            bounds["gte"] = query.published_from.isoformat()
+        if query.published_to:
+            bounds["lte"] = query.published_to.isoformat()
+        filters.append({"range": {"publication_date": bounds}})
+    if query.board:
+        filters.append(
+            {"bool": {"should": [{"term": {"board_id": query.board}}, {"term": {"publisher.keyword": query.board}}]}}
+        )
+    if query.has_copy is not None:
+        filters.append({"term": {"has_copy": query.has_copy}})
+
+    must: list[dict[str, Any]] = []
+    if query.text:
+        must.append(
+            {
+                "simple_query_string": {
+                    "query": query.text,
+                    "fields": TEXT_FIELDS,
+                    "default_operator": "and",
+                    "flags": "AND|OR|NOT|PHRASE|PREFIX|PRECEDENCE|WHITESPACE",
+                }
+            }
+        )
+
+    order = query.sort
+    if order is SortOrder.RELEVANCE and not query.text:
+        order = SortOrder.NEWEST
+    direction = "asc" if order is SortOrder.OLDEST else "desc"
+    sort: list[Any] = [{"_score": "desc"}] if order is SortOrder.RELEVANCE else []
+    sort += [{"publication_date": direction}, {"reference": "asc"}]
+
+    body: dict[str, Any] = {
+        "size": query.page_size,
+        "track_total_hits": True,
+        "query": {"bool": {"must": must or [{"match_all": {}}], "filter": filters}},
+        "sort": sort,
+        "_source": {"excludes": ["body"]},
+        "aggs": {
+            name: {"terms": {"field": field, "size": 100, **({"order": {"_key": "desc"}} if name == "year" else {})}}
+            for name, field in FACET_FIELDS.items()
+        },
+    }
+    if query.text:
+        body["highlight"] = {
+            "pre_tags": [HIGHLIGHT_TAGS[0]],
+            "post_tags": [HIGHLIGHT_TAGS[1]],
+            "encoder": "html",
+            # OpenSearch names the per-request limit `max_analyzer_offset` (Elasticsearch: `max_analyzed_offset`).
+            "max_analyzer_offset": HIGHLIGHT_MAX_ANALYZED_OFFSET,
+            "fields": {
+                "body": {"type": "plain", "fragment_size": 180, "number_of_fragments": 3},
+                "summary": {"fragment_size": 180, "number_of_fragments": 1},
+                "title": {"number_of_fragments": 0},
+            },
+        }
+    if query.search_after:
+        body["search_after"] = _checked_search_after(query.search_after, len(sort))
+    return body
+
+
+CURSOR_MISFIT = "The cursor does not fit this search; start the search again without it."
+
+
+def _checked_search_after(after: tuple[Any, ...], sort_keys: int) -> list[Any]:
+    """A position has one value per sort key: numbers (score, date) and then the reference."""
+    *numbers, reference = after
+    fits = (
+        len(after) == sort_keys
+        and isinstance(reference, str)
+        and all(isinstance(value, int | float) and not isinstance(value, bool) for value in numbers)
+    )
+    if not fits:
+        raise InvalidRequest(CURSOR_MISFIT, location="query.cursor")
+    return list(after)
+
+
+def page_from_response(response: dict[str, Any], page_size: int) -> SearchPage:
+    raw_hits = response["hits"]["hits"]
+    hits = []
+    for raw in raw_hits:
+        fragments = raw.get("highlight", {})
+        highlights = [*fragments.get("body", []), *fragments.get("summary", []), *fragments.get("title", [])]
+        hits.append(hit_from_source(raw["_source"], highlights))
+    facets = {
+        name: tuple(
+            FacetCount(value=str(bucket.get("key_as_string", bucket["key"])).lower(), count=bucket["doc_count"])
+            for bucket in aggregation["buckets"]
+        )
+        for name, aggregation in response.get("aggregations", {}).items()
+    }
+    next_after = tuple(raw_hits[-1]["sort"]) if len(raw_hits) == page_size and raw_hits else None
+    return SearchPage(
+        total=response["hits"]["total"]["value"], hits=tuple(hits), facets=facets, next_search_after=next_after
+    )
+
+
+def year_list_body(year: int) -> dict[str, Any]:
+    """Everything published in `year`, in date order (the first YEAR_LIST_LIMIT), with totals by review type."""
+    return {
+        "size": YEAR_LIST_LIMIT,
+        "track_total_hits": True,
+        "query": {"bool": {"filter": [{"term": {"publication_year": year}}]}},
+        "sort": [{"publication_date": "asc"}, {"title.sort": "asc"}, {"reference": "asc"}],
+        "_source": {"excludes": ["body"]},
+        "aggs": {"review_type": {"terms": {"field": "review_type", "size": 100}}},
+    }
+
+
+def year_from_response(year: int, response: dict[str, Any]) -> YearListing:
+    buckets = response.get("aggregations", {}).get("review_type", {}).get("buckets", [])
+    return YearListing(
+        year=year,
+        total=response["hits"]["total"]["value"],
+        hits=tuple(hit_from_source(raw["_source"], []) for raw in response["hits"]["hits"]),
+        totals_by_review_type={str(bucket["key"]): bucket["doc_count"] for bucket in buckets},
+    )

@@ -1,0 +1,69 @@
+"""The HTTP API behind API Gateway: the board API, the public search API and operations, as one resolver.
+
+`build_app` puts the routers together; the API function builds it once per container (with Swagger UI
+only where the settings switch it on) and hands each request to `handle`.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from http import HTTPStatus
+from typing import Any
+
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConfig, Response
+from aws_lambda_powertools.event_handler.exceptions import NotFoundError
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from case_reviews.api import boards, operations, problems, search, subscriptions
+from case_reviews.api.openapi import API_TITLE, API_VERSION, SECURITY_SCHEMES, allowed_methods, document
+
+# Browser clients on any site may read the public API; nothing relies on cookies, so no credentials.
+# Preflight OPTIONS requests are answered by Powertools (204 with the CORS headers).
+CORS = CORSConfig(allow_origin="*", expose_headers=["Location", "Allow"], max_age=600, allow_credentials=False)
+# Nothing this API serves is for search engines: files are reached only by searching the library.
+ROBOTS = "noindex, nofollow"
+
+
+def build_app(swagger_ui: bool = False) -> APIGatewayRestResolver:
+    """The resolver with every route; `swagger_ui` adds Swagger UI at /swagger (the local stack only)."""
+    app = APIGatewayRestResolver(enable_validation=True, cors=CORS)
+    for router in (boards.router, search.router, subscriptions.router, operations.router):
+        app.include_router(router)
+    problems.register(app)
+    openapi = cache(lambda: document(app))
+
+    @app.get(
+        "/openapi.json",
+        tags=["Operations"],
+        summary="This document",
+        responses={200: {"description": "The OpenAPI document of every route", "content": {"application/json": {}}}},
+    )
+    def openapi_document() -> Response[dict[str, Any]]:
+        return Response(status_code=HTTPStatus.OK.value, content_type="application/json", body=openapi())
+
+    @app.not_found
+    def no_route(error: NotFoundError) -> Response[str]:
+        allowed = allowed_methods(openapi(), app.current_event.path)
+        if allowed:
+            return problems.problem(
+                HTTPStatus.METHOD_NOT_ALLOWED,
+                f"{app.current_event.http_method} is not answered here; use {', '.join(allowed)}.",
+                headers={"Allow": ", ".join(allowed)},
+            )
+        return problems.problem(HTTPStatus.NOT_FOUND, "No such resource.")
+
+    if swagger_ui:
+        # Swagger UI's script and styles are bundled in Powertools, so it works offline. Not in the document.
+        app.enable_swagger(path="/swagger", title=API_TITLE, version=API_VERSION, security_schemes=SECURITY_SCHEMES)
+    return app
+
+
+def handle(app: APIGatewayRestResolver, event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    """One request: HEAD is GET without the body (RFC 9110), and every answer says it is not for crawlers."""
+    head = event.get("httpMethod") == "HEAD"
+    response = app.resolve({**event, "httpMethod": "GET"} if head else event, context)
+    if head:
+        response.update(body="", isBase64Encoded=False)
+    # Added here, not per route, so that error responses carry it too.
+    response.setdefault("multiValueHeaders", {})["X-Robots-Tag"] = [ROBOTS]
+    return response
