@@ -8,43 +8,12 @@ import pytest
 
 from case_reviews.adapters.clock import SetClock
 from case_reviews.domain.errors import NotFound, Unauthorised
-from case_reviews.domain.models import Board, Credential
+from case_reviews.domain.models import Board
 from case_reviews.services.boards import KEY_PREFIX, BoardService, hash_key
+from tests.unit.fakes import InMemoryBoardStore
 
 NOW = datetime(2026, 11, 26, 10, 30, tzinfo=UTC)
 BOARD = Board(board_id="northshire-1a2b3c", name="Northshire Safeguarding Children Partnership")
-
-
-class InMemoryBoardStore:
-    """The BoardStore protocol over dictionaries; `credentials` is what a leaked table would show."""
-
-    def __init__(self) -> None:
-        self.boards: dict[str, Board] = {}
-        self.credentials: dict[str, Credential] = {}
-
-    def save_board(self, board: Board, created_at: datetime) -> None:
-        self.boards[board.board_id] = board
-
-    def get_board(self, board_id: str) -> Board | None:
-        return self.boards.get(board_id)
-
-    def list_boards(self) -> list[Board]:
-        return list(self.boards.values())
-
-    def save_credential(self, credential: Credential) -> None:
-        self.credentials[credential.key_hash] = credential
-
-    def get_credential(self, key_hash: str) -> Credential | None:
-        return self.credentials.get(key_hash)
-
-    def revoke_credentials(self, board_id: str, revoked_at: datetime, key_hash: str | None = None) -> int:
-        live = [c for c in self.credentials.values() if c.board_id == board_id and not c.revoked]
-        chosen = [c for c in live if key_hash is None or c.key_hash == key_hash]
-        for credential in chosen:
-            self.credentials[credential.key_hash] = credential.model_copy(
-                update={"revoked": True, "revoked_at": revoked_at}
-            )
-        return len(chosen)
 
 
 @pytest.fixture

@@ -9,7 +9,8 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
-from case_reviews.domain.models import DESCRIPTION_FIELDS, CatalogueRecord, _no_control_characters
+from case_reviews.domain.fields import no_control_characters
+from case_reviews.domain.models import DESCRIPTION_FIELDS, CatalogueRecord
 
 
 class TakeDownReason(StrEnum):
@@ -35,7 +36,7 @@ class AuditAction(StrEnum):
 RETENTION_ACTOR = "retention-schedule"
 
 RulingReason = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=3, max_length=500), AfterValidator(_no_control_characters)
+    str, StringConstraints(strip_whitespace=True, min_length=3, max_length=500), AfterValidator(no_control_characters)
 ]
 Actor = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2048)]
 JsonValue = str | int | bool | list[str] | None

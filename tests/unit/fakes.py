@@ -1,0 +1,180 @@
+"""In-memory fakes of the ports, for unit tests of the services (pure logic, no AWS, no OpenSearch)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from datetime import datetime
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
+
+from case_reviews.domain.digest import Subscriber
+from case_reviews.domain.events import DetailType
+from case_reviews.domain.files import PresignedUpload
+from case_reviews.domain.models import Board, CatalogueRecord, Credential, Submission
+from case_reviews.domain.vocabulary import SubmissionStatus
+
+R = TypeVar("R")
+
+
+class InMemoryBoardStore:
+    """The BoardStore port over dictionaries; `credentials` is what a leaked table would show."""
+
+    def __init__(self) -> None:
+        self.boards: dict[str, Board] = {}
+        self.credentials: dict[str, Credential] = {}
+
+    def save_board(self, board: Board, created_at: datetime) -> None:
+        self.boards[board.board_id] = board
+
+    def get_board(self, board_id: str) -> Board | None:
+        return self.boards.get(board_id)
+
+    def list_boards(self) -> list[Board]:
+        return list(self.boards.values())
+
+    def save_credential(self, credential: Credential) -> None:
+        self.credentials[credential.key_hash] = credential
+
+    def get_credential(self, key_hash: str) -> Credential | None:
+        return self.credentials.get(key_hash)
+
+    def revoke_credentials(self, board_id: str, revoked_at: datetime, key_hash: str | None = None) -> int:
+        live = [c for c in self.credentials.values() if c.board_id == board_id and not c.revoked]
+        chosen = [c for c in live if key_hash is None or c.key_hash == key_hash]
+        for credential in chosen:
+            self.credentials[credential.key_hash] = credential.model_copy(
+                update={"revoked": True, "revoked_at": revoked_at}
+            )
+        return len(chosen)
+
+
+class InMemorySubmissionStore:
+    """The SubmissionStore port over a dictionary."""
+
+    def __init__(self) -> None:
+        self.submissions: dict[str, Submission] = {}
+
+    def create_submission(self, submission: Submission) -> None:
+        assert submission.submission_id not in self.submissions
+        self.submissions[submission.submission_id] = submission
+
+    def get_submission(self, submission_id: str) -> Submission | None:
+        return self.submissions.get(submission_id)
+
+    def start_processing(self, submission_id: str, now: datetime) -> Submission:
+        current = self.submissions.get(submission_id)
+        if current is None:
+            raise LookupError(submission_id)
+        if current.status.is_final:
+            return current
+        moved = current.model_copy(update={"status": SubmissionStatus.PROCESSING, "updated_at": now})
+        self.submissions[submission_id] = moved
+        return moved
+
+    def assign_reference(self, submission_id: str, year: int) -> str:
+        current = self.submissions[submission_id]
+        if current.reference is None:
+            taken = sum(1 for s in self.submissions.values() if s.reference and s.reference[3:7] == f"{year:04d}")
+            current = current.model_copy(update={"reference": f"CR-{year:04d}-{taken + 1:04d}"})
+            self.submissions[submission_id] = current
+        assert current.reference is not None
+        return current.reference
+
+    def close_submission(
+        self,
+        submission_id: str,
+        status: SubmissionStatus,
+        now: datetime,
+        reason: str | None = None,
+        reference: str | None = None,
+    ) -> Submission:
+        current = self.submissions[submission_id]
+        if not current.status.is_final:
+            changes = {"status": status, "updated_at": now, "reason": reason or current.reason}
+            current = current.model_copy(update={**changes, "reference": reference or current.reference})
+            self.submissions[submission_id] = current
+        return current
+
+
+class InMemoryRecordStore:
+    """The parts of the RecordStore port the services under test read."""
+
+    def __init__(self, *records: CatalogueRecord) -> None:
+        self.records = {record.reference: record for record in records}
+
+    def get_record(self, reference: str) -> CatalogueRecord | None:
+        return self.records.get(reference)
+
+    def get_records(self, references: Sequence[str]) -> list[CatalogueRecord]:
+        return [self.records[reference] for reference in references if reference in self.records]
+
+    def records_added(self, start: datetime, end: datetime) -> Iterator[CatalogueRecord]:
+        added = [r for r in self.records.values() if r.submission_id and start <= r.created_at < end]
+        yield from sorted(added, key=lambda record: record.created_at)
+
+
+class InMemorySubscriberStore:
+    def __init__(self, *subscribers: Subscriber) -> None:
+        self.by_email = {subscriber.email: subscriber for subscriber in subscribers}
+
+    def add_subscriber(self, subscriber: Subscriber) -> bool:
+        return self.by_email.setdefault(subscriber.email, subscriber) is subscriber
+
+    def remove_subscriber(self, email: str) -> bool:
+        return self.by_email.pop(email, None) is not None
+
+    def get_subscriber(self, email: str) -> Subscriber | None:
+        return self.by_email.get(email)
+
+    def subscriber_for_token(self, token: str) -> str | None:
+        return next((s.email for s in self.by_email.values() if s.token == token), None)
+
+    def subscribers(self) -> Iterator[Subscriber]:
+        yield from sorted(self.by_email.values(), key=lambda subscriber: subscriber.email)
+
+
+class RecordingEventBus:
+    """The EventBus port: what was published, in order."""
+
+    def __init__(self) -> None:
+        self.published: list[tuple[DetailType, BaseModel]] = []
+
+    def publish(self, detail_type: DetailType, detail: BaseModel) -> str:
+        self.published.append((detail_type, detail))
+        return f"event-{len(self.published)}"
+
+
+class RecordingMailer:
+    """The Mailer port: every message sent, as (to, subject, text, html)."""
+
+    def __init__(self) -> None:
+        self.sent: list[tuple[str, str, str, str | None]] = []
+
+    def send(self, to: str, subject: str, text: str, html: str | None = None) -> str:
+        self.sent.append((to, subject, text, html))
+        return f"message-{len(self.sent)}"
+
+
+class MemoryOnce:
+    """The Once port: each (scope, occasion) runs once; a failed action leaves nothing, so it runs again."""
+
+    def __init__(self) -> None:
+        self.results: dict[tuple[str, str], Any] = {}
+
+    def __call__(self, scope: str, occasion: BaseModel, action: Callable[[], R], returns: type[R]) -> R:
+        key = (scope, occasion.model_dump_json())
+        if key not in self.results:
+            self.results[key] = action()
+        return self.results[key]  # type: ignore[no-any-return]
+
+
+class RecordingUploads:
+    """The FileStore port's signing of uploads: one presigned form per key asked for."""
+
+    def __init__(self) -> None:
+        self.signed: list[str] = []
+
+    def presign_upload(self, key: str, max_bytes: int, ttl_seconds: int, now: datetime) -> PresignedUpload:
+        self.signed.append(key)
+        return PresignedUpload(url="https://bucket.example/", fields={"key": key}, expires_at=now, max_bytes=max_bytes)

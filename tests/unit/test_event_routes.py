@@ -1,0 +1,92 @@
+"""The one routing table of events (domain/events.py) is what template.yaml's rules deliver."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from pydantic import ValidationError
+
+from case_reviews.domain.events import EVENT_SOURCE, ROUTES, DetailType
+from case_reviews.messages import BoardNotificationRecord, CatalogueChangeRecord
+from tests.support.events import load_event
+
+TEMPLATE = Path(__file__).resolve().parents[2] / "template.yaml"
+
+
+class _CloudFormationLoader(yaml.SafeLoader):
+    """Reads CloudFormation's short forms (!Ref, !GetAtt, !Sub...) as {"Fn": value}."""
+
+
+def _tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
+    if isinstance(node, yaml.ScalarNode):
+        value: Any = loader.construct_scalar(node)
+    elif isinstance(node, yaml.SequenceNode):
+        value = loader.construct_sequence(node, deep=True)
+    else:
+        value = loader.construct_mapping(node, deep=True)  # type: ignore[arg-type]
+    return {suffix: value}
+
+
+_CloudFormationLoader.add_multi_constructor("!", _tag)
+
+
+def template_routes() -> dict[str, set[str]]:
+    """Each queue's consumer (IndexQueue → index) with the detail types the template's rules send it."""
+    resources = yaml.load(TEMPLATE.read_text(encoding="utf-8"), Loader=_CloudFormationLoader)["Resources"]
+    routes: dict[str, set[str]] = {}
+    for resource in resources.values():
+        if resource["Type"] != "AWS::Events::Rule" or "EventPattern" not in resource["Properties"]:
+            continue
+        pattern = resource["Properties"]["EventPattern"]
+        assert pattern["source"] == [EVENT_SOURCE]
+        for target in resource["Properties"]["Targets"]:
+            queue = target["Arn"]["GetAtt"].removesuffix(".Arn").removesuffix("Queue")
+            routes.setdefault(queue.lower(), set()).update(pattern["detail-type"])
+    return routes
+
+
+def test_template_rules_deliver_to_each_consumer_what_the_routing_table_says() -> None:
+    # Given the routing table and the template's EventBridge rules
+    # When each rule's targets are read
+    routes = template_routes()
+    # Then each consumer's queue gets exactly the detail types the table routes to it
+    assert routes == {consumer: {str(detail) for detail in details} for consumer, details in ROUTES.items()}
+
+
+# A detail of each type, as the catalogue publishes it.
+DETAILS = {
+    DetailType.REPORT_CATALOGUED: {"reference": "CR-2016-0001", "submission_id": "s-1"},
+    DetailType.SUBMISSION_REJECTED: {"submission_id": "s-1", "reason": "The file is not a PDF."},
+    DetailType.SUBMISSION_DUPLICATE: {"submission_id": "s-1", "reference": "CR-2016-0001"},
+    DetailType.COPY_REMOVED: {"reference": "CR-2016-0001", "removed_on": "2031-11-27"},
+    DetailType.RECORD_CHANGED: {"reference": "CR-2016-0001", "version": 2},
+    DetailType.EXPIRY_APPROACHING: {"reference": "CR-2016-0001", "available_until": "2031-11-26"},
+    DetailType.EXPIRY_SUMMARY_DUE: {"as_of": "2031-10-27", "until": "2031-11-26"},
+}
+
+
+def bus_message(detail_type: DetailType) -> dict[str, Any]:
+    """An SQS record whose body is the EventBridge event of `detail_type`, as a rule's target gets it."""
+    event = load_event("index/report_catalogued.json")["Records"][0]
+    body = json.loads(event["body"])
+    event["body"] = json.dumps({**body, "detail-type": str(detail_type), "detail": DETAILS[detail_type]})
+    return event
+
+
+@pytest.mark.parametrize("detail_type", list(DetailType))
+def test_each_consumer_reads_exactly_the_events_routed_to_it(detail_type: DetailType) -> None:
+    # Given an event of one detail type on a consumer's queue
+    # When each consumer's message model reads it
+    read = {}
+    for consumer, model in (("index", CatalogueChangeRecord), ("acknowledge", BoardNotificationRecord)):
+        try:
+            model.model_validate(bus_message(detail_type))
+            read[consumer] = True
+        except ValidationError:
+            read[consumer] = False
+    # Then a consumer reads it exactly when the routing table routes it there
+    assert read == {consumer: detail_type in ROUTES[consumer] for consumer in read}
