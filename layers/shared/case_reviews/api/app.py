@@ -15,7 +15,7 @@ from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from case_reviews.api import boards, operations, problems, search, subscriptions
-from case_reviews.api.openapi import API_TITLE, API_VERSION, SECURITY_SCHEMES, allowed_methods, document
+from case_reviews.api.openapi import API_TITLE, API_VERSION, allowed_methods, document, security_schemes
 
 # Browser clients on any site may read the public API; nothing relies on cookies, so no credentials.
 # Preflight OPTIONS requests are answered by Powertools (204 with the CORS headers).
@@ -54,7 +54,7 @@ def build_app(swagger_ui: bool = False) -> APIGatewayRestResolver:
 
     if swagger_ui:
         # Swagger UI's script and styles are bundled in Powertools, so it works offline. Not in the document.
-        app.enable_swagger(path="/swagger", title=API_TITLE, version=API_VERSION, security_schemes=SECURITY_SCHEMES)
+        app.enable_swagger(path="/swagger", title=API_TITLE, version=API_VERSION, security_schemes=security_schemes())
     return app
 
 

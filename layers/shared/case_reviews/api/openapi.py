@@ -5,20 +5,25 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
-
 if TYPE_CHECKING:
     from aws_lambda_powertools.event_handler import APIGatewayRestResolver
+    from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
 
 API_TITLE = "National case review repository"
 API_VERSION = "1.0.0"
-SECURITY_SCHEMES = {"boardKey": HTTPBearer(description="The board's key, issued by the library")}
+
+
+def security_schemes() -> dict[str, HTTPBearer]:
+    """How a board authenticates, for the document (imported here: only the document needs its models)."""
+    from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
+
+    return {"boardKey": HTTPBearer(description="The board's key, issued by the library")}
 
 
 def document(app: APIGatewayRestResolver) -> dict[str, Any]:
     """The OpenAPI document of `app`'s routes, without Powertools' 422 (this API answers 400 problems)."""
     built = json.loads(
-        app.get_openapi_json_schema(title=API_TITLE, version=API_VERSION, security_schemes=SECURITY_SCHEMES)
+        app.get_openapi_json_schema(title=API_TITLE, version=API_VERSION, security_schemes=security_schemes())
     )
     # Powertools documents its own 422 for validation errors on every route; this API answers them
     # with a 400 problem, which each route documents itself.
