@@ -5,7 +5,7 @@
 
 runs `python -m infra.local.stack --api-port 0 --state-file F --quiet` from the repository's
 folder, waits for the state file and for `GET {api_url}/health` to answer 200, yields the
-parsed state file (see ../shared/interface.md), and on exit stops the stack with SIGTERM
+parsed state file (see docs/interface.md), and on exit stops the stack with SIGTERM
 (then SIGKILL after 30 s). Stdlib and requests only.
 """
 

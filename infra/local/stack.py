@@ -3,7 +3,7 @@
     python -m infra.local.stack [--api-port 3000] [--state-file .local/stack.json]
 
 Runs in the foreground. When every component answers it writes the state file (see
-../shared/interface.md) and prints the demo board's key and a walk-through; Ctrl-C or
+docs/interface.md) and prints the demo board's key and a walk-through; Ctrl-C or
 SIGTERM stops every process it started. The API port (also API_PORT in the environment) is
 taken first: if it is in use the stack says so and starts nothing.
 """

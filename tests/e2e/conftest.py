@@ -31,7 +31,7 @@ class Stack:
         self.board_name: str = state["demo_board"]["name"]
 
     def emails(self) -> list[dict[str, Any]]:
-        """What the embedded SES has sent, as ../shared/interface.md says to read it."""
+        """What the embedded SES has sent, as docs/interface.md says to read it."""
         data = requests.get(f"{self.aws_endpoint_url}/moto-api/data.json", timeout=10).json()
         return list(data.get("ses", {}).get("Message", []))
 
