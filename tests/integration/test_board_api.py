@@ -134,3 +134,52 @@ def test_a_board_sees_only_its_own_submissions(aws, board_key, now):
     assert own[0] == 200
     assert other[0] == unknown[0] == 404
     assert other[1]["detail"] == f"No submission {created['submission_id']} for this board."
+
+
+@pytest.mark.parametrize(
+    ("changes", "said"),
+    [
+        ({"nation": "scotland", "review_type": "serious_case_review"}, "scotland accepts: significant_case_review"),
+        (
+            {"review_type": "local_child_safeguarding_practice_review", "publication_date": "2018-06-28"},
+            "began on 2018-06-29",
+        ),
+        ({"nation": "england", "review_type": "child_practice_review"}, "england accepts"),
+        ({"form": "concise"}, "form is only given for a child_practice_review"),
+    ],
+    ids=["scottish serious case review", "before its type began", "welsh type in england", "form on another type"],
+)
+def test_a_review_type_of_another_nation_or_before_its_time_is_a_400_naming_what_is_accepted(
+    aws, board_key, changes, said
+):
+    # Given a board with a valid key
+    _, key = board_key
+    # When it declares a type its nation does not have, or had not yet on the publication day
+    metadata = sample_metadata(**changes)
+    metadata.pop("commissioned_date", None)
+    status, problem, _ = call_api("POST", "/submissions", key, metadata)
+    # Then it is told which types the nation accepts (or when the type began), and nothing is opened
+    assert status == 400, problem
+    assert said in json.dumps(problem)
+    assert opened_submissions() == 0
+
+
+def test_the_old_name_of_the_local_review_is_accepted_and_stored_as_the_new_one(aws, board_key):
+    # Given a board that still uses the old name of a local child safeguarding practice review
+    _, key = board_key
+    # When it deposits one published after the 2018 reforms
+    created = open_submission(
+        key, review_type="child_safeguarding_practice_review", publication_date="2020-05-01", commissioned_date=None
+    )
+    # Then the submission holds the new type
+    stored = bootstrap.services().submissions_store.get_submission(created["submission_id"])
+    assert stored.metadata.review_type == "local_child_safeguarding_practice_review"
+
+
+def test_a_welsh_child_practice_review_keeps_its_form(aws, board_key):
+    # Given a Welsh board depositing an extended child practice review
+    _, key = board_key
+    created = open_submission(key, nation="wales", review_type="child_practice_review", form="extended")
+    # Then the form is kept with the submission
+    stored = bootstrap.services().submissions_store.get_submission(created["submission_id"])
+    assert (stored.metadata.review_type, stored.metadata.form) == ("child_practice_review", "extended")

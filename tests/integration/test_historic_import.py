@@ -51,7 +51,7 @@ def test_the_sample_file_imports_every_row_and_the_public_finds_them(aws, search
         "scotland",
         "northern_ireland",
     }
-    assert {"value": "false", "count": 25} in everything["facets"]["has_copy"]
+    assert {"value": "false", "count": 25, "label": "Catalogue record only"} in everything["facets"]["has_copy"]
     # And a year lists its reports in date order, with the partial dates as given and the Welsh text intact
     status, year, _ = call_api("GET", "/years/2008")
     assert status == 200

@@ -114,9 +114,9 @@ def test_results_page_with_a_cursor_and_count_facets(aws, search):
     by_reference = {r.reference: r.publication_date.value for r in records}
     assert [by_reference[ref] for ref in seen] == sorted((by_reference[ref] for ref in seen), reverse=True)
     assert first_page["total"] == 25
-    assert {"value": "wales", "count": 2} in first_page["facets"]["nation"]
+    assert {"value": "wales", "count": 2, "label": "Wales"} in first_page["facets"]["nation"]
     assert {b["value"]: b["count"] for b in first_page["facets"]["year"]} == {"1990": 9, "1991": 8, "1992": 8}
-    assert {"value": "false", "count": 25} in first_page["facets"]["has_copy"]
+    assert {"value": "false", "count": 25, "label": "Catalogue record only"} in first_page["facets"]["has_copy"]
 
 
 def test_filters_narrow_the_results(aws, search):

@@ -277,7 +277,7 @@ def test_search_response_gives_a_cursor_for_the_same_sort_only_when_there_is_a_n
     page = SearchPage(
         total=2,
         hits=(a_hit(),),
-        facets={"nation": (FacetCount(value="england", count=2),)},
+        facets={"nation": (FacetCount(value="england", count=2, label="England"),)},
         next_search_after=next_search_after,
     )
     # When it becomes the response for a newest-first search
@@ -286,7 +286,9 @@ def test_search_response_gives_a_cursor_for_the_same_sort_only_when_there_is_a_n
     assert (response.next_cursor is not None) is has_cursor
     if response.next_cursor:
         assert decode_cursor(response.next_cursor, searching()) == next_search_after
-    assert response.model_dump(mode="json")["facets"] == {"nation": [{"value": "england", "count": 2}]}
+    assert response.model_dump(mode="json")["facets"] == {
+        "nation": [{"value": "england", "count": 2, "label": "England"}]
+    }
 
 
 # ---------------------------------------------------------------- submission request
@@ -317,6 +319,7 @@ def test_submission_request_to_metadata_keeps_every_declared_field() -> None:
         "title": "Serious Case Review: Child K — Overview Report",
         "nation": "england",
         "review_type": "serious_case_review",
+        "form": None,
         "document_type": "overview_report",
         "publication_date": "2016-03-14",
         "contact_email": "business.manager@board.example",

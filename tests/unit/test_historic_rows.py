@@ -79,7 +79,7 @@ def test_a_publication_date_may_be_a_year_a_month_or_a_day(given: str, precision
         ("nation", "Northern Ireland", Nation.NORTHERN_IRELAND),
         ("nation", "WALES", Nation.WALES),
         ("review_type", "Serious case review", ReviewType.SERIOUS_CASE_REVIEW),
-        ("review_type", "case-management-review", ReviewType.CASE_MANAGEMENT_REVIEW),
+        ("review_type", "inquiry-report", ReviewType.INQUIRY_REPORT),
         ("document_type", " Executive_Summary ", DocumentType.EXECUTIVE_SUMMARY),
     ],
 )

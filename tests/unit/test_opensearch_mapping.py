@@ -16,6 +16,7 @@ from case_reviews.adapters.opensearch.queries import (
     build_search_body,
     page_from_response,
 )
+from case_reviews.api.models import search_response
 from case_reviews.domain.models import PublicationDate
 from case_reviews.domain.search import SearchQuery, SortOrder
 from case_reviews.domain.vocabulary import DocumentType, Nation, ReviewType
@@ -391,3 +392,25 @@ def test_the_document_of_a_historic_record_keeps_its_date_precision() -> None:
         1998,
         "year",
     )
+
+
+def test_the_review_type_facet_and_each_hit_carry_the_library_s_labels() -> None:
+    # Given a response with a review type facet and a hit
+    raw = response([raw_hit("CR-2016-0001", [1, "CR-2016-0001"])], total=1)
+    raw["aggregations"] = {
+        "review_type": {"buckets": [{"key": "local_child_safeguarding_practice_review", "doc_count": 3}]},
+        "nation": {"buckets": [{"key": "england", "doc_count": 3}]},
+    }
+    # When the page is read and shown
+    page = page_from_response(raw, page_size=20)
+    shown = search_response(page, SearchQuery()).model_dump(mode="json")
+    # Then the type facet is labelled as the library names it (and a nation by its name), and so is the hit's type
+    assert shown["facets"]["review_type"] == [
+        {
+            "value": "local_child_safeguarding_practice_review",
+            "count": 3,
+            "label": "Local child safeguarding practice review",
+        }
+    ]
+    assert shown["facets"]["nation"][0]["label"] == "England"
+    assert shown["items"][0]["review_type_label"] == "Serious case review"

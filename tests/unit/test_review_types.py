@@ -6,16 +6,8 @@ from datetime import date
 
 import pytest
 
-from case_reviews.domain.review_types import (
-    ALIASES,
-    REVIEW_TYPES,
-    ReviewForm,
-    ReviewType,
-    check_review_type,
-    label_of,
-    types_of,
-)
-from case_reviews.domain.vocabulary import Nation
+from case_reviews.domain.review_types import ALIASES, REVIEW_TYPES, check_review_type, label_of, types_of
+from case_reviews.domain.vocabulary import Nation, ReviewForm, ReviewType
 
 
 def test_every_type_has_one_rule_and_a_label() -> None:

@@ -37,6 +37,7 @@ from case_reviews.domain.models import (
     Submission,
     Theme,
 )
+from case_reviews.domain.review_types import label_of
 from case_reviews.domain.rules import EARLIEST_PUBLICATION
 from case_reviews.domain.search import SearchHit, SearchPage, SearchQuery, SortOrder, YearListing
 from case_reviews.domain.vocabulary import CopyStatus, ReviewType, SubmissionStatus
@@ -169,9 +170,10 @@ class CopyRemovedView(BaseModel):
 
 
 class ReviewView(PublicRecord):
-    """A record as the public API shows it: its public view, the date as it is known, links."""
+    """A record as the public API shows it: its public view, the date as it is known, labels, links."""
 
     publication_date: str  # type: ignore[assignment]
+    review_type_label: str = Field(description="The review type as the library's lists name it.")
     electronic_copy: CopyAvailable | CopyRemovedView | None = None  # type: ignore[assignment]
     url: str
 
@@ -183,6 +185,7 @@ class SearchItem(ReviewView):
 class FacetBucket(BaseModel):
     value: str
     count: int
+    label: str
 
 
 class SearchResponse(BaseModel):
@@ -222,6 +225,7 @@ def _view_fields(public: PublicRecord) -> dict[str, Any]:
     return {
         **dict(public),
         "publication_date": str(public.publication_date),
+        "review_type_label": label_of(public.review_type),
         "electronic_copy": copy_view(public.reference, public.electronic_copy),
         "url": f"/reviews/{public.reference}",
     }
@@ -237,7 +241,8 @@ def search_response(page: SearchPage, query: SearchQuery) -> SearchResponse:
         total=page.total,
         items=[search_item(hit) for hit in page.hits],
         facets={
-            name: [FacetBucket(value=b.value, count=b.count) for b in buckets] for name, buckets in page.facets.items()
+            name: [FacetBucket(value=b.value, count=b.count, label=b.label) for b in buckets]
+            for name, buckets in page.facets.items()
         },
         next_cursor=encode_cursor(page.next_search_after, query) if page.next_search_after else None,
     )

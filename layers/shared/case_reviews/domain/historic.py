@@ -73,6 +73,11 @@ class HistoricRow(Description):
         given = {name: text for name, text in cells.items() if text.strip()}
         return cls.model_validate(given, context={"today": today})
 
+    @model_validator(mode="after")
+    def _type_of_its_nation_and_time(self) -> HistoricRow:
+        self.check_review_type()
+        return self
+
     @field_validator("publication_date")
     @classmethod
     def _published_in_range(cls, published: PublicationDate, info: ValidationInfo) -> PublicationDate:

@@ -14,6 +14,7 @@ from typing import Annotated, Any, Self
 
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     TypeAdapter,
     ValidationError,
@@ -30,12 +31,14 @@ from case_reviews.domain.fields import (  # noqa: F401 - the models' field types
     Title,
     normalise_theme,
 )
+from case_reviews.domain.review_types import ALIASES, check_review_type
 from case_reviews.domain.rules import check_dates_in_order
 from case_reviews.domain.vocabulary import (
     CopyStatus,
     DatePrecision,
     DocumentType,
     Nation,
+    ReviewForm,
     ReviewType,
     SubmissionStatus,
 )
@@ -122,7 +125,10 @@ class Description(_Frozen):
     title: Title
     publication_date: PublicationDate
     nation: Nation
-    review_type: ReviewType
+    # The old name of a type is read as the type that replaced it (child_safeguarding_practice_review).
+    review_type: Annotated[ReviewType, BeforeValidator(lambda given: ALIASES.get(given, given))]
+    # A Welsh child practice review is concise or extended.
+    form: ReviewForm | None = None
     document_type: DocumentType
     commissioned_date: date | None = None
     themes: Themes = ()
@@ -132,6 +138,14 @@ class Description(_Frozen):
     def _dates_in_order(self) -> Self:
         check_dates_in_order(self.commissioned_date, last_day_of(self.publication_date))
         return self
+
+    def check_review_type(self) -> None:
+        """The type is one of the nation's, in existence when published (ValueError otherwise).
+
+        Checked where a description comes in (a deposit, an import row, a correction), not when a
+        stored record is read: the rules may be refined without making old records unreadable.
+        """
+        check_review_type(self.nation, self.review_type, last_day_of(self.publication_date), self.form)
 
 
 DESCRIPTION_FIELDS = frozenset(Description.model_fields)
@@ -149,10 +163,11 @@ class ReportMetadata(Description):
     anonymous: bool = False
 
     @model_validator(mode="after")
-    def _published_on_a_day(self) -> Self:
+    def _published_on_a_day_as_its_type_allows(self) -> Self:
         published = self.publication_date
         if isinstance(published, PublicationDate) and published.precision is not DatePrecision.DAY:
             raise ValueError("a deposited report's publication_date is a day (YYYY-MM-DD)")
+        self.check_review_type()
         return self
 
 
@@ -290,6 +305,10 @@ class CatalogueRecord(Description):
             raise RulingRefused(f"{self.reference}: {reasons}.") from error
         if all(getattr(corrected, name) == getattr(self, name) for name in changes):
             raise RulingRefused(f"{self.reference} already reads like that: nothing to change.")
+        try:
+            corrected.check_review_type()
+        except ValueError as error:
+            raise RulingRefused(f"{self.reference}: {error}.") from error
         return corrected.model_copy(update={"updated_at": now, "version": self.version + 1})
 
     # ---- legal rulings: each checks it applies, and returns the next version of the record

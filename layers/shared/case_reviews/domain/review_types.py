@@ -11,31 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from enum import StrEnum
 
-from case_reviews.domain.vocabulary import Nation
-
-
-class ReviewType(StrEnum):
-    SERIOUS_CASE_REVIEW = "serious_case_review"
-    LOCAL_CHILD_SAFEGUARDING_PRACTICE_REVIEW = "local_child_safeguarding_practice_review"
-    RAPID_REVIEW = "rapid_review"
-    NATIONAL_CHILD_SAFEGUARDING_PRACTICE_REVIEW = "national_child_safeguarding_practice_review"
-    CHILD_PRACTICE_REVIEW = "child_practice_review"
-    SINGLE_UNIFIED_SAFEGUARDING_REVIEW = "single_unified_safeguarding_review"
-    SIGNIFICANT_CASE_REVIEW = "significant_case_review"
-    LEARNING_REVIEW = "learning_review"
-    CASE_MANAGEMENT_REVIEW = "case_management_review"
-    INQUIRY_REPORT = "inquiry_report"
-    OTHER = "other"
-
-
-class ReviewForm(StrEnum):
-    """The two forms of a Welsh child practice review."""
-
-    CONCISE = "concise"
-    EXTENDED = "extended"
-
+from case_reviews.domain.vocabulary import Nation, ReviewForm, ReviewType
 
 # Old names still accepted on input, stored as the type that replaced them.
 ALIASES = {"child_safeguarding_practice_review": ReviewType.LOCAL_CHILD_SAFEGUARDING_PRACTICE_REVIEW}
@@ -58,6 +35,8 @@ class ReviewTypeRule:
 
 
 REVIEW_TYPES: tuple[ReviewTypeRule, ...] = (
+    # No start where reviews under that name (or its forerunners) go back further than the guidance that
+    # named them: the catalogue holds such reports from before it, and refusing them would lose them.
     # England: Working Together under the Children Act 1989 (1991) brought "Part 8" serious case reviews;
     # Local Safeguarding Children Boards Regulations 2006, reg. 5. Replaced by the Children and Social
     # Work Act 2017 reforms in force 29 June 2018 (Working Together 2018), with transitional reviews
@@ -66,7 +45,6 @@ REVIEW_TYPES: tuple[ReviewTypeRule, ...] = (
         ReviewType.SERIOUS_CASE_REVIEW,
         "Serious case review",
         frozenset({Nation.ENGLAND, Nation.WALES}),
-        since=date(1991, 1, 1),
         until=_REFORMS_2018,
     ),
     # Children Act 2004 s.16F (inserted by the Children and Social Work Act 2017); Working Together 2018.
@@ -108,7 +86,6 @@ REVIEW_TYPES: tuple[ReviewTypeRule, ...] = (
         ReviewType.SIGNIFICANT_CASE_REVIEW,
         "Significant case review",
         frozenset({Nation.SCOTLAND}),
-        since=date(2007, 1, 1),
         until=date(2021, 1, 1),
     ),
     ReviewTypeRule(ReviewType.LEARNING_REVIEW, "Learning review", frozenset({Nation.SCOTLAND}), since=date(2021, 1, 1)),
@@ -118,7 +95,6 @@ REVIEW_TYPES: tuple[ReviewTypeRule, ...] = (
         ReviewType.CASE_MANAGEMENT_REVIEW,
         "Case management review",
         frozenset({Nation.NORTHERN_IRELAND}),
-        since=date(2003, 1, 1),
     ),
     # Any nation, any time: public and independent inquiries (the Monckton report of 1945, the Maria
     # Colwell inquiry of 1974...) and other learning reports.

@@ -42,11 +42,46 @@ class SearchHit(PublicRecord):
     highlights: tuple[str, ...] = ()
 
 
+# How each facet's values read to people.
+_NATION_LABELS = {
+    "england": "England",
+    "wales": "Wales",
+    "scotland": "Scotland",
+    "northern_ireland": "Northern Ireland",
+}
+_DOCUMENT_TYPE_LABELS = {
+    "overview_report": "Overview report",
+    "executive_summary": "Executive summary",
+    "learning_summary": "Learning summary",
+    "other": "Other document",
+}
+_COPY_LABELS = {"true": "With an electronic copy", "false": "Catalogue record only"}
+
+
+def facet_label(facet: str, value: str) -> str:
+    """The words for a facet's value: a review type's or a nation's name, a copy's state; else the value."""
+    from case_reviews.domain.review_types import label_of
+
+    match facet:
+        case "review_type":
+            return label_of(value)
+        case "nation":
+            return _NATION_LABELS.get(value, value)
+        case "document_type":
+            return _DOCUMENT_TYPE_LABELS.get(value, value)
+        case "has_copy":
+            return _COPY_LABELS.get(value, value)
+        case _:
+            return value
+
+
 class FacetCount(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     value: str
     count: int
+    # How the value reads to people (`facet_label`).
+    label: str
 
 
 class SearchPage(BaseModel):

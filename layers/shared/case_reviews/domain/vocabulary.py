@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Any
 
 
 class Nation(StrEnum):
@@ -13,13 +14,40 @@ class Nation(StrEnum):
 
 
 class ReviewType(StrEnum):
+    """The kinds of review (and report) the catalogue holds; `review_types` says which nation has which, since when."""
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema: Any, handler: Any) -> dict[str, Any]:
+        # The OpenAPI document names each value's label, as the library's lists do.
+        from case_reviews.domain.review_types import REVIEW_TYPES
+
+        schema: dict[str, Any] = handler(core_schema)
+        schema["description"] = "; ".join(
+            f"{rule.review_type.value}: {rule.label} ({', '.join(sorted(rule.nations))}"
+            + (f", from {rule.since.isoformat()}" if rule.since else "")
+            + ")"
+            for rule in REVIEW_TYPES
+        )
+        return schema
+
     SERIOUS_CASE_REVIEW = "serious_case_review"
-    CHILD_SAFEGUARDING_PRACTICE_REVIEW = "child_safeguarding_practice_review"
+    LOCAL_CHILD_SAFEGUARDING_PRACTICE_REVIEW = "local_child_safeguarding_practice_review"
+    RAPID_REVIEW = "rapid_review"
+    NATIONAL_CHILD_SAFEGUARDING_PRACTICE_REVIEW = "national_child_safeguarding_practice_review"
     CHILD_PRACTICE_REVIEW = "child_practice_review"
+    SINGLE_UNIFIED_SAFEGUARDING_REVIEW = "single_unified_safeguarding_review"
     SIGNIFICANT_CASE_REVIEW = "significant_case_review"
     LEARNING_REVIEW = "learning_review"
     CASE_MANAGEMENT_REVIEW = "case_management_review"
+    INQUIRY_REPORT = "inquiry_report"
     OTHER = "other"
+
+
+class ReviewForm(StrEnum):
+    """The two forms of a Welsh child practice review."""
+
+    CONCISE = "concise"
+    EXTENDED = "extended"
 
 
 class DocumentType(StrEnum):

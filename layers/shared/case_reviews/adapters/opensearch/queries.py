@@ -6,7 +6,7 @@ from typing import Any
 
 from case_reviews.adapters.opensearch.documents import hit_from_source
 from case_reviews.domain.errors import InvalidRequest
-from case_reviews.domain.search import FacetCount, SearchPage, SearchQuery, SortOrder, YearListing
+from case_reviews.domain.search import FacetCount, SearchPage, SearchQuery, SortOrder, YearListing, facet_label
 
 HIGHLIGHT_TAGS = ("<mark>", "</mark>")
 FACET_FIELDS = {
@@ -128,7 +128,7 @@ def page_from_response(response: dict[str, Any], page_size: int) -> SearchPage:
         hits.append(hit_from_source(raw["_source"], highlights))
     facets = {
         name: tuple(
-            FacetCount(value=str(bucket.get("key_as_string", bucket["key"])).lower(), count=bucket["doc_count"])
+            _facet_count(name, str(bucket.get("key_as_string", bucket["key"])).lower(), bucket["doc_count"])
             for bucket in aggregation["buckets"]
         )
         for name, aggregation in response.get("aggregations", {}).items()
@@ -137,6 +137,10 @@ def page_from_response(response: dict[str, Any], page_size: int) -> SearchPage:
     return SearchPage(
         total=response["hits"]["total"]["value"], hits=tuple(hits), facets=facets, next_search_after=next_after
     )
+
+
+def _facet_count(facet: str, value: str, count: int) -> FacetCount:
+    return FacetCount(value=value, count=count, label=facet_label(facet, value))
 
 
 def year_list_body(year: int) -> dict[str, Any]:
