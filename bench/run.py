@@ -301,7 +301,7 @@ def _stack_environment(
     """For this block, the settings `case-reviews --local` gives bootstrap (it reads them from the environment);
     `index`: another alias than the stack's own; `extra`: more settings (e.g. what the API function also has)."""
     from case_reviews import bootstrap
-    from case_reviews.cli import SEARCH_ALIAS
+    from case_reviews_cli.stack import SEARCH_ALIAS
 
     settings = {
         "AWS_ENDPOINT_URL": state["aws_endpoint_url"],

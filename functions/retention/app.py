@@ -2,6 +2,7 @@
 
 It removes the electronic copies past their five years (the file, its text and its link) and keeps
 the catalogue records. A long run stops before the Lambda timeout and queues the rest of itself.
+A run staff asked for with a `run_id` records each invocation's outcome, for the CLI that waits on it.
 """
 
 from __future__ import annotations
@@ -18,9 +19,11 @@ def record_handler(record: RetentionRunRecord, lambda_context: Any) -> dict[str,
     services = bootstrap.services()
     reserve_ms = services.settings.retention.retention_reserve_ms
     outcome = services.retention.apply(
-        record.body.as_of, has_time=lambda: lambda_context.get_remaining_time_in_millis() > reserve_ms
+        record.body.as_of,
+        has_time=lambda: lambda_context.get_remaining_time_in_millis() > reserve_ms,
+        run_id=record.body.run_id,
     )
-    logger.info("Retention run", extra=outcome.model_dump(mode="json"))
+    logger.info("Retention run", extra={**outcome.model_dump(mode="json"), "run_id": record.body.run_id})
     count("CopiesRemoved", len(outcome.removed))
     count("CopyRemovalsFailed", len(outcome.failed))
     # Never read by the removal loop (held copies sit outside the partition it reads); counted for the record.

@@ -30,7 +30,7 @@ def staff(
     options = ["--state-file", str(stack.state_file), *(["--json"] if as_json else [])]
     command = [*options, *arguments] if options_first else [*arguments, *options]
     return subprocess.run(
-        [sys.executable, "-m", "case_reviews.cli", *command],
+        [sys.executable, "-m", "case_reviews_cli", *command],
         capture_output=True,
         text=True,
         timeout=60,
@@ -164,6 +164,7 @@ def test_staff_preview_the_five_year_rule_and_run_it_for_today(stack: Stack) -> 
     coming = staff_json(stack, "retention", "upcoming", "--as-of", ten_days_before)
     coming_today = staff_json(stack, "retention", "upcoming")
     run = staff_json(stack, "retention", "run")
+    queued = staff_json(stack, "retention", "run", "--no-wait")
 
     def run_done() -> bool:
         queues = {queue["queue"]: queue for queue in staff_json(stack, "queues", "show")}
@@ -171,15 +172,44 @@ def test_staff_preview_the_five_year_rule_and_run_it_for_today(stack: Stack) -> 
 
     wait_for(run_done, timeout_s=30)
 
-    # Then the copy is due only the day after its last day, the run was queued and done without a dead letter,
-    # and the copy is still available
+    # Then the copy is due only the day after its last day; the run waited for finished for today without
+    # removing it; the run not waited for was queued and done; no dead letter; and the copy is still available
     assert outcome["reference"] not in [copy["reference"] for copy in on_last_day]
     assert {"reference": outcome["reference"], "available_until": last_day} in after
     assert {"reference": outcome["reference"], "available_until": last_day} in coming
     assert outcome["reference"] not in [copy["reference"] for copy in coming_today]
     assert run["message_id"] and run["as_of"] is None
+    assert (run["finished"], run["applied_as_of"]) == (True, record["deposited_on"])
+    assert outcome["reference"] not in run["removed"] + run["failed"]
+    assert queued["message_id"] and queued["as_of"] is None and "removed" not in queued
     assert next(q for q in staff_json(stack, "queues", "show") if q["queue"] == "retention")["dead_letters"] == 0
     assert staff_json(stack, "records", "show", outcome["reference"])["electronic_copy"]["status"] == "available"
+
+
+def test_a_retention_run_waited_for_prints_the_copy_it_removed(stack: Stack) -> None:
+    # Given a report the test deposits, whose last available day staff bring forward to yesterday
+    # (so a run as of today removes it, and nothing that is not already past its day: the stack may be shared)
+    submission_id = deposit(
+        stack, make_pdf("A report whose copy the run removes."), title="Serious Case Review: Child E"
+    )
+    outcome = wait_for_outcome(stack, submission_id)
+    assert outcome["status"] == "catalogued", outcome
+    reference = outcome["reference"]
+    today = date.fromisoformat(staff_json(stack, "records", "show", reference)["deposited_on"])
+    last_day = today - timedelta(days=1)
+    staff_json(stack, "records", "extend", reference, "--until", last_day.isoformat())
+
+    # When staff run the rule as of the day after the copy's last day, as text, and wait for it (the default)
+    ran = staff(stack, "retention", "run", "--as-of", (last_day + timedelta(days=1)).isoformat(), as_json=False)
+    shown = staff_json(stack, "records", "show", reference)
+
+    # Then the run's outcome names the copy removed, its summary is the last line, and the copy is gone
+    assert ran.returncode == 0, ran.stdout + ran.stderr
+    lines = ran.stdout.strip().splitlines()
+    assert f"removed  {reference}" in lines
+    assert lines[-1].startswith(f"retention run for {today.isoformat()}: removed ")
+    assert "waiting for its outcome" in ran.stderr
+    assert shown["electronic_copy"]["status"] == "removed"
 
 
 def test_staff_hold_audit_and_release_a_record_they_deposited(stack: Stack) -> None:
@@ -205,7 +235,7 @@ def test_staff_hold_audit_and_release_a_record_they_deposited(stack: Stack) -> N
     assert refused.stderr.strip().splitlines() == [
         f"case-reviews: error: {reference} is on legal hold: release it before taking the copy down."
     ]
-    assert bad_code.returncode != 0 and "invalid choice" in bad_code.stderr
+    assert bad_code.returncode == 2 and "'because' is not one of" in bad_code.stderr
     assert [(entry["action"], entry["reason"]) for entry in trail] == [
         ("deposited", f"submission {submission_id}"),
         ("held", "Preserve for the inquiry"),

@@ -257,3 +257,88 @@ def test_a_copy_left_more_than_a_day_past_its_last_day_is_counted_overdue(deposi
     assert (failing.failed, failing.overdue) == ([deposited_today], 1)
     assert fresh.overdue == 0
     assert (succeeding.removed, succeeding.overdue) == ([deposited_today], 0)
+
+
+# ---------------------------------------------------------------- a run staff follow (its run id)
+
+
+def run_part_items(run_id: str) -> list[dict]:
+    """The catalogue table's items of a followed run, as stored."""
+    return client("dynamodb").query(
+        TableName=bootstrap.services().settings.table.catalogue_table_name,
+        KeyConditionExpression="pk = :pk",
+        ExpressionAttributeValues={":pk": {"S": f"RETENTION_RUN#{run_id}"}},
+    )["Items"]
+
+
+def test_a_followed_run_records_each_invocation_and_its_successor_keeps_the_run_id(aws, search, pipeline, board_key):
+    # Given three copies due on the same day, and a run staff follow that has time for one removal only
+    _, key = board_key
+    references = []
+    for number in range(3):
+        submission_id = deposit(key, make_pdf(f"Followed report number {number}."), title=f"Followed {number}")
+        pipeline.drain()
+        references.append(submission_status(key, submission_id)["reference"])
+    as_of = day_after_last(references[0])
+    service = bootstrap.services().retention
+    budget = iter([True, False])
+
+    # When the first invocation runs, then the function receives what it queued
+    first = service.apply(as_of, has_time=lambda: next(budget, False), run_id="run-1")
+    after_first = service.run_report("run-1")
+    queued = client("sqs").receive_message(QueueUrl=aws.queue_urls["retention"], VisibilityTimeout=0)["Messages"]
+    pipeline.drain()
+    report = service.run_report("run-1")
+
+    # Then the first part is recorded as continued, the successor carries the same run id, and once it
+    # has run the report is finished with all three removed, in two invocations
+    assert (len(first.removed), first.continued) == (1, True)
+    assert (after_first.finished, after_first.invocations, after_first.removed) == (False, 1, first.removed)
+    assert [json.loads(message["Body"]) for message in queued] == [
+        {"task": "retention", "as_of": as_of.isoformat(), "run_id": "run-1"}
+    ]
+    assert (report.finished, report.invocations, report.as_of) == (True, 2, as_of)
+    assert sorted(report.removed) == sorted(references)
+    assert report.failed == report.held == []
+    # ... each part a small item under the run's own partition, kept a few days by DynamoDB's TTL
+    items = run_part_items("run-1")
+    assert len(items) == 2 and all(item["sk"]["S"].startswith("PART#") for item in items)
+    now = bootstrap.services().clock.now().timestamp()
+    assert all(now < int(item["ttl"]["N"]) <= now + 4 * 86400 for item in items)
+
+
+def test_a_run_staff_ask_for_through_the_queue_reports_what_it_removed_and_held(
+    deposited_today, search, pipeline, aws, board_key
+):
+    # Given a copy past its last day, and another one past it but on legal hold
+    _, key = board_key
+    submission_id = deposit(key, make_pdf("A report to keep for the inquiry."), title="Held Review")
+    pipeline.drain()
+    held = submission_status(key, submission_id)["reference"]
+    rulings = bootstrap.services().rulings
+    rulings.hold(held, "Preserve for the inquiry", "local:staff")
+    as_of = day_after_last(deposited_today)
+
+    # When staff ask for a run with a run id (as the CLI does) and the function runs it
+    bootstrap.services().retention.request_run(as_of, run_id="run-2")
+    pipeline.drain()
+    report = bootstrap.services().retention.run_report("run-2")
+
+    # Then its one invocation is recorded: the due copy removed, the held one listed as held, nothing failed
+    assert (report.finished, report.invocations) == (True, 1)
+    assert (report.removed, report.held, report.failed) == ([deposited_today], [held], [])
+
+
+def test_a_run_without_a_run_id_records_nothing(deposited_today, pipeline):
+    # Given the schedule's own run (no run id)
+    as_of = day_after_last(deposited_today)
+    # When it runs
+    outcome = bootstrap.services().retention.apply(as_of, has_time=lambda: True)
+    # Then it removes the copy, and no run part is written anywhere
+    assert outcome.removed == [deposited_today]
+    scanned = client("dynamodb").scan(
+        TableName=bootstrap.services().settings.table.catalogue_table_name,
+        FilterExpression="begins_with(pk, :prefix)",
+        ExpressionAttributeValues={":prefix": {"S": "RETENTION_RUN#"}},
+    )
+    assert scanned["Items"] == []

@@ -7,8 +7,9 @@ import uuid
 
 import pytest
 
-from case_reviews import bootstrap, cli
+from case_reviews import bootstrap
 from case_reviews.services.operations import StaleDocument
+from case_reviews_cli.stack import queue_settings
 from infra.local.provision import Provisioned
 from tests.integration.conftest import client, wire
 from tests.integration.helpers import call_api, deposit, queue_depth, submission_status
@@ -20,7 +21,7 @@ from tests.support.pdfs import make_pdf
 @pytest.fixture
 def staff(aws: Provisioned, function_settings: dict[str, str], clock) -> Provisioned:
     """The queue settings the CLI gives bootstrap, for the provisioned queues."""
-    function_settings.update(cli._queue_settings(aws.queue_urls, aws.dead_letter_queue_urls))
+    function_settings.update(queue_settings(aws.queue_urls, aws.dead_letter_queue_urls))
     wire(function_settings, clock)
     return aws
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from case_reviews.services.historic_import import (
     describe_errors,
     read_import_file,
 )
+from tests.unit.staff_cli import StaffCli
 
 TODAY = date(2026, 11, 26)
 SAMPLE = Path(__file__).resolve().parents[2] / "samples" / "historic_catalogue.csv"
@@ -247,12 +249,33 @@ def test_every_row_of_the_sample_file_is_valid() -> None:
 # ---------------------------------------------------------------- the command line
 
 
-def test_the_import_command_takes_a_file_and_the_global_options_after_it() -> None:
-    # Given `case-reviews import FILE` with the global options after the file
-    from case_reviews import cli
-
-    # When it is parsed
-    options = cli.build_parser().parse_args(["import", "old/catalogue.csv", "--local", "--json"])
+def test_the_import_command_takes_a_file_and_the_global_options_after_it(staff_cli: StaffCli) -> None:
+    # Given `case-reviews import FILE` with the shared options after the file
+    staff_cli.services.historic_import.import_file.return_value.model_dump.return_value = {"complete": True}
+    # When it runs
+    ran = staff_cli("import", "old/catalogue.csv", "--local", "--json")
     # Then it is the import of that file, against the local stack, as JSON
-    assert (options.group, options.command, options.csv) == ("import", None, Path("old/catalogue.csv"))
-    assert options.local is True and options.json is True
+    assert ran.status == 0, ran.err
+    assert staff_cli.services.historic_import.import_file.call_args.args == (Path("old/catalogue.csv"),)
+    assert staff_cli.options.local is True and staff_cli.options.json is True
+    assert json.loads(ran.out) == {"complete": True}
+
+
+def test_an_import_with_a_rejected_row_exits_1(staff_cli: StaffCli) -> None:
+    # Given an import in which a row is rejected
+    staff_cli.services.historic_import.import_file.return_value.model_dump.return_value = {
+        "file": "old/catalogue.csv",
+        "imported": 1,
+        "already_present": 0,
+        "rejected": [{"line": 3, "reason": "title: is empty"}],
+        "ignored_columns": [],
+        "complete": False,
+    }
+    # When it runs, as text
+    ran = staff_cli("--local", "import", "old/catalogue.csv")
+    # Then the row is reported by its line, the summary is the last line, and the exit status is 1
+    assert ran.status == 1
+    assert ran.out.strip().splitlines() == [
+        "line 3: title: is empty",
+        "old/catalogue.csv: imported 1, already present 0, rejected 1",
+    ]

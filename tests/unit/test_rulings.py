@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from case_reviews import cli
 from case_reviews.adapters.dynamodb.keys import audit_key
 from case_reviews.adapters.dynamodb.mapping import audit_from, audit_to_item, record_to_item
-from case_reviews.domain.audit import AuditAction, AuditEntry, changed_fields
+from case_reviews.domain.audit import AuditAction, AuditEntry, TakeDownReason, changed_fields
 from case_reviews.domain.errors import RulingRefused
 from case_reviews.domain.events import DetailType
 from case_reviews.domain.rules import is_due_for_removal
 from case_reviews.messages import CatalogueChangeRecord
 from tests.support.events import load_event
 from tests.unit.factories import BOARD_ID, a_record, available_copy, removed_copy
+from tests.unit.staff_cli import StaffCli
 
 NOW = datetime(2027, 1, 4, 9, 15, tzinfo=UTC)
 
@@ -170,23 +171,46 @@ def test_the_index_queue_carries_a_record_changed_by_staff() -> None:
 
 
 @pytest.mark.parametrize(
-    ("arguments", "expected"),
+    ("arguments", "call"),
     [
-        (("records", "hold", "CR-2016-0001", "--reason", "Litigation"), {"reason": "Litigation"}),
-        (("records", "release", "CR-2016-0001"), {"reason": None}),
-        (("records", "extend", "CR-2016-0001", "--until", "2033-01-31"), {"until": date(2033, 1, 31)}),
-        (("records", "take-down", "CR-2016-0001", "--reason", "court_order"), {"reason": "court_order"}),
-        (("records", "audit", "CR-2016-0001", "--json"), {"json": True}),
+        (("records", "hold", "CR-2016-0001", "--reason", "Litigation"), ("hold", ("Litigation",), {})),
+        (("records", "release", "CR-2016-0001"), ("release", (), {"reason": None})),
+        (
+            ("records", "extend", "CR-2016-0001", "--until", "2033-01-31"),
+            ("extend", (date(2033, 1, 31),), {"reason": None}),
+        ),
+        (
+            ("records", "take-down", "CR-2016-0001", "--reason", "court_order"),
+            ("take_down", (TakeDownReason.COURT_ORDER,), {}),
+        ),
     ],
-    ids=["hold", "release", "extend", "take-down", "audit"],
+    ids=["hold", "release", "extend", "take-down"],
 )
-def test_the_ruling_commands_parse(arguments: tuple[str, ...], expected: dict[str, object]) -> None:
-    # Given a ruling command as staff type it
-    # When it is parsed
-    options = cli.build_parser().parse_args(list(arguments))
-    # Then the reference and the ruling's options are read
-    assert options.reference == "CR-2016-0001"
-    assert {name: getattr(options, name) for name in expected} == expected
+def test_the_ruling_commands_parse(
+    staff_cli: StaffCli, arguments: tuple[str, ...], call: tuple[str, tuple[object, ...], dict[str, object]]
+) -> None:
+    # Given a ruling command as staff type it, on the local stack
+    method, given, keywords = call
+    getattr(staff_cli.services.rulings, method).return_value.model_dump.return_value = {"reference": "CR-2016-0001"}
+    # When it runs
+    ran = staff_cli(*arguments, "--local", "--json")
+    # Then the ruling is asked for the reference, with its options read and the local staff member named
+    assert ran.status == 0, ran.err
+    called = getattr(staff_cli.services.rulings, method).call_args
+    *arguments_given, actor = called.args
+    assert (arguments_given, called.kwargs) == (["CR-2016-0001", *given], keywords)
+    assert actor.startswith("local:")
+    assert json.loads(ran.out) == {"reference": "CR-2016-0001"}
+
+
+def test_the_audit_command_parses(staff_cli: StaffCli) -> None:
+    # Given `records audit REF --json`
+    staff_cli.services.rulings.audit.return_value = []
+    # When it runs
+    ran = staff_cli("records", "audit", "CR-2016-0001", "--json")
+    # Then the trail of that record is printed as JSON
+    staff_cli.services.rulings.audit.assert_called_once_with("CR-2016-0001")
+    assert json.loads(ran.out) == []
 
 
 @pytest.mark.parametrize(
@@ -199,10 +223,13 @@ def test_the_ruling_commands_parse(arguments: tuple[str, ...], expected: dict[st
     ],
     ids=["unknown code", "no code", "hold without reason", "no such day"],
 )
-def test_a_ruling_without_its_required_reason_or_with_a_bad_value_is_refused(arguments: tuple[str, ...]) -> None:
+def test_a_ruling_without_its_required_reason_or_with_a_bad_value_is_refused(
+    staff_cli: StaffCli, arguments: tuple[str, ...]
+) -> None:
     # Given a ruling command missing its reason, or with a code or date that is not allowed
-    # When it is parsed
-    # Then argparse refuses it (exit status 2, before anything is touched)
-    with pytest.raises(SystemExit) as refused:
-        cli.build_parser().parse_args(list(arguments))
-    assert refused.value.code == 2
+    # When it runs
+    ran = staff_cli(*arguments)
+    # Then it is refused as a usage error (exit status 2, one line), before anything is touched
+    assert ran.status == 2
+    assert len(ran.err.strip().splitlines()) == 1
+    assert staff_cli.connected == []

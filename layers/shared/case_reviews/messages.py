@@ -124,12 +124,16 @@ class BoardNotificationRecord(SqsRecordModel):  # type: ignore[override]
 
 
 class RetentionRun(BaseModel):
-    """The schedule's payload; staff may add `as_of` to see or apply what a given day brings."""
+    """The schedule's payload; staff may add `as_of` to see or apply what a given day brings, and a
+    `run_id` to follow the run: each invocation then records its part under that id (a continued
+    run's successor carries the same id), and the CLI waits for the part that did not continue."""
 
     model_config = ConfigDict(extra="forbid")
 
     task: Literal["retention"]
     as_of: date | None = None
+    # Part of a DynamoDB key: short and plain.
+    run_id: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_-]{1,64}$")
 
 
 class RetentionRunRecord(SqsRecordModel):  # type: ignore[override]

@@ -20,6 +20,7 @@ from case_reviews.domain.events import DetailType
 from case_reviews.domain.files import DownloadedObject, InspectedPdf, PresignedUpload, StoredObject
 from case_reviews.domain.models import Board, CatalogueRecord, Credential, Submission
 from case_reviews.domain.queues import QueueDepth, QueuedMessage
+from case_reviews.domain.runs import RetentionRunPart
 from case_reviews.domain.search import SearchPage, SearchQuery, YearListing
 from case_reviews.domain.vocabulary import SubmissionStatus
 
@@ -113,6 +114,14 @@ class RetentionStore(Protocol):
     def removals_unannounced(self) -> Iterator[CatalogueRecord]: ...
     def mark_removal_announced(self, reference: str) -> None: ...
 
+    def record_run_part(self, part: RetentionRunPart) -> None:
+        """What one invocation of a followed run did (kept a few days, for staff waiting on the run)."""
+        ...
+
+    def run_parts(self, run_id: str) -> list[RetentionRunPart]:
+        """The parts recorded so far for the run, oldest first."""
+        ...
+
 
 class SubscriberStore(Protocol):
     def add_subscriber(self, subscriber: Subscriber) -> bool: ...
@@ -181,9 +190,10 @@ class EventBus(Protocol):
 
 
 class RunQueue(Protocol):
-    """Asks a scheduled function for a run now (staff on demand, or a run that continues itself)."""
+    """Asks a scheduled function for a run now (staff on demand, or a run that continues itself);
+    a run with a `run_id` records each invocation's part under it."""
 
-    def request(self, as_of: date | None) -> str: ...
+    def request(self, as_of: date | None, run_id: str | None = None) -> str: ...
 
 
 class MessageQueues(Protocol):

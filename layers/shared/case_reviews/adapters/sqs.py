@@ -118,8 +118,9 @@ class RetentionRunQueue:
         self.queues = queues
         self.queue_url = queue_url
 
-    def request(self, as_of: date | None) -> str:
-        # The same message the schedule sends, so the function cannot tell them apart.
+    def request(self, as_of: date | None, run_id: str | None = None) -> str:
+        # The same message the schedule sends (with the run's id, if it has one to be followed by).
         return self.queues.send(
-            self.queue_url, RetentionRun(task="retention", as_of=as_of).model_dump_json(exclude_none=True)
+            self.queue_url,
+            RetentionRun(task="retention", as_of=as_of, run_id=run_id).model_dump_json(exclude_none=True),
         )

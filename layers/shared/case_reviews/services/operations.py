@@ -83,16 +83,20 @@ class QueueOperations:
             )
         return statuses
 
-    def replay(self, queue: str, max_messages: int | None = None) -> ReplayResult:
+    def replayable(self, queue: str) -> int:
+        """How many messages a replay of `queue` without a maximum moves: its dead letters waiting now."""
+        return self.queues.depth(self._route(queue).dead_letter_url).waiting
+
+    def replay(self, queue: str, max_messages: int | None = None, progress: Progress | None = None) -> ReplayResult:
         """Move messages from the queue's dead-letter queue back to it, ten at a time.
 
         At most `max_messages`; without it, as many as the dead-letter queue holds when the
         replay starts (a message that fails again and returns meanwhile is not chased round).
         SQS's StartMessageMoveTask would do this too, but the embedded SQS (moto) lacks it,
-        and this way works the same in both.
+        and this way works the same in both. `progress` is told how many are done after each batch.
         """
         route = self._route(queue)
-        limit = max_messages if max_messages is not None else self.queues.depth(route.dead_letter_url).waiting
+        limit = max_messages if max_messages is not None else self.replayable(queue)
         moved = not_moved = 0
         while moved + not_moved < limit:
             batch = self.queues.receive(
@@ -107,6 +111,8 @@ class QueueOperations:
             deleted = self.queues.delete(route.dead_letter_url, sent)
             moved += deleted
             not_moved += len(batch) - deleted
+            if progress:
+                progress(moved + not_moved)
         return ReplayResult(queue=queue, moved=moved, not_moved=not_moved)
 
 

@@ -8,6 +8,10 @@ After its removals a run announces what is coming (`warn_of_expiry`): each copy 
 day is within the next 30 days (`expiry_window`) and not yet warned of for that day gets one
 `ExpiryApproaching` (its board is emailed), and one `ExpirySummaryDue` asks for staff's list of the
 day. A held copy is in neither: it is not in the partition read.
+
+A run staff follow carries a run id: each invocation records its part under it (`record_run_part`)
+before it queues its successor (which carries the same id), so the part that did not continue is
+the last to be recorded, and `run_report` then has the whole run.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from case_reviews.domain.audit import RETENTION_ACTOR, AuditAction
 from case_reviews.domain.events import DetailType, ExpiryApproaching, ExpirySummaryDue
 from case_reviews.domain.models import CatalogueRecord
 from case_reviews.domain.rules import RETENTION_REMOVAL_REASON, is_due_for_removal
+from case_reviews.domain.runs import RetentionRunPart, RetentionRunReport
 from case_reviews.observability import logger
 from case_reviews.ports import Clock, EventBus, RetentionStore, RunQueue
 from case_reviews.services.removal import CopyRemoval, Removal
@@ -99,9 +104,10 @@ class RetentionService:
             if record.electronic_copy is not None
         ]
 
-    def apply(self, as_of: date | None, has_time: Callable[[], bool]) -> RetentionOutcome:
+    def apply(self, as_of: date | None, has_time: Callable[[], bool], run_id: str | None = None) -> RetentionOutcome:
         """Remove every copy due by `as_of` (default: the clock's today), while `has_time()`; then queue
-        a run for the rest."""
+        a run for the rest. With a `run_id`, the invocation's part is recorded first, and the successor
+        carries the same id."""
         now = self.clock.now()
         as_of = as_of or now.date()
         outcome = RetentionOutcome(as_of=as_of)
@@ -109,7 +115,6 @@ class RetentionService:
         outcome.announced += self.removal.finish_unannounced()
         for record in self.repository.records_with_copy_due(as_of):
             if not has_time():
-                self.runs.request(as_of)
                 outcome.continued = True
                 break
             try:
@@ -126,6 +131,11 @@ class RetentionService:
         # Normally none: read through the same sparse index, so it costs what is overdue, capped.
         overdue = self.repository.records_with_copy_due(as_of - timedelta(days=1))
         outcome.overdue = sum(1 for _ in itertools.islice(overdue, OVERDUE_COUNT_CAP))
+        if run_id is not None:
+            self._record_part(run_id, outcome)
+        if outcome.continued:
+            # After the part is recorded: a successor's part is always recorded after this one.
+            self.runs.request(as_of, run_id=run_id)
         return outcome
 
     def copies_expiring(self, as_of: date) -> list[DueCopy]:
@@ -153,7 +163,7 @@ class RetentionService:
             if (copy.reference, copy.available_until) in warned:
                 continue
             if not has_time():
-                self.runs.request(as_of)
+                # `apply` queues the rest of the run.
                 outcome.continued = True
                 return
             self.events.publish(
@@ -167,9 +177,31 @@ class RetentionService:
             self.events.publish(DetailType.EXPIRY_SUMMARY_DUE, ExpirySummaryDue(as_of=first, until=last))
             outcome.summary_requested = True
 
-    def request_run(self, as_of: date | None) -> str:
-        """Ask the retention function to run now (for `as_of`, or for its own today)."""
-        return self.runs.request(as_of)
+    def request_run(self, as_of: date | None, run_id: str | None = None) -> str:
+        """Ask the retention function to run now (for `as_of`, or for its own today); with a `run_id`,
+        its outcome can then be followed with `run_report`."""
+        return self.runs.request(as_of, run_id=run_id)
+
+    def run_report(self, run_id: str) -> RetentionRunReport:
+        """A followed run's outcome so far, from the parts its invocations recorded."""
+        return RetentionRunReport.from_parts(run_id, self.repository.run_parts(run_id))
+
+    def _record_part(self, run_id: str, outcome: RetentionOutcome) -> None:
+        part = RetentionRunPart(
+            run_id=run_id,
+            as_of=outcome.as_of,
+            recorded_at=self.clock.now(),
+            removed=outcome.removed,
+            held=outcome.held,
+            failed=outcome.failed,
+            warned=outcome.warned,
+            continued=outcome.continued,
+        )
+        try:
+            self.repository.record_run_part(part)
+        except Exception:
+            # The record is for staff following the run: it must not undo or repeat the run's work.
+            logger.exception("Could not record the retention run's part", extra={"run_id": run_id})
 
     def _remove(self, record: CatalogueRecord, as_of: date, now: datetime) -> bool:
         def still_due(current: CatalogueRecord) -> bool:

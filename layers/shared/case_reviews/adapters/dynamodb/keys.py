@@ -21,6 +21,9 @@ SUBSCRIBERS = "SUBSCRIBERS"
 AUDIT_PREFIX = "AUDIT#"
 # One small partition of markers, sk `<available_until>#<reference>`: the expiry warnings already announced.
 EXPIRY_WARNINGS = "EXPIRY_WARNINGS"
+# One small partition per followed retention run, sk `PART#<UTC time>#<id>`: what each invocation did.
+RETENTION_RUN_PREFIX = "RETENTION_RUN#"
+RUN_PART_PREFIX = "PART#"
 # A submission is open (an upload may still change it) in these statuses.
 OPEN_STATUSES = (SubmissionStatus.AWAITING_UPLOAD.value, SubmissionStatus.PROCESSING.value)
 
@@ -72,6 +75,16 @@ def counter_key(year: int) -> Key:
 
 def import_claim_key(natural_key: str) -> Key:
     return {"pk": f"IMPORT#{natural_key}", "sk": "IMPORT"}
+
+
+def retention_run_partition(run_id: str) -> str:
+    return f"{RETENTION_RUN_PREFIX}{run_id}"
+
+
+def run_part_key(run_id: str, at: datetime, part_id: str) -> Key:
+    # A fixed-width UTC time first, so the partition's sort order is the order the parts were recorded in.
+    moment = at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return {"pk": retention_run_partition(run_id), "sk": f"{RUN_PART_PREFIX}{moment}#{part_id}"}
 
 
 def sortable_time(moment: datetime) -> str:

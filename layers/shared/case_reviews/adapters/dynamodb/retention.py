@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 
@@ -11,9 +12,14 @@ from case_reviews.adapters.dynamodb.records import put_over_version
 from case_reviews.adapters.dynamodb.table import Table
 from case_reviews.domain.audit import AuditEntry
 from case_reviews.domain.models import CatalogueRecord
+from case_reviews.domain.runs import RetentionRunPart
 
 # A warning's marker outlives its copy's last day by this much, then DynamoDB's TTL deletes it.
 _EXPIRY_WARNING_KEPT_DAYS = 90
+# A followed run's parts are for staff waiting on it: DynamoDB's TTL deletes them after this long.
+_RUN_PART_KEPT_DAYS = 3
+# The item's own attributes, not the part's.
+_KEY_ATTRIBUTES = ("pk", "sk", "ttl")
 
 
 def _day_range(first_day: date, last_day: date) -> tuple[str, str]:
@@ -94,3 +100,23 @@ class DynamoRetentionStore:
             ConditionExpression="expiry_pk = :unannounced",
             ExpressionAttributeValues={":unannounced": keys.UNANNOUNCED_REMOVALS},
         )
+
+    def record_run_part(self, part: RetentionRunPart) -> None:
+        """Note what one invocation of a followed run did, in the run's own small partition."""
+        kept_until = part.recorded_at + timedelta(days=_RUN_PART_KEPT_DAYS)
+        self.table.put(
+            {
+                **keys.run_part_key(part.run_id, part.recorded_at, uuid.uuid4().hex[:12]),
+                **part.model_dump(mode="json"),
+                "ttl": int(kept_until.timestamp()),
+            }
+        )
+
+    def run_parts(self, run_id: str) -> list[RetentionRunPart]:
+        """The run's parts recorded so far, in the order they were recorded (one consistent query)."""
+        return [
+            RetentionRunPart.model_validate(
+                {name: value for name, value in found.items() if name not in _KEY_ATTRIBUTES}
+            )
+            for found in self.table.query("pk", keys.retention_run_partition(run_id), prefix=keys.RUN_PART_PREFIX)
+        ]

@@ -1,0 +1,205 @@
+"""`case-reviews records show | audit | edit | hold | release | extend | take-down REF`: catalogue records,
+their corrections, the legal rulings on their copies, and the audit trail of it all."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+import typer
+
+from case_reviews.domain.audit import TakeDownReason
+from case_reviews_cli.options import Staff, iso_date, staff_command
+
+group = typer.Typer(
+    help="Catalogue records: show, audit, correct, and the legal rulings on their copies.", no_args_is_help=True
+)
+
+Reference = Annotated[str, typer.Argument(metavar="REF", help="The record's reference (CR-2016-0001).")]
+Why = Annotated[str | None, typer.Option("--reason", help="Why (optional; kept in the audit trail).")]
+
+
+@staff_command(group, "show")
+def show(staff: Staff, reference: Reference) -> None:
+    """A record as staff see it (the board of an anonymous report included)."""
+    found = staff.services.records.show(reference)
+    record = {**found.model_dump(mode="json"), "publisher": found.publisher}
+    staff.output.emit(record, lambda: record_text(record))
+
+
+@staff_command(group, "audit")
+def audit(staff: Staff, reference: Reference) -> None:
+    """A record's audit trail, oldest first."""
+    trail = [entry.model_dump(mode="json") for entry in staff.services.rulings.audit(reference)]
+    staff.output.listing(
+        trail,
+        [
+            ("at", "at"),
+            ("action", "action"),
+            ("actor", "actor"),
+            ("reason", "reason"),
+            ("changes", lambda entry: "\n".join(_changes(entry))),
+        ],
+        lambda entry: "\n".join([_audit_line(entry), *(f"    {change}" for change in _changes(entry))]),
+        empty="(no audit entries)",
+    )
+
+
+@staff_command(group, "hold")
+def hold(
+    staff: Staff,
+    reference: Reference,
+    reason: Annotated[str, typer.Option("--reason", help="Why (staff-only; kept in the audit trail).")],
+) -> None:
+    """Keep the copy past its five years (legal hold)."""
+    _ruled(staff, staff.services.rulings.hold(reference, reason, staff.identity()))
+
+
+@staff_command(group, "release")
+def release(staff: Staff, reference: Reference, reason: Why = None) -> None:
+    """Lift a legal hold (the next run removes the copy if it is due)."""
+    _ruled(staff, staff.services.rulings.release(reference, staff.identity(), reason=reason))
+
+
+@staff_command(group, "extend")
+def extend(
+    staff: Staff,
+    reference: Reference,
+    until: Annotated[
+        date, typer.Option("--until", parser=iso_date, metavar="DATE", help="The last available day (YYYY-MM-DD).")
+    ],
+    reason: Why = None,
+) -> None:
+    """Set the copy's last available day (later or earlier)."""
+    _ruled(staff, staff.services.rulings.extend(reference, until, staff.identity(), reason=reason))
+
+
+@staff_command(group, "take-down")
+def take_down(
+    staff: Staff,
+    reference: Reference,
+    reason: Annotated[
+        TakeDownReason,
+        typer.Option(
+            "--reason",
+            help="The ruling's code (staff-only; the public record says only that the library withdrew it).",
+        ),
+    ],
+) -> None:
+    """Remove the copy now (the record stays, marked withdrawn)."""
+    _ruled(staff, staff.services.rulings.take_down(reference, reason, staff.identity()))
+
+
+@staff_command(group, "edit")
+def edit(
+    staff: Staff,
+    reference: Reference,
+    title: Annotated[str | None, typer.Option("--title", help="The title.")] = None,
+    summary: Annotated[str | None, typer.Option("--summary", help='The summary ("" clears it).')] = None,
+    themes: Annotated[str | None, typer.Option("--themes", help='Themes separated by ";" ("" clears them).')] = None,
+    nation: Annotated[str | None, typer.Option("--nation", help="The nation.")] = None,
+    review_type: Annotated[str | None, typer.Option("--review-type", help="The review type.")] = None,
+    document_type: Annotated[str | None, typer.Option("--document-type", help="The document type.")] = None,
+    publication_date: Annotated[
+        str | None, typer.Option("--publication-date", help="YYYY, YYYY-MM or YYYY-MM-DD.")
+    ] = None,
+    commissioned_date: Annotated[str | None, typer.Option("--commissioned-date", help="YYYY-MM-DD.")] = None,
+    reason: Why = None,
+) -> None:
+    """Correct the record's metadata (only the fields given change)."""
+    from case_reviews.domain.models import MetadataCorrection, PublicationDate
+
+    given: dict[str, Any] = {
+        name: value
+        for name, value in {
+            "title": title,
+            "summary": summary,
+            "themes": themes,
+            "nation": nation,
+            "review_type": review_type,
+            "document_type": document_type,
+            "publication_date": publication_date,
+            "commissioned_date": commissioned_date,
+        }.items()
+        if value is not None
+    }
+    if "themes" in given:
+        given["themes"] = [theme for theme in given["themes"].split(";") if theme.strip()]
+    if "publication_date" in given:
+        try:
+            given["publication_date"] = PublicationDate.parse(given["publication_date"])
+        except ValueError as error:
+            raise typer.BadParameter(str(error), param_hint="'--publication-date'") from None
+    correction = MetadataCorrection.model_validate(given)
+    _ruled(staff, staff.services.rulings.edit(reference, correction, staff.identity(), reason=reason))
+
+
+def _ruled(staff: Staff, outcome: Any) -> None:
+    result = outcome.model_dump(mode="json")
+    staff.output.emit(result, lambda: ruling_text(result))
+
+
+# ---------------------------------------------------------------- text
+
+
+def record_text(record: dict[str, Any]) -> str:
+    copy = record["electronic_copy"]
+    if copy is None:
+        copy_text = "none"
+    else:
+        copy_text = (
+            f"{copy['status']}; sha256 {copy['sha256']}; {copy['size_bytes']} bytes; {copy['page_count']} page(s); "
+            f"available until {copy['available_until']}"
+        )
+        if copy["removed_on"]:
+            copy_text += f"; removed on {copy['removed_on']} ({copy['removal_reason'] or 'no reason given'})"
+        if copy.get("held"):
+            copy_text += f"; on legal hold ({copy['hold_reason']})"
+        if copy.get("text_layer") is False:
+            copy_text += "; NO TEXT LAYER (scanned: only the metadata is searchable)"
+        if copy.get("metadata_stripped"):
+            copy_text += "; PDF metadata stripped (anonymous)"
+    rows = [
+        ("reference", record["reference"]),
+        ("title", record["title"]),
+        ("publisher", record["publisher"] + (" (anonymous)" if record["anonymous"] else "")),
+        ("board", f"{record['board_id'] or '-'} ({record['board_name'] or '-'})"),
+        ("nation", record["nation"]),
+        ("review type", record["review_type"]),
+        ("document type", record["document_type"]),
+        ("published", record["publication_date"]),
+        ("commissioned", record["commissioned_date"] or "-"),
+        ("themes", ", ".join(record["themes"]) or "-"),
+        ("submission", record["submission_id"] or "- (historic record)"),
+        ("deposited on", record["deposited_on"] or "-"),
+        ("copy", copy_text),
+        ("version", record["version"]),
+        ("created", record["created_at"]),
+        ("updated", record["updated_at"]),
+        ("summary", record["summary"] or "-"),
+    ]
+    return "\n".join(f"{name:<15}{value}" for name, value in rows)
+
+
+def ruling_text(outcome: dict[str, Any]) -> str:
+    copy = outcome["electronic_copy"] or {}
+    if not copy:
+        state = "no electronic copy"
+    elif copy.get("status") == "removed":
+        state = f"copy removed on {copy['removed_on']} (public reason: {copy['removal_reason']})"
+    else:
+        state = f"copy available until {copy.get('available_until')}"
+        if copy.get("held"):
+            state += f"; on legal hold ({copy['hold_reason']})"
+    return f"{outcome['reference']}: {outcome['action']} (version {outcome['version']}); {state}"
+
+
+def _audit_line(entry: dict[str, Any]) -> str:
+    line = f"{entry['at']}  {entry['action']:<21}{entry['actor']}"
+    if entry["reason"]:
+        line += f"  reason: {entry['reason']}"
+    return line
+
+
+def _changes(entry: dict[str, Any]) -> list[str]:
+    return [f"{name}: {change['before']!r} -> {change['after']!r}" for name, change in entry["changes"].items()]
