@@ -1,11 +1,12 @@
 """Items the retention run's query reads per record it finds due, at 100,000 catalogue records.
 
 `python -m bench.expiry RECORDS DUE` (a fresh process, so moto's table does not weigh on the bench)
-provisions the template's resources on moto in process (mock_aws + infra.local.provision), writes
-RECORDS generated catalogue records with the product's `put_records` (BatchWriteItem, 25 a request,
-items made by `record_to_item`, so the sparse `copy_expiry` keys are the product's), then runs
-`records_with_copy_due(as_of)` and sums `ScannedCount` over its Query responses (a botocore
-`after-call` hook on the repository's client: the product code runs unchanged). It prints one JSON line.
+provisions the template's resources on moto in process (mock_aws + infra.local.provision) and wires the
+functions' services to them (bootstrap.build, as tests/integration/conftest.py), writes RECORDS generated
+catalogue records with the record store's `put_new_records` (BatchWriteItem, 25 a request, items made by
+`record_to_item`, so the sparse `copy_expiry` keys are the product's), then runs the retention store's
+`records_with_copy_due(as_of)` and sums `ScannedCount` over its Query responses (a botocore `after-call`
+hook on the catalogue table's client: the product code runs unchanged). It prints one JSON line.
 
 The records, as a catalogue of that size would hold them: 70 % with a copy available until a day from
 `as_of` to five years on (some until `as_of` itself, the last day that is not due), 25 % historic
@@ -17,7 +18,6 @@ exactly the DUE ones.
 from __future__ import annotations
 
 import json
-import os
 import random
 import sys
 import time
@@ -60,24 +60,20 @@ def generate(count: int, due: int, as_of: date) -> tuple[list[Any], set[str]]:
 def measure(count: int, due: int) -> dict[str, Any]:
     from moto import mock_aws
 
-    from case_reviews import bootstrap
-    from infra.local.provision import StackNames, provision
+    from bench.common import LOCAL_CREDENTIALS, embedded_services
+    from case_reviews.adapters.aws import Clients
+    from infra.local.provision import REGION, StackNames, provision
 
     as_of = datetime.now(UTC).date()
     started = time.perf_counter()
     records, due_references = generate(count, due, as_of)
     generated_s = time.perf_counter() - started
     with mock_aws():
-        provisioned = provision(StackNames())
-        os.environ.update(
-            provisioned.function_environment(
-                opensearch_url="http://127.0.0.1:9", public_base_url="https://reviews.example.org/v1"
-            )
-        )
-        bootstrap.reset()
-        repository = bootstrap.repository()
+        clients = Clients(region=REGION, credentials=LOCAL_CREDENTIALS)
+        provisioned = provision(StackNames(), clients=clients)
+        services = embedded_services(provisioned, clients)
         started = time.perf_counter()
-        repository.put_records(records)
+        services.records_store.put_new_records(records)
         written_s = time.perf_counter() - started
         del records
 
@@ -86,11 +82,12 @@ def measure(count: int, due: int) -> dict[str, Any]:
         def count_reads(parsed: dict[str, Any], **_: Any) -> None:
             responses.append({"scanned": parsed.get("ScannedCount", 0), "count": parsed.get("Count", 0)})
 
-        repository.client.meta.events.register("after-call.dynamodb.Query", count_reads)
+        client = services.table.client
+        client.meta.events.register("after-call.dynamodb.Query", count_reads)
         started = time.perf_counter()
-        found = [record.reference for record in repository.records_with_copy_due(as_of)]
+        found = [record.reference for record in services.retention_store.records_with_copy_due(as_of)]
         query_s = time.perf_counter() - started
-        repository.client.meta.events.unregister("after-call.dynamodb.Query", count_reads)
+        client.meta.events.unregister("after-call.dynamodb.Query", count_reads)
     if set(found) != due_references or len(found) != len(due_references):
         raise RuntimeError(
             f"records_with_copy_due found {len(found)} records, {len(set(found) & due_references)} of the "

@@ -20,6 +20,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from bench.common import BenchError
 from bench.corpus import report_pages
 
 PAGES = 100
@@ -88,8 +89,6 @@ FUNCTIONS: dict[str, Callable[[Path, Path], str]] = {
 
 def measure_extraction(pages: int = PAGES, repeats: int = REPEATS) -> dict[str, list[float]]:
     """Pages per second of each extractor, one sample per round; every extractor checked to find all the text."""
-    from bench.run import BenchError
-
     samples: dict[str, list[float]] = {name: [] for name in EXTRACTORS}
     with tempfile.TemporaryDirectory(prefix="bench-extract-") as directory:
         path = Path(directory) / "report.pdf"
@@ -110,8 +109,6 @@ def measure_extraction(pages: int = PAGES, repeats: int = REPEATS) -> dict[str, 
 
 
 def _check(name: str, text: str) -> None:
-    from bench.run import BenchError
-
     if LAST_PAGE_MARKER not in text or len(text) < PAGES * 1000:
         raise BenchError(f"extraction: {name} returned {len(text)} characters without the last page's marker")
 

@@ -5,9 +5,10 @@ compress, and a paragraph of text each), then runs
 
     python -c <LAUNCHER> <report file> python -m bench.memory <pdf> <anonymous: 0|1>
 
-once per variant. The fresh process provisions the template's resources on moto in process (mock_aws +
-infra.local.provision, as tests/integration/conftest.py), opens a submission, puts the file where the
-presigned upload would, and runs `CatalogueService.catalogue_upload` as the catalogue function does;
+once per variant. The fresh process provisions the template's resources on moto (in process, mock_aws, or a
+moto server) with infra.local.provision and wires the functions' services to them (bootstrap.build, as
+tests/integration/conftest.py), opens a submission, puts the file where the presigned upload would, and runs
+`CatalogueService.catalogue_upload` as the catalogue function does;
 it prints one JSON line with its own peak RSS (`getrusage(RUSAGE_SELF).ru_maxrss`) over the catalogue step
 alone and the extraction child's (`RUSAGE_CHILDREN`, read in a small launcher, see below).
 
@@ -32,9 +33,13 @@ import resource
 import subprocess
 import sys
 import tempfile
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from bench.common import LOCAL_CREDENTIALS, ROOT, BenchError, embedded_services, import_environment
+
+if TYPE_CHECKING:
+    from case_reviews.adapters.aws import Clients
 
 # Starts argv[2:] and waits; writes the waited-for process tree's peak RSS (KiB) to argv[1]; passes the
 # exit status on. Nothing imported beyond subprocess, so its own footprint is an interpreter's.
@@ -113,9 +118,7 @@ def run_launched(command: list[str], **options: Any) -> tuple[subprocess.Complet
 
 def measure_catalogue_rss(pdf: Path, anonymous: bool = False, moto_server: bool = False) -> dict[str, Any]:
     """One fresh, launched catalogue process on `pdf`: its findings (peaks in MiB) as a dict."""
-    from bench.run import ROOT, BenchError, _import_environment
-
-    environment = _import_environment() | RSS_PROBE_ENVIRONMENT
+    environment = import_environment() | RSS_PROBE_ENVIRONMENT
     completed, _ = run_launched(
         [
             sys.executable,
@@ -149,27 +152,27 @@ def _current_rss_kib() -> int:
 
 def probe(pdf: Path, anonymous: bool, moto_server: bool) -> dict[str, Any]:
     """Catalogue `pdf` on a freshly provisioned embedded AWS: in this process (mock_aws) or a moto server."""
+    from case_reviews.adapters.aws import Clients
+    from infra.local.provision import REGION
+
     with contextlib.ExitStack() as stack:
         endpoint_url = None
         if moto_server:
             from infra.local.moto_server import MotoServer
 
             endpoint_url = stack.enter_context(MotoServer()).url
-            os.environ["AWS_ENDPOINT_URL"] = endpoint_url
         else:
             from moto import mock_aws
 
             stack.enter_context(mock_aws())
-        return _catalogue_once(pdf, anonymous, endpoint_url)
+        clients = Clients(region=REGION, endpoint_url=endpoint_url, credentials=LOCAL_CREDENTIALS)
+        return _catalogue_once(pdf, anonymous, clients)
 
 
-def _catalogue_once(pdf: Path, anonymous: bool, endpoint_url: str | None) -> dict[str, Any]:
-    import boto3
-
-    from case_reviews import bootstrap
+def _catalogue_once(pdf: Path, anonymous: bool, clients: Clients) -> dict[str, Any]:
+    from case_reviews.domain.files import UploadedObject
     from case_reviews.domain.models import ReportMetadata
     from case_reviews.domain.vocabulary import SubmissionStatus
-    from case_reviews.messages import UploadedObject
     from infra.local.provision import StackNames, provision
 
     child_peaks: list[int] = []
@@ -182,30 +185,23 @@ def _catalogue_once(pdf: Path, anonymous: bool, endpoint_url: str | None) -> dic
             return completed
         return real_run(command, *args, **kwargs)
 
-    now = datetime.now(UTC)
-    provisioned = provision(StackNames(), endpoint_url=endpoint_url)
-    os.environ.update(
-        provisioned.function_environment(
-            opensearch_url="http://127.0.0.1:9", public_base_url="https://reviews.example.org/v1"
-        )
-    )
-    bootstrap.reset()
-    board = bootstrap.services().boards.add_board("Northshire Safeguarding Children Partnership", "northshire")
+    provisioned = provision(StackNames(), clients=clients)
+    services = embedded_services(provisioned, clients)
+    board = services.boards.add_board("Northshire Safeguarding Children Partnership", board_id="northshire")
     metadata = ReportMetadata(
         title="Serious Case Review: Child T, Overview Report",
         nation="england",
         review_type="serious_case_review",
         document_type="overview_report",
-        publication_date=now.date(),
+        publication_date=services.clock.now().date(),
         contact_email="reviews@northshire.example",
         anonymous=anonymous,
         themes=("neglect",),
     )
-    opened = bootstrap.services().submissions.open(board, metadata, now)
+    opened = services.submissions.open(board, metadata)
     bucket = provisioned.names.bucket
-    s3 = boto3.client("s3", region_name=provisioned.names.region, endpoint_url=endpoint_url)
-    s3.upload_file(str(pdf), bucket, opened.submission.upload_key)
-    service = bootstrap.services().catalogue
+    clients.aws("s3").upload_file(str(pdf), bucket, opened.submission.upload_key)
+    service = services.catalogue
     upload = UploadedObject(bucket=bucket, key=opened.submission.upload_key, size=pdf.stat().st_size)
 
     gc.collect()
@@ -213,7 +209,7 @@ def _catalogue_once(pdf: Path, anonymous: bool, endpoint_url: str | None) -> dic
     before_kib = _current_rss_kib()
     subprocess.run = launched_run  # type: ignore[assignment]
     try:
-        outcome = service.catalogue_upload(upload, now)
+        outcome = service.catalogue_upload(upload)
     finally:
         subprocess.run = real_run  # type: ignore[assignment]
     peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

@@ -27,13 +27,16 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import requests
 
+from bench.common import ROOT, BenchError, import_environment, latency_metrics, metric, stack_clients, stack_services
 from infra.local.launcher import running_stack, wait_healthy
 
-ROOT = Path(__file__).resolve().parents[1]
+if TYPE_CHECKING:
+    from case_reviews.bootstrap import Services
+
 DEFAULT_OUTPUT = ROOT / "bench" / "results" / "latest.json"
 MIN_UPLOADS = 20
 DEPOSIT_TIMEOUT_S = 60.0
@@ -46,30 +49,22 @@ IMPORT_REPEATS = 7
 # Rows of the generated historic catalogue file that `import_rows_per_s` imports.
 HISTORIC_IMPORT_ROWS = 10_000
 FUNCTIONS = ("api", "catalogue", "index", "acknowledge", "retention", "digest")
-# What the functions' import needs, as the local stack sets it (imports read no config, but
-# Powertools reads these at import; fake credentials so nothing could reach a real account).
-IMPORT_ENVIRONMENT = {
-    "AWS_ACCESS_KEY_ID": "local",
-    "AWS_SECRET_ACCESS_KEY": "local",
-    "AWS_SESSION_TOKEN": "local",
-    "AWS_REGION": "eu-west-2",
-    "AWS_DEFAULT_REGION": "eu-west-2",
-    "POWERTOOLS_SERVICE_NAME": "case-reviews",
-    "POWERTOOLS_METRICS_NAMESPACE": "CaseReviews",
-    "POWERTOOLS_TRACE_DISABLED": "true",
-    "POWERTOOLS_METRICS_DISABLED": "true",
-    "POWERTOOLS_LOG_LEVEL": "WARNING",
-}
 IMPORT_PROBE = (
     "import sys, time\n"
     "started = time.perf_counter()\n"
     "import {module}\n"
     "sys.stdout.write(repr((time.perf_counter() - started) * 1000))\n"
 )
-
-
-class BenchError(RuntimeError):
-    """The run cannot give trustworthy figures (a deposit timed out, an import failed, ...)."""
+# Powertools' own switches for the API function run in this process (the search latency), as the template
+# gives the function them: Powertools reads them from the environment. Not the app's settings, which are
+# passed to bootstrap.
+API_POWERTOOLS = {
+    "POWERTOOLS_SERVICE_NAME": "case-reviews",
+    "POWERTOOLS_METRICS_NAMESPACE": "CaseReviews",
+    "POWERTOOLS_TRACE_DISABLED": "true",
+    "POWERTOOLS_METRICS_DISABLED": "true",
+    "POWERTOOLS_LOG_LEVEL": "INFO",
+}
 
 
 # ---------------------------------------------------------------- ingest latency
@@ -242,16 +237,7 @@ def _submission_status(api: requests.Session, state: dict[str, Any], submission_
 
 
 def measure_ingest(state: dict[str, Any], uploads: int) -> list[Deposit]:
-    import boto3
-
-    ses = boto3.client(
-        "ses",
-        endpoint_url=state["aws_endpoint_url"],
-        region_name=state.get("region", "eu-west-2"),
-        aws_access_key_id="local",
-        aws_secret_access_key="local",
-        aws_session_token="local",
-    )
+    ses = stack_clients(state).aws("ses")
     deposits = []
     with requests.Session() as api:
         for number in range(1, uploads + 1):
@@ -294,53 +280,15 @@ def write_historic_csv(path: Path, rows: int, marker: str) -> None:
             )
 
 
-@contextmanager
-def _stack_environment(
-    state: dict[str, Any], index: str | None = None, extra: dict[str, str] | None = None
-) -> Iterator[None]:
-    """For this block, the settings `case-reviews --local` gives bootstrap (it reads them from the environment);
-    `index`: another alias than the stack's own; `extra`: more settings (e.g. what the API function also has)."""
-    from case_reviews import bootstrap
-    from case_reviews_cli.stack import SEARCH_ALIAS
-
-    settings = {
-        "AWS_ENDPOINT_URL": state["aws_endpoint_url"],
-        "AWS_REGION": state["region"],
-        "AWS_DEFAULT_REGION": state["region"],
-        "AWS_ACCESS_KEY_ID": "local",
-        "AWS_SECRET_ACCESS_KEY": "local",
-        "AWS_SESSION_TOKEN": "local",
-        "CATALOGUE_TABLE_NAME": state["catalogue_table"],
-        "OPENSEARCH_URL": state["opensearch_url"],
-        "OPENSEARCH_AUTH": "none",
-        "OPENSEARCH_INDEX": index or SEARCH_ALIAS,
-        **(extra or {}),
-    }
-    saved = {name: os.environ.get(name) for name in [*settings, "AWS_PROFILE"]}
-    os.environ.pop("AWS_PROFILE", None)
-    os.environ.update(settings)
-    bootstrap.reset()
-    try:
-        yield
-    finally:
-        bootstrap.reset()
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
-
-
 def measure_historic_import(state: dict[str, Any], rows: int = HISTORIC_IMPORT_ROWS) -> float:
     """Rows per second for `case-reviews import` of a generated file (the service, as the CLI calls it)."""
-    from case_reviews import bootstrap
-
     marker = f"bench{uuid.uuid4().hex[:12]}"
-    with tempfile.TemporaryDirectory() as directory, _stack_environment(state):
+    historic_import = stack_services(state).historic_import
+    with tempfile.TemporaryDirectory() as directory:
         path = Path(directory) / "historic.csv"
         write_historic_csv(path, rows, marker)
         started = time.perf_counter()
-        result = bootstrap.services().historic_import.import_file(path, datetime.now(UTC))
+        result = historic_import.import_file(path)
         elapsed = time.perf_counter() - started
     if result.imported != rows or result.rejected:
         raise BenchError(
@@ -356,17 +304,6 @@ def measure_historic_import(state: dict[str, Any], rows: int = HISTORIC_IMPORT_R
 
 
 # ---------------------------------------------------------------- handler import time
-
-
-def _import_environment() -> dict[str, str]:
-    environment = {
-        name: value
-        for name, value in os.environ.items()
-        if not name.startswith(("AWS_", "POWERTOOLS_", "OPENSEARCH_")) and name != "PYTHONPATH"
-    }
-    environment.update(IMPORT_ENVIRONMENT)
-    environment["PYTHONPATH"] = os.pathsep.join([str(ROOT), str(ROOT / "layers" / "shared")])
-    return environment
 
 
 def import_ms(module: str, environment: dict[str, str]) -> float:
@@ -386,7 +323,7 @@ def import_ms(module: str, environment: dict[str, str]) -> float:
 
 def measure_imports(repeats: int = IMPORT_REPEATS) -> dict[str, list[float]]:
     """`repeats` timings per module, in rounds (each round imports every module once) so drift hits all alike."""
-    environment = _import_environment()
+    environment = import_environment()
     modules = {"boto3": "boto3", **{name: f"functions.{name}.app" for name in FUNCTIONS}}
     for module in modules.values():  # untimed: fills the .pyc and OS file caches, as a warm container has them
         import_ms(module, environment)
@@ -480,7 +417,7 @@ def measure_expiry_reads(records: int, due: int = 100) -> Measured:
     result = subprocess.run(
         [sys.executable, "-m", "bench.expiry", str(records), str(due)],
         cwd=ROOT,
-        env=_import_environment(),
+        env=import_environment(),
         capture_output=True,
         text=True,
         timeout=900,
@@ -504,6 +441,33 @@ def measure_expiry_reads(records: int, due: int = 100) -> Measured:
     return Measured({"expiry_reads_per_due": entry}, {"expiry_reads_per_due": found})
 
 
+@contextmanager
+def _installed(services: Services) -> Iterator[None]:
+    """`services` are the handlers' for this block (bootstrap.install), forgotten afterwards."""
+    from case_reviews import bootstrap
+
+    bootstrap.install(services)
+    try:
+        yield
+    finally:
+        bootstrap.install(None)
+
+
+@contextmanager
+def _powertools_switches(switches: dict[str, str]) -> Iterator[None]:
+    """Powertools' own switches for this block (it reads them from the environment), restored afterwards."""
+    saved = {name: os.environ.get(name) for name in switches}
+    os.environ.update(switches)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
 def measure_search_latency(state: dict[str, Any], records: int) -> Measured:
     """p50 and p95 of one realistic search through the API function, against the same body sent straight to
     OpenSearch, on a bench corpus of `records` documents behind its own alias (bench/search.py)."""
@@ -511,16 +475,11 @@ def measure_search_latency(state: dict[str, Any], records: int) -> Measured:
 
     reused, seconds = ensure_corpus(state["opensearch_url"], state["region"], records)
     print(f"  corpus: {records:,} documents {'reused' if reused else 'indexed'} in {seconds:.1f} s", flush=True)
-    function_settings = {
-        "REPORTS_BUCKET_NAME": state["bucket"],
-        "POWERTOOLS_SERVICE_NAME": "case-reviews",
-        "POWERTOOLS_METRICS_NAMESPACE": "CaseReviews",
-        "POWERTOOLS_TRACE_DISABLED": "true",
-        "POWERTOOLS_METRICS_DISABLED": "true",
-        "POWERTOOLS_LOG_LEVEL": "INFO",
-    }
-    with _stack_environment(state, index=BENCH_ALIAS, extra=function_settings):
-        found = measure_search(state["opensearch_url"], state["region"], QUERIES, records)
+    # The API function's services, wired for the stack with the bench alias (for this measurement only),
+    # installed for its handler as the local stack installs its own.
+    services = stack_services(state, index=BENCH_ALIAS)
+    with _powertools_switches(API_POWERTOOLS), _installed(services):
+        found = measure_search(services, state["opensearch_url"], state["region"], QUERIES, records)
     api_p50, api_p95 = summary(found["api_ms"])
     direct_p50, direct_p95 = summary(found["direct_ms"])
     n = len(found["api_ms"])
@@ -553,32 +512,6 @@ def measure_search_latency(state: dict[str, Any], records: int) -> Measured:
 
 
 # ---------------------------------------------------------------- the report
-
-
-def p95(values: list[float]) -> float:
-    """The 95th percentile, linear interpolation between closest ranks (numpy's default, Excel's PERCENTILE.INC)."""
-    return statistics.quantiles(values, n=20, method="inclusive")[18]
-
-
-def metric(value: float, unit: str, n: int, baseline: float | None = None, digits: int | None = None) -> dict[str, Any]:
-    digits = digits if digits is not None else 3 if unit == "s" else 1
-    entry: dict[str, Any] = {"value": round(value, digits), "unit": unit, "n": n}
-    if baseline is not None:
-        entry["baseline"] = round(baseline, digits)
-        entry["ratio"] = round(value / baseline, 2)
-    return entry
-
-
-def latency_metrics(name: str, samples: list[float]) -> dict[str, dict[str, Any]]:
-    """`name` (the median, carrying its p95 too, for readers that look the metric up by name),
-    and `name.median` and `name.p95` as metrics of their own."""
-    median = metric(statistics.median(samples), "s", len(samples))
-    tail = metric(p95(samples), "s", len(samples))
-    return {
-        name: {**median, "median": median["value"], "p95": tail["value"]},
-        f"{name}.median": median,
-        f"{name}.p95": tail,
-    }
 
 
 def build_metrics(

@@ -2,7 +2,7 @@
 
 The corpus: 100,000 generated records (bench/corpus.py: varied titles, summaries, years 1945–2026,
 nations, review types, themes, boards; 40 % with an available copy and a short body of text), turned
-into index documents by the product's `document_from_record` and bulk-loaded (`SearchIndex.load`:
+into index documents by the product's `document_from_record` and bulk-loaded (`OpenSearchMaintenance.load`:
 helpers.streaming_bulk) into a concrete index of the product's definition behind the bench's own alias,
 `bench-reviews`, on the stack's OpenSearch. The concrete index's name carries the corpus version and
 size; when the alias already points at it with every document, it is reused rather than rebuilt.
@@ -10,7 +10,7 @@ size; when the alias already points at it with every document, it is reused rath
 The query (`QUERY`): two words, a nation filter, a date range, and as every search the six facets and,
 having words, the highlights. Each round calls `functions.api.app.lambda_handler` with the proxy event
 API Gateway would send (`infra.local.api_gateway.proxy_event`) and a fresh context, with the function's
-environment pointing OPENSEARCH_INDEX at the bench alias; and sends the very body the API sent
+services (installed by the caller) wired to the bench alias as OPENSEARCH_INDEX; and sends the very body the API sent
 (captured once, from the function's own client) straight to OpenSearch with an opensearch-py client
 built as the function builds its own. The two alternate (which goes first alternates too), after a warm-up.
 """
@@ -22,7 +22,13 @@ import statistics
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from bench.common import p95
+
+if TYPE_CHECKING:
+    from case_reviews.bootstrap import Services
+    from case_reviews.domain.models import CatalogueRecord
 
 BENCH_ALIAS = "bench-reviews"
 # Bump when the generated corpus changes: a stale corpus is then rebuilt, never reused.
@@ -35,9 +41,9 @@ WARMUP = 10
 QUERIES = 100
 
 
-def corpus_documents(count: int) -> Iterator[Any]:
+def corpus_records(count: int) -> Iterator[tuple[CatalogueRecord, str | None]]:
+    """(record, body) pairs, as the product indexes them (the body only while a copy is held)."""
     from bench.corpus import catalogue_record, prose
-    from case_reviews.adapters.opensearch import document_from_record
 
     rng = random.Random(SEED)
     now = datetime.now(UTC)
@@ -46,7 +52,7 @@ def corpus_documents(count: int) -> Iterator[Any]:
         has_copy = rng.random() < COPY_SHARE
         until = today + timedelta(days=rng.randint(1, 5 * 365)) if has_copy else None
         record = catalogue_record(rng, number, now, copy_until=until)
-        yield document_from_record(record, prose(rng, rng.randint(4, 9)) if has_copy else None)
+        yield record, prose(rng, rng.randint(4, 9)) if has_copy else None
 
 
 def concrete_index_name(schema_version: int, count: int) -> str:
@@ -55,13 +61,14 @@ def concrete_index_name(schema_version: int, count: int) -> str:
 
 def ensure_corpus(opensearch_url: str, region: str, count: int = RECORDS) -> tuple[bool, float]:
     """The bench alias with `count` documents: reused when already there, else (re)built. (reused, seconds)."""
-    from case_reviews.adapters.opensearch import SearchIndex, build_client
+    from case_reviews.adapters.opensearch.client import build_client
+    from case_reviews.adapters.opensearch.maintenance import OpenSearchMaintenance
     from case_reviews.resources import index_definition
 
     started = time.perf_counter()
     definition = index_definition()
-    client = build_client(opensearch_url.rstrip("/"), "none", region)
-    index = SearchIndex(alias=BENCH_ALIAS, definition=definition, client=client)
+    client = build_client(opensearch_url.rstrip("/"), credentials=None, region=region)
+    index = OpenSearchMaintenance(client, BENCH_ALIAS, definition)
     name = concrete_index_name(definition["schema_version"], count)
     if index.indices_behind_alias() == [name] and client.count(index=BENCH_ALIAS)["count"] == count:
         return True, time.perf_counter() - started
@@ -71,7 +78,7 @@ def ensure_corpus(opensearch_url: str, region: str, count: int = RECORDS) -> tup
     index.create_concrete_index(name)
     # No refreshes while loading (the index is not searched yet), then the definition's own interval again.
     client.indices.put_settings(index=name, body={"index": {"refresh_interval": "-1"}})
-    loaded = index.load(name, corpus_documents(count))
+    loaded = index.load(name, corpus_records(count))
     refresh = definition["settings"]["index"]["refresh_interval"]
     client.indices.put_settings(index=name, body={"index": {"refresh_interval": refresh}})
     client.indices.refresh(index=name)
@@ -81,13 +88,16 @@ def ensure_corpus(opensearch_url: str, region: str, count: int = RECORDS) -> tup
     return False, time.perf_counter() - started
 
 
-def measure_search(opensearch_url: str, region: str, queries: int = QUERIES, records: int = RECORDS) -> dict[str, Any]:
-    """Milliseconds per search through the API function and straight to OpenSearch, `queries` each."""
+def measure_search(
+    services: Services, opensearch_url: str, region: str, queries: int = QUERIES, records: int = RECORDS
+) -> dict[str, Any]:
+    """Milliseconds per search through the API function and straight to OpenSearch, `queries` each.
+
+    `services` are the ones installed for the API function's handler (bootstrap.install), on the bench alias."""
     import json
     import warnings
 
-    from case_reviews import bootstrap
-    from case_reviews.adapters.opensearch import build_client
+    from case_reviews.adapters.opensearch.client import build_client
     from functions.api import app
     from infra.local.api_gateway import proxy_event
     from infra.local.lambda_runtime import LocalContext
@@ -105,7 +115,7 @@ def measure_search(opensearch_url: str, region: str, queries: int = QUERIES, rec
     # The handler publishes no metrics on a search; Powertools warns about that (once) on stderr.
     warnings.filterwarnings("ignore", message="No application metrics to publish")
     # The body the API sends, from the function's own client (one call; its result is checked too).
-    client = bootstrap.services().search_index.client
+    client = services.search_index.client
     bodies: list[dict[str, Any]] = []
     original = client.search
 
@@ -124,7 +134,7 @@ def measure_search(opensearch_url: str, region: str, queries: int = QUERIES, rec
     if not (0 < page["total"] < records) or not any(item.get("highlights") for item in page["items"]):
         raise RuntimeError(f"the bench query found {page['total']} records (highlights: none); is the corpus right?")
 
-    direct = build_client(opensearch_url.rstrip("/"), "none", region)
+    direct = build_client(opensearch_url.rstrip("/"), credentials=None, region=region)
 
     def straight() -> float:
         started = time.perf_counter()
@@ -149,6 +159,4 @@ def measure_search(opensearch_url: str, region: str, queries: int = QUERIES, rec
 
 
 def summary(samples: list[float]) -> tuple[float, float]:
-    from bench.run import p95
-
     return statistics.median(samples), p95(samples)

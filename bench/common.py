@@ -1,0 +1,141 @@
+"""What the bench's parts share: the repository's root, the error that voids a run, the environment of
+the fresh interpreters it measures, the figures' arithmetic, and the wiring of the product's services.
+
+`bench.run` imports its parts (extraction, memory, expiry, search) and they import this module, never
+`bench.run`: there is no import cycle.
+
+The product's services are wired as the tests and the local stack wire them (`bootstrap.build` from a
+`Settings` mapping, `Clients` and a clock), never through the process's environment.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from case_reviews.adapters.aws import Clients
+    from case_reviews.bootstrap import Services
+    from case_reviews.ports import Clock
+    from infra.local.provision import Provisioned
+
+ROOT = Path(__file__).resolve().parents[1]
+# Fake credentials: moto accepts anything, and nothing the bench runs may reach a real account.
+LOCAL_CREDENTIALS = {"aws_access_key_id": "local", "aws_secret_access_key": "local", "aws_session_token": "local"}
+# What a fresh interpreter of the bench (a handler's import, a probe on moto) gets, as the local stack
+# sets it: the functions' imports read no settings, but Powertools reads its own at import, and boto3
+# finds the fake credentials and region (nothing could reach a real account).
+IMPORT_ENVIRONMENT = {
+    "AWS_ACCESS_KEY_ID": "local",
+    "AWS_SECRET_ACCESS_KEY": "local",
+    "AWS_SESSION_TOKEN": "local",
+    "AWS_REGION": "eu-west-2",
+    "AWS_DEFAULT_REGION": "eu-west-2",
+    "POWERTOOLS_SERVICE_NAME": "case-reviews",
+    "POWERTOOLS_METRICS_NAMESPACE": "CaseReviews",
+    "POWERTOOLS_TRACE_DISABLED": "true",
+    "POWERTOOLS_METRICS_DISABLED": "true",
+    "POWERTOOLS_LOG_LEVEL": "WARNING",
+}
+
+
+class BenchError(RuntimeError):
+    """The run cannot give trustworthy figures (a deposit timed out, an import failed, ...)."""
+
+
+def import_environment() -> dict[str, str]:
+    """The environment of a fresh interpreter the bench starts: this one's, less anything AWS, Powertools or
+    OpenSearch, plus IMPORT_ENVIRONMENT, with the functions and the layer on the path as Lambda lays them out."""
+    environment = {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith(("AWS_", "POWERTOOLS_", "OPENSEARCH_")) and name != "PYTHONPATH"
+    }
+    environment.update(IMPORT_ENVIRONMENT)
+    environment["PYTHONPATH"] = os.pathsep.join([str(ROOT), str(ROOT / "layers" / "shared")])
+    return environment
+
+
+# ---------------------------------------------------------------- the figures
+
+
+def p95(values: list[float]) -> float:
+    """The 95th percentile, linear interpolation between closest ranks (numpy's default, Excel's PERCENTILE.INC)."""
+    return statistics.quantiles(values, n=20, method="inclusive")[18]
+
+
+def metric(value: float, unit: str, n: int, baseline: float | None = None, digits: int | None = None) -> dict[str, Any]:
+    """One metric entry: `value`, `unit`, `n`, and with a baseline `baseline` and `ratio` = value / baseline."""
+    digits = digits if digits is not None else 3 if unit == "s" else 1
+    entry: dict[str, Any] = {"value": round(value, digits), "unit": unit, "n": n}
+    if baseline is not None:
+        entry["baseline"] = round(baseline, digits)
+        entry["ratio"] = round(value / baseline, 2)
+    return entry
+
+
+def latency_metrics(name: str, samples: list[float]) -> dict[str, dict[str, Any]]:
+    """`name` (the median, carrying its p95 too, for readers that look the metric up by name),
+    and `name.median` and `name.p95` as metrics of their own."""
+    median = metric(statistics.median(samples), "s", len(samples))
+    tail = metric(p95(samples), "s", len(samples))
+    return {
+        name: {**median, "median": median["value"], "p95": tail["value"]},
+        f"{name}.median": median,
+        f"{name}.p95": tail,
+    }
+
+
+# ---------------------------------------------------------------- the product's services
+
+
+def stack_clients(state: dict[str, Any]) -> Clients:
+    """Clients of a running local stack's embedded AWS (its state file's endpoint and region, fake credentials)."""
+    from case_reviews.adapters.aws import Clients
+
+    return Clients(region=state["region"], endpoint_url=state["aws_endpoint_url"], credentials=LOCAL_CREDENTIALS)
+
+
+def stack_clock(state: dict[str, Any]) -> Clock:
+    """The stack's clock, as the staff CLI keeps to it: the real time, unless the stack runs on a set one."""
+    from case_reviews.adapters.clock import SetClock, SystemClock
+
+    offset = float(state.get("clock_offset_seconds") or 0)
+    return SetClock(datetime.now(UTC) + timedelta(seconds=offset)) if offset else SystemClock()
+
+
+def stack_services(state: dict[str, Any], index: str | None = None) -> Services:
+    """The product's services on a running local stack, as `case-reviews --local` wires them (the settings from
+    its state file, its embedded AWS, its clock); `index`: another search alias than the stack's own."""
+    from case_reviews import bootstrap
+    from case_reviews_cli.stack import SEARCH_ALIAS
+    from case_reviews.config import Settings
+
+    settings = {
+        "AWS_REGION": state["region"],
+        "CATALOGUE_TABLE_NAME": state["catalogue_table"],
+        "REPORTS_BUCKET_NAME": state["bucket"],
+        "EVENT_BUS_NAME": state["event_bus"],
+        "OPENSEARCH_URL": state["opensearch_url"],
+        "OPENSEARCH_AUTH": "none",
+        "OPENSEARCH_INDEX": index or SEARCH_ALIAS,
+    }
+    return bootstrap.build(Settings(settings), stack_clients(state), stack_clock(state))
+
+
+def embedded_services(provisioned: Provisioned, clients: Clients) -> Services:
+    """The functions' services on a freshly provisioned embedded AWS (moto), as tests/integration/conftest.py
+    wires them (no search: nothing here indexes), installed for the handlers."""
+    from case_reviews import bootstrap
+    from case_reviews.adapters.clock import SystemClock
+    from case_reviews.config import Settings
+
+    variables = provisioned.function_environment(
+        opensearch_url="http://127.0.0.1:9", public_base_url="https://reviews.example.org/v1"
+    )
+    services = bootstrap.build(Settings(variables), clients, SystemClock())
+    bootstrap.install(services)
+    return services
