@@ -22,23 +22,17 @@ if TYPE_CHECKING:
     from case_reviews.ports import Clock
     from infra.local.provision import Provisioned
 
+from infra.local.stack import LOCAL_CREDENTIALS, POWERTOOLS_LOCAL
+
 ROOT = Path(__file__).resolve().parents[1]
-# Fake credentials: moto accepts anything, and nothing the bench runs may reach a real account.
-LOCAL_CREDENTIALS = {"aws_access_key_id": "local", "aws_secret_access_key": "local", "aws_session_token": "local"}
-# What a fresh interpreter of the bench (a handler's import, a probe on moto) gets, as the local stack
-# sets it: the functions' imports read no settings, but Powertools reads its own at import, and boto3
-# finds the fake credentials and region (nothing could reach a real account).
+# A fresh interpreter of the bench (a handler's import, a probe on moto) gets them, the region
+# and Powertools' own switches, as the local stack sets them: the functions' imports read no settings
+# (fake credentials: moto accepts anything, and nothing the bench runs may reach a real account).
 IMPORT_ENVIRONMENT = {
-    "AWS_ACCESS_KEY_ID": "local",
-    "AWS_SECRET_ACCESS_KEY": "local",
-    "AWS_SESSION_TOKEN": "local",
+    **{name.upper(): value for name, value in LOCAL_CREDENTIALS.items()},
     "AWS_REGION": "eu-west-2",
     "AWS_DEFAULT_REGION": "eu-west-2",
-    "POWERTOOLS_SERVICE_NAME": "case-reviews",
-    "POWERTOOLS_METRICS_NAMESPACE": "CaseReviews",
-    "POWERTOOLS_TRACE_DISABLED": "true",
-    "POWERTOOLS_METRICS_DISABLED": "true",
-    "POWERTOOLS_LOG_LEVEL": "WARNING",
+    **POWERTOOLS_LOCAL,
 }
 
 
@@ -111,8 +105,8 @@ def stack_services(state: dict[str, Any], index: str | None = None) -> Services:
     """The product's services on a running local stack, as `case-reviews --local` wires them (the settings from
     its state file, its embedded AWS, its clock); `index`: another search alias than the stack's own."""
     from case_reviews import bootstrap
-    from case_reviews_cli.stack import SEARCH_ALIAS
     from case_reviews.config import Settings
+    from case_reviews_cli.stack import SEARCH_ALIAS
 
     settings = {
         "AWS_REGION": state["region"],
