@@ -78,16 +78,21 @@ def extend(
 def take_down(
     staff: Staff,
     reference: Reference,
-    reason: Annotated[
+    code: Annotated[
         TakeDownReason,
         typer.Option(
+            "--code",
             "--reason",
-            help="The ruling's code (staff-only; the public record says only that the library withdrew it).",
+            help="The ruling's code (staff-only; the public record says only that the library withdrew it). "
+            "--reason is the same option, kept for scripts written before --code.",
         ),
     ],
+    note: Annotated[
+        str | None, typer.Option("--note", help="Why, in your words (staff-only; kept in the audit trail).")
+    ] = None,
 ) -> None:
     """Remove the copy now (the record stays, marked withdrawn)."""
-    _ruled(staff, staff.services.rulings.take_down(reference, reason, staff.identity()))
+    _ruled(staff, staff.services.rulings.take_down(reference, code, staff.identity(), note=note))
 
 
 @staff_command(group, "edit")
@@ -198,6 +203,8 @@ def _audit_line(entry: dict[str, Any]) -> str:
     line = f"{entry['at']}  {entry['action']:<21}{entry['actor']}"
     if entry["reason"]:
         line += f"  reason: {entry['reason']}"
+    if entry.get("note"):
+        line += f"  note: {entry['note']}"
     return line
 
 

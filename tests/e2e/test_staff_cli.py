@@ -221,7 +221,7 @@ def test_staff_hold_audit_and_release_a_record_they_deposited(stack: Stack) -> N
 
     # When staff hold it, try to take it down while held, read the audit trail (JSON and text), and release it
     held = staff_json(stack, "records", "hold", reference, "--reason", "Preserve for the inquiry")
-    refused = staff(stack, "records", "take-down", reference, "--reason", "court_order")
+    refused = staff(stack, "records", "take-down", reference, "--code", "court_order", "--note", "Order expected")
     bad_code = staff(stack, "records", "take-down", reference, "--reason", "because")
     trail = staff_json(stack, "records", "audit", reference)
     as_text = staff(stack, "records", "audit", reference, as_json=False)

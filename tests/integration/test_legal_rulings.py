@@ -120,8 +120,8 @@ def test_a_take_down_removes_the_copy_at_once_and_the_trail_says_who_when_what_a
         rulings.take_down(reference, TakeDownReason.COURT_ORDER, STAFF)
     rulings.release(reference, STAFF)
 
-    # When staff take it down under a court order
-    outcome = rulings.take_down(reference, TakeDownReason.COURT_ORDER, STAFF)
+    # When staff take it down under a court order, with a note of their own
+    outcome = rulings.take_down(reference, TakeDownReason.COURT_ORDER, STAFF, note="Order of 3 March, Family Court")
     pipeline.drain()
 
     # Then every version of the file and its text is gone, and the record says it was withdrawn, neutrally
@@ -135,7 +135,7 @@ def test_a_take_down_removes_the_copy_at_once_and_the_trail_says_who_when_what_a
         "removed_on": now().date().isoformat(),
         "reason": "Withdrawn by the library.",
     }
-    assert "court_order" not in str(public)
+    assert "court_order" not in str(public) and "Family Court" not in str(public)
     # ... the download is gone, search by metadata still finds the record, and its text no longer matches
     assert call_api("GET", f"/reviews/{reference}/download")[0] == 410
     by_title = call_api("GET", "/reviews?q=Child%20K")[1]["items"]
@@ -155,6 +155,7 @@ def test_a_take_down_removes_the_copy_at_once_and_the_trail_says_who_when_what_a
     assert entries[1].changes["copy.held"].model_dump() == {"before": False, "after": True}
     assert entries[3].changes["copy.status"].model_dump() == {"before": "available", "after": "removed"}
     assert entries[3].changes["copy.removal_reason"].after == "Withdrawn by the library."
+    assert entries[3].note == "Order of 3 March, Family Court"
 
 
 def test_rulings_that_do_not_apply_are_refused_and_change_nothing(deposited_today):

@@ -180,11 +180,15 @@ def test_the_index_queue_carries_a_record_changed_by_staff() -> None:
             ("extend", (date(2033, 1, 31),), {"reason": None}),
         ),
         (
+            ("records", "take-down", "CR-2016-0001", "--code", "court_order", "--note", "Order of 3 March"),
+            ("take_down", (TakeDownReason.COURT_ORDER,), {"note": "Order of 3 March"}),
+        ),
+        (
             ("records", "take-down", "CR-2016-0001", "--reason", "court_order"),
-            ("take_down", (TakeDownReason.COURT_ORDER,), {}),
+            ("take_down", (TakeDownReason.COURT_ORDER,), {"note": None}),
         ),
     ],
-    ids=["hold", "release", "extend", "take-down"],
+    ids=["hold", "release", "extend", "take-down", "take-down with the older --reason"],
 )
 def test_the_ruling_commands_parse(
     staff_cli: StaffCli, arguments: tuple[str, ...], call: tuple[str, tuple[object, ...], dict[str, object]]

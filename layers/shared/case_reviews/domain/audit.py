@@ -65,6 +65,8 @@ class AuditEntry(BaseModel):
     actor: Actor
     action: AuditAction
     reason: str | None = None
+    # Staff's own words with a ruling's code (a take-down's note): staff-only, like the code.
+    note: str | None = None
     changes: dict[str, FieldChange] = {}
     # The record's version this change produced.
     version: int
@@ -79,6 +81,7 @@ class AuditEntry(BaseModel):
         action: AuditAction,
         reason: str | None,
         now: datetime,
+        note: str | None = None,
     ) -> AuditEntry:
         return cls(
             reference=after.reference,
@@ -86,6 +89,7 @@ class AuditEntry(BaseModel):
             actor=actor,
             action=action,
             reason=reason,
+            note=note,
             changes=changed_fields(before, after),
             version=after.version,
         )

@@ -22,6 +22,7 @@ class Removal(BaseModel):
     actor: str
     action: AuditAction
     audit_reason: str
+    audit_note: str | None = None
 
 
 class RemovedCopy(NamedTuple):
@@ -65,7 +66,13 @@ class CopyRemoval:
                 self.store.delete_every_version(key)
         removed = record.with_copy_removed(removed_on=now.date(), reason=removal.public_reason, now=now)
         entry = AuditEntry.for_change(
-            record, removed, actor=removal.actor, action=removal.action, reason=removal.audit_reason, now=now
+            record,
+            removed,
+            actor=removal.actor,
+            action=removal.action,
+            reason=removal.audit_reason,
+            now=now,
+            note=removal.audit_note,
         )
         if not self.retention.save_copy_removed(removed, entry):
             # Changed since it was read (another run, or staff): whoever changed it wins; a run looks again.

@@ -69,12 +69,18 @@ class LegalRulings:
             why,
         )
 
-    def take_down(self, reference: str, reason: TakeDownReason, actor: str) -> RulingOutcome:
-        """Remove the copy at once, as the five-year rule would; the public sees a neutral reason, staff the code."""
+    def take_down(self, reference: str, reason: TakeDownReason, actor: str, note: str | None = None) -> RulingOutcome:
+        """Remove the copy at once, as the five-year rule would; the public sees a neutral sentence, staff the
+        code and the note (why, in their words) in the audit trail."""
         now = self.clock.now()
+        written = _reason.validate_python(note) if note else None
         self._record(reference).check_can_take_down()
         removal = Removal(
-            public_reason=TAKE_DOWN_PUBLIC_REASON, actor=actor, action=AuditAction.TAKEN_DOWN, audit_reason=reason.value
+            public_reason=TAKE_DOWN_PUBLIC_REASON,
+            actor=actor,
+            action=AuditAction.TAKEN_DOWN,
+            audit_reason=reason.value,
+            audit_note=written,
         )
 
         def unchanged(current: CatalogueRecord) -> bool:
