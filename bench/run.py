@@ -260,6 +260,13 @@ def measure_ingest(state: dict[str, Any], uploads: int) -> list[Deposit]:
 def write_historic_csv(path: Path, rows: int, marker: str) -> None:
     """`rows` valid, distinct historic rows; the marker (in every title) keeps them new to a stack seen before."""
     nations = ("england", "wales", "scotland", "northern_ireland")
+    # A type each nation had in those years (the import checks type against nation and date).
+    types = {
+        "england": "serious_case_review",
+        "wales": "serious_case_review",
+        "scotland": "significant_case_review",
+        "northern_ireland": "case_management_review",
+    }
     with path.open("w", encoding="utf-8", newline="") as file:
         writer = csv.writer(file)
         writer.writerow(
@@ -271,7 +278,7 @@ def write_historic_csv(path: Path, rows: int, marker: str) -> None:
                     f"Historic review {marker} {number}: Overview Report",
                     f"{1945 + number % 65}-{1 + number % 12:02d}",
                     nations[number % 4],
-                    "serious_case_review" if number % 3 else "other",
+                    types[nations[number % 4]] if number % 3 else "other",
                     "overview_report",
                     f"Benchmark County Council {number % 50}",
                     "neglect;multi-agency working",

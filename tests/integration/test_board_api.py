@@ -9,7 +9,8 @@ import pytest
 
 from case_reviews import bootstrap
 from tests.integration.conftest import client
-from tests.integration.helpers import call_api, open_submission, sample_metadata
+from tests.integration.helpers import call_api, deposit, open_submission, sample_metadata
+from tests.support.pdfs import make_pdf
 
 
 def opened_submissions() -> int:
@@ -183,3 +184,48 @@ def test_a_welsh_child_practice_review_keeps_its_form(aws, board_key):
     # Then the form is kept with the submission
     stored = bootstrap.services().submissions_store.get_submission(created["submission_id"])
     assert (stored.metadata.review_type, stored.metadata.form) == ("child_practice_review", "extended")
+
+
+def test_a_board_lists_its_own_deposits_newest_first_page_by_page(aws, search, pipeline, board_key, clock):
+    # Given three deposits of this board (the first one catalogued) and one of another board
+    _, key = board_key
+    first = deposit(key, make_pdf("A catalogued report for the listing."), title="Listing one")
+    pipeline.drain()
+    later = []
+    for title in ("Listing two", "Listing three"):
+        clock.advance(timedelta(minutes=1))
+        later.append(open_submission(key, title=title)["submission_id"])
+    boards = bootstrap.services().boards
+    other = boards.add_board("Southshire Safeguarding Children Partnership")
+    open_submission(boards.issue_key(other.board_id), title="Not ours")
+
+    # When the board lists its deposits two at a time
+    status, page_one, _ = call_api("GET", "/submissions?page_size=2", key)
+    _, page_two, _ = call_api("GET", f"/submissions?page_size=2&cursor={page_one['next_cursor']}", key)
+
+    # Then it sees only its own, newest first, each with its status, and the catalogued one's last available day
+    assert status == 200, page_one
+    listed = [*page_one["items"], *page_two["items"]]
+    assert [item["submission_id"] for item in listed] == [*reversed(later), first]
+    assert [item["status"] for item in listed] == ["awaiting_upload", "awaiting_upload", "catalogued"]
+    assert listed[2]["reference"] and listed[2]["available_until"]
+    assert page_two["next_cursor"] is None
+
+
+def test_a_cursor_of_another_board_s_listing_or_a_forged_one_is_a_400(aws, board_key):
+    # Given two boards, one of which has a page of deposits with a next cursor
+    _, key = board_key
+    for title in ("One", "Two"):
+        open_submission(key, title=f"Cursor {title}")
+    _, page, _ = call_api("GET", "/submissions?page_size=1", key)
+    boards = bootstrap.services().boards
+    other_key = boards.issue_key(boards.add_board("Westshire Safeguarding Children Partnership").board_id)
+
+    # When the other board uses that cursor, or anyone sends one the API never issued
+    borrowed = call_api("GET", f"/submissions?cursor={page['next_cursor']}", other_key)
+    forged = call_api("GET", "/submissions?cursor=bm90LWEtY3Vyc29y", key)
+    anonymous = call_api("GET", "/submissions")
+
+    # Then both are refused as bad cursors, and without a key it is a 401
+    assert [borrowed[0], forged[0], anonymous[0]] == [400, 400, 401]
+    assert [error["location"] for error in borrowed[1]["errors"]] == ["query.cursor"]

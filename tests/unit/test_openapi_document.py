@@ -13,6 +13,7 @@ from case_reviews.api.openapi import document as openapi_of
 
 ROUTES = {
     ("post", "/submissions"),
+    ("get", "/submissions"),
     ("get", "/submissions/{submission_id}"),
     ("get", "/reviews"),
     ("get", "/reviews/{reference}"),

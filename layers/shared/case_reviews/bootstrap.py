@@ -181,7 +181,12 @@ class Services:
 
         storage = self.settings.storage
         return SubmissionService(
-            self.submissions_store, self.files, self.clock, storage.max_upload_bytes, storage.upload_url_ttl_seconds
+            self.submissions_store,
+            self.files,
+            self.clock,
+            storage.max_upload_bytes,
+            storage.upload_url_ttl_seconds,
+            records=self.records_store,
         )
 
     @cached_property

@@ -8,14 +8,17 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.depends import Depends
-from aws_lambda_powertools.event_handler.openapi.params import Path
+from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.event_handler.request import Request
 
 from case_reviews import bootstrap
 from case_reviews.api.models import (
+    DepositList,
     SubmissionCreated,
     SubmissionRequest,
     SubmissionView,
+    deposit_list,
+    deposit_position,
     submission_created,
     submission_view,
 )
@@ -58,6 +61,28 @@ def open_submission(
         body=submission_created(opened.submission, opened.upload),
         headers={"Location": f"/submissions/{opened.submission.submission_id}", "Cache-Control": "no-store"},
     )
+
+
+@router.get(
+    "/submissions",
+    tags=["Board"],
+    security=BOARD_SECURITY,
+    summary="The board's own deposits, newest first",
+    responses=documented(
+        HTTPStatus.OK,
+        "One page of the board's deposits: status, reference, title and the copy's last available day",
+        DepositList,
+        HTTPStatus.BAD_REQUEST,
+        HTTPStatus.UNAUTHORIZED,
+    ),
+)
+def list_deposits(
+    board: Annotated[Board, Depends(authenticated_board)],
+    cursor: Annotated[str | None, Query(max_length=2000, description="From the previous page's next_cursor")] = None,
+    page_size: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> DepositList:
+    after = deposit_position(cursor) if cursor else None
+    return deposit_list(bootstrap.services().submissions.deposits(board, page_size, after))
 
 
 @router.get(

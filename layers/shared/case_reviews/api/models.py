@@ -41,6 +41,7 @@ from case_reviews.domain.review_types import label_of
 from case_reviews.domain.rules import EARLIEST_PUBLICATION
 from case_reviews.domain.search import SearchHit, SearchPage, SearchQuery, SortOrder, YearListing
 from case_reviews.domain.vocabulary import CopyStatus, ReviewType, SubmissionStatus
+from case_reviews.services.submissions import BoardDeposits
 
 # ---------------------------------------------------------------- shared types
 
@@ -142,16 +143,54 @@ def submission_created(submission: Submission, upload: PresignedUpload) -> Submi
     )
 
 
-def submission_view(submission: Submission) -> SubmissionView:
-    return SubmissionView(
-        submission_id=submission.submission_id,
-        status=submission.status,
-        title=submission.metadata.title,
-        reference=submission.reference,
-        reason=submission.reason,
-        created_at=submission.created_at,
-        updated_at=submission.updated_at,
+class DepositItem(SubmissionView):
+    available_until: date | None = Field(
+        default=None, description="The last day the electronic copy is available, once catalogued."
     )
+
+
+class DepositList(BaseModel):
+    items: list[DepositItem]
+    next_cursor: str | None = None
+
+
+def submission_view(submission: Submission) -> SubmissionView:
+    shared = submission.model_dump(include=set(SubmissionView.model_fields))
+    return SubmissionView.model_validate({**shared, "title": submission.metadata.title})
+
+
+def deposit_list(deposits: BoardDeposits) -> DepositList:
+    return DepositList(
+        items=[
+            DepositItem.model_validate(
+                {
+                    **submission_view(submission).model_dump(),
+                    "available_until": deposits.available_until.get(submission.reference or ""),
+                }
+            )
+            for submission in deposits.submissions
+        ],
+        next_cursor=_opaque(deposits.next_after) if deposits.next_after else None,
+    )
+
+
+class _DepositCursor(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    position: dict[str, Annotated[str, StringConstraints(max_length=300)]] = Field(max_length=4)
+
+
+def _opaque(position: dict[str, str]) -> str:
+    return base64.urlsafe_b64encode(_DepositCursor(position=position).model_dump_json().encode()).decode().rstrip("=")
+
+
+def deposit_position(cursor: str) -> dict[str, str]:
+    """Where a page of deposits starts, from the cursor the previous page gave."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        return _DepositCursor.model_validate(json.loads(raw)).position
+    except (binascii.Error, ValueError, ValidationError, UnicodeDecodeError) as error:
+        raise BadCursor("The cursor is not one this API issued.") from error
 
 
 # ---------------------------------------------------------------- public search API

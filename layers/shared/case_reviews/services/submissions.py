@@ -4,13 +4,24 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import date
 
 from case_reviews.domain.errors import NotFound
 from case_reviews.domain.files import PresignedUpload, incoming_key
 from case_reviews.domain.models import Board, ReportMetadata, Submission
 from case_reviews.domain.rules import check_publication_date
 from case_reviews.domain.vocabulary import SubmissionStatus
-from case_reviews.ports import Clock, FileStore, SubmissionStore
+from case_reviews.ports import Clock, FileStore, RecordStore, SubmissionStore
+
+
+@dataclass(frozen=True)
+class BoardDeposits:
+    """One page of a board's own deposits, newest first, each with its record's last available day (if any)."""
+
+    submissions: list[Submission]
+    available_until: dict[str, date]
+    # Where the next page starts (None after the last one); opaque to everyone but the store.
+    next_after: dict[str, str] | None
 
 
 @dataclass(frozen=True)
@@ -23,9 +34,16 @@ class SubmissionService:
     """Opens submissions (one presigned upload each) and shows a board its own submissions."""
 
     def __init__(
-        self, store: SubmissionStore, uploads: FileStore, clock: Clock, max_bytes: int, upload_ttl_seconds: int
+        self,
+        store: SubmissionStore,
+        uploads: FileStore,
+        clock: Clock,
+        max_bytes: int,
+        upload_ttl_seconds: int,
+        records: RecordStore | None = None,
     ) -> None:
         self.store = store
+        self.records = records
         self.uploads = uploads
         self.clock = clock
         self.max_bytes = max_bytes
@@ -50,6 +68,18 @@ class SubmissionService:
         self.store.create_submission(submission)
         upload = self.uploads.presign_upload(key, self.max_bytes, self.upload_ttl_seconds, now)
         return OpenedSubmission(submission=submission, upload=upload)
+
+    def deposits(self, board: Board, page_size: int, after: dict[str, str] | None = None) -> BoardDeposits:
+        """A page of the board's own deposits, newest first, with the copies' last days read in one batch."""
+        submissions, next_after = self.store.board_submissions(board.board_id, page_size, after)
+        references = [submission.reference for submission in submissions if submission.reference]
+        records = self.records.get_records(references) if self.records and references else []
+        available_until = {
+            record.reference: record.electronic_copy.available_until
+            for record in records
+            if record.has_copy and record.electronic_copy is not None
+        }
+        return BoardDeposits(submissions=submissions, available_until=available_until, next_after=next_after)
 
     def get(self, board: Board, submission_id: str) -> Submission:
         """A board's own submission; another board's is as unknown as a missing one."""

@@ -8,6 +8,7 @@ from typing import Any
 from case_reviews.adapters.dynamodb import keys
 from case_reviews.adapters.dynamodb.mapping import submission_from, submission_to_item
 from case_reviews.adapters.dynamodb.table import Table
+from case_reviews.domain.errors import InvalidRequest
 from case_reviews.domain.models import Submission
 from case_reviews.domain.rules import format_reference
 from case_reviews.domain.vocabulary import SubmissionStatus
@@ -43,6 +44,24 @@ class DynamoSubmissionStore:
     def get_submission(self, submission_id: str) -> Submission | None:
         found = self.table.get(keys.submission_key(submission_id))
         return submission_from(found) if found else None
+
+    def board_submissions(
+        self, board_id: str, limit: int, after: dict[str, str] | None = None
+    ) -> tuple[list[Submission], dict[str, str] | None]:
+        """One page of a board's own submissions, newest first, and where the next page starts."""
+        if after is not None and after.get("gsi1pk") != keys.board_partition(board_id):
+            # A position of another listing (or made up): never a way into another board's deposits.
+            raise InvalidRequest("The cursor is not one this API issued for your deposits.", location="query.cursor")
+        found, last = self.table.query_page(
+            keys.BOARDS_INDEX,
+            "gsi1pk",
+            keys.board_partition(board_id),
+            sort_name="gsi1sk",
+            prefix="SUBMISSION#",
+            limit=limit,
+            after=after,
+        )
+        return [submission_from(item) for item in found], ({k: str(v) for k, v in last.items()} if last else None)
 
     def start_processing(self, submission_id: str, now: datetime) -> Submission:
         """Move an open submission to `processing`; a final one comes back unchanged (a redelivery)."""

@@ -158,6 +158,35 @@ class Table:
             for attributes in page["Items"]:
                 yield from_attributes(attributes)
 
+    def query_page(
+        self,
+        index: str,
+        key_name: str,
+        key_value: str,
+        *,
+        sort_name: str,
+        prefix: str,
+        limit: int,
+        after: Mapping[str, str] | None = None,
+        newest_first: bool = True,
+    ) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+        """One page of an index partition's items whose sort key has `prefix`, and the key to go on from
+        (None after the last page)."""
+        request: dict[str, Any] = {
+            "TableName": self.name,
+            "IndexName": index,
+            "KeyConditionExpression": "#key = :key AND begins_with(#sort, :prefix)",
+            "ExpressionAttributeNames": {"#key": key_name, "#sort": sort_name},
+            "ExpressionAttributeValues": to_attributes({":key": key_value, ":prefix": prefix}),
+            "ScanIndexForward": not newest_first,
+            "Limit": limit,
+        }
+        if after:
+            request["ExclusiveStartKey"] = to_attributes(after)
+        response = self.client.query(**request)
+        last = response.get("LastEvaluatedKey")
+        return [from_attributes(item) for item in response["Items"]], from_attributes(last) if last else None
+
     def scan(self, filter_expression: str, values: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
         """Every item that passes the filter (staff tools only: it reads the whole table)."""
         for page in self.client.get_paginator("scan").paginate(
