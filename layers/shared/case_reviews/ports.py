@@ -9,20 +9,22 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
-from pydantic import BaseModel
+# The ports only name the domain's types: a function loads the domain modules its services use, not all.
+if TYPE_CHECKING:
+    from pydantic import BaseModel
 
-from case_reviews.domain.audit import AuditEntry
-from case_reviews.domain.digest import Subscriber
-from case_reviews.domain.email import RenderedEmail
-from case_reviews.domain.events import DetailType
-from case_reviews.domain.files import DownloadedObject, InspectedPdf, PresignedUpload, StoredObject
-from case_reviews.domain.models import Board, CatalogueRecord, Credential, Submission
-from case_reviews.domain.queues import QueueDepth, QueuedMessage
-from case_reviews.domain.runs import RetentionRunPart
-from case_reviews.domain.search import SearchPage, SearchQuery, YearListing
-from case_reviews.domain.vocabulary import SubmissionStatus
+    from case_reviews.domain.audit import AuditEntry
+    from case_reviews.domain.digest import Subscriber
+    from case_reviews.domain.email import RenderedEmail
+    from case_reviews.domain.events import DetailType
+    from case_reviews.domain.files import DownloadedObject, InspectedPdf, PresignedUpload, StoredObject
+    from case_reviews.domain.models import Board, CatalogueRecord, Credential, Submission
+    from case_reviews.domain.queues import QueueDepth, QueuedMessage
+    from case_reviews.domain.runs import RetentionRunPart
+    from case_reviews.domain.search import SearchPage, SearchQuery, YearListing
+    from case_reviews.domain.vocabulary import SubmissionStatus
 
 R = TypeVar("R")
 

@@ -43,6 +43,14 @@ from case_reviews.domain.search import SearchHit, SearchPage, SearchQuery, SortO
 from case_reviews.domain.vocabulary import CopyStatus, ReviewType, SubmissionStatus
 from case_reviews.services.submissions import BoardDeposits
 
+
+class _Wire(BaseModel):
+    """A wire model: its validator is built when first used, so a cold start builds only what its
+    first request needs (a search never builds the deposit models)."""
+
+    model_config = ConfigDict(defer_build=True)
+
+
 # ---------------------------------------------------------------- shared types
 
 
@@ -81,6 +89,7 @@ class SubmissionRequest(ReportMetadata):
     model_config = ConfigDict(
         frozen=True,
         extra="forbid",
+        defer_build=True,
         json_schema_extra={
             "examples": [
                 {
@@ -110,20 +119,20 @@ class SubmissionRequest(ReportMetadata):
         return ReportMetadata.model_validate(dict(self))
 
 
-class UploadInstructions(BaseModel):
+class UploadInstructions(_Wire):
     url: str = Field(description="POST the form fields, then the file as the last field named `file`, here.")
     fields: dict[str, str]
     expires_at: datetime
     max_bytes: int
 
 
-class SubmissionCreated(BaseModel):
+class SubmissionCreated(_Wire):
     submission_id: str
     status: SubmissionStatus
     upload: UploadInstructions
 
 
-class SubmissionView(BaseModel):
+class SubmissionView(_Wire):
     submission_id: str
     status: SubmissionStatus
     title: str
@@ -149,7 +158,7 @@ class DepositItem(SubmissionView):
     )
 
 
-class DepositList(BaseModel):
+class DepositList(_Wire):
     items: list[DepositItem]
     next_cursor: str | None = None
 
@@ -174,7 +183,7 @@ def deposit_list(deposits: BoardDeposits) -> DepositList:
     )
 
 
-class _DepositCursor(BaseModel):
+class _DepositCursor(_Wire):
     model_config = ConfigDict(extra="forbid")
 
     position: dict[str, Annotated[str, StringConstraints(max_length=300)]] = Field(max_length=4)
@@ -196,13 +205,13 @@ def deposit_position(cursor: str) -> dict[str, str]:
 # ---------------------------------------------------------------- public search API
 
 
-class CopyAvailable(BaseModel):
+class CopyAvailable(_Wire):
     status: Literal[CopyStatus.AVAILABLE] = CopyStatus.AVAILABLE
     available_until: date | None = None
     download: str | None = Field(default=None, description="Follow this link for a short-lived link to the PDF.")
 
 
-class CopyRemovedView(BaseModel):
+class CopyRemovedView(_Wire):
     status: Literal[CopyStatus.REMOVED] = CopyStatus.REMOVED
     removed_on: date | None = None
     reason: str | None = None
@@ -210,6 +219,8 @@ class CopyRemovedView(BaseModel):
 
 class ReviewView(PublicRecord):
     """A record as the public API shows it: its public view, the date as it is known, labels, links."""
+
+    model_config = ConfigDict(defer_build=True)
 
     publication_date: str  # type: ignore[assignment]
     review_type_label: str = Field(description="The review type as the library's lists name it.")
@@ -221,20 +232,20 @@ class SearchItem(ReviewView):
     highlights: list[str]
 
 
-class FacetBucket(BaseModel):
+class FacetBucket(_Wire):
     value: str
     count: int
     label: str
 
 
-class SearchResponse(BaseModel):
+class SearchResponse(_Wire):
     total: int
     items: list[SearchItem]
     facets: dict[str, list[FacetBucket]]
     next_cursor: str | None = None
 
 
-class Rights(BaseModel):
+class Rights(_Wire):
     copyright_holder: str
     statement: str
 
@@ -243,7 +254,7 @@ class RecordView(ReviewView):
     rights: Rights
 
 
-class YearView(BaseModel):
+class YearView(_Wire):
     year: int
     total: int
     totals: dict[ReviewType, int] = Field(description="How many of the year's records are of each review type.")
@@ -318,7 +329,7 @@ def record_view(record: CatalogueRecord) -> RecordView:
 # ---------------------------------------------------------------- paging cursor
 
 
-class _Cursor(BaseModel):
+class _Cursor(_Wire):
     model_config = ConfigDict(extra="forbid")
 
     after: list[str | int | float] = Field(min_length=1, max_length=4)
@@ -360,7 +371,7 @@ def decode_cursor(cursor: str, query: SearchQuery) -> tuple[Any, ...]:
 # ---------------------------------------------------------------- problems (RFC 9457)
 
 
-class Problem(BaseModel):
+class Problem(_Wire):
     type: str = "about:blank"
     title: str
     status: int
