@@ -340,7 +340,7 @@ def test_a_cursor_is_refused_by_any_other_search_and_a_forged_one_by_the_engine(
     [
         ("POST", "/reviews", "GET, HEAD"),
         ("DELETE", "/reviews/CR-2016-0001", "GET, HEAD"),
-        ("PUT", "/submissions", "GET, HEAD, POST"),
+        ("PUT", "/submissions", "GET, POST, HEAD"),
         ("PATCH", "/years/2016", "GET, HEAD"),
     ],
 )
