@@ -10,9 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from case_reviews import bootstrap
+from case_reviews.domain.errors import RetentionIncomplete
 from case_reviews.messages import RetentionRunRecord
 from case_reviews.observability import count, logger, sqs_handler
-from case_reviews.services.retention import RetentionIncomplete
 
 
 def record_handler(record: RetentionRunRecord, lambda_context: Any) -> dict[str, Any]:

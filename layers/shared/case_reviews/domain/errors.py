@@ -45,3 +45,7 @@ class DuplicateContent(CaseReviewsError):
     def __init__(self, reference: str) -> None:
         super().__init__(reference)
         self.reference = reference
+
+
+class RetentionIncomplete(Exception):
+    """Some copies could not be removed: the run's message comes back, and the rerun finishes them."""

@@ -215,7 +215,3 @@ class RetentionService:
             audit_reason=self.reason,
         )
         return self.removal.remove(record.reference, removal, now, wanted=still_due) is not None
-
-
-class RetentionIncomplete(Exception):
-    """Some copies could not be removed: the run's message comes back, and the rerun finishes them."""
