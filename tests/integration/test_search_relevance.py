@@ -114,3 +114,34 @@ def test_a_huge_text_is_found_and_highlighted_without_an_error(aws, search):
         assert status == 200, found
         assert [item["reference"] for item in found["items"]] == ["CR-2018-0031"]
     assert "Child W: <mark>fabricated</mark> or induced illness" in by_title[1]["items"][0]["highlights"]
+
+
+def test_natural_language_queries_with_stop_words_find_the_records_whose_words_they_are(aws, search):
+    # Given reports whose text speaks of the voice of the child, of a review of a death, and of neglect
+    # and escalation, and whose themes and references are keywords
+    indexed_with_text(
+        a_report("CR-2018-0011", "Child U: hearing the voice of the child", FILLER * 3, themes=("voice_of_the_child",)),
+        a_report("CR-2018-0012", "Child V: a review of a death in infancy", FILLER * 3),
+        a_report("CR-2018-0013", "Child W", FILLER * 3 + "Neglect was seen for years, and escalation never came."),
+    )
+
+    # When searchers type natural language, a theme as words, and a reference in lower case
+    found = {
+        q: [item["reference"] for item in call_api("GET", f"/reviews?q={q}")[1]["items"]]
+        for q in (
+            "voice of the child",
+            "review of a death",
+            "the child",
+            "neglect and escalation",
+            "cr-2018-0012",
+            "Voice of the child",
+        )
+    }
+
+    # Then each finds its record: a stop word is not a word some field must hold
+    assert found["voice of the child"][:1] == ["CR-2018-0011"]
+    assert found["review of a death"] == ["CR-2018-0012"]
+    assert set(found["the child"]) >= {"CR-2018-0011", "CR-2018-0012"}
+    assert found["neglect and escalation"] == ["CR-2018-0013"]
+    assert found["cr-2018-0012"] == ["CR-2018-0012"]
+    assert found["Voice of the child"][:1] == ["CR-2018-0011"]

@@ -72,9 +72,13 @@ def test_a_text_search_is_an_and_simple_query_string_over_the_text_fields_with_h
     body = build_search_body(query)
     # Then the words must all match (and-operator) across the weighted text fields
     (must,) = body["query"]["bool"]["must"]
-    assert must["simple_query_string"]["query"] == "neglect escalation"
-    assert must["simple_query_string"]["default_operator"] == "and"
-    assert must["simple_query_string"]["fields"] == TEXT_FIELDS
+    words, theme = must["bool"]["should"]
+    assert must["bool"]["minimum_should_match"] == 1
+    assert words["simple_query_string"]["query"] == "neglect escalation"
+    assert words["simple_query_string"]["default_operator"] == "and"
+    assert words["simple_query_string"]["fields"] == TEXT_FIELDS
+    # (or the whole text as a theme, exactly)
+    assert theme == {"term": {"themes": {"value": "neglect_escalation", "boost": 2}}}
     # And the hits are ranked by score first, ties broken by date then reference
     assert body["sort"] == [{"_score": "desc"}, {"publication_date": "desc"}, {"reference": "asc"}]
     # And matches are highlighted (HTML-encoded) in body, summary and title
@@ -82,6 +86,16 @@ def test_a_text_search_is_an_and_simple_query_string_over_the_text_fields_with_h
     assert body["highlight"]["post_tags"] == ["</mark>"]
     assert body["highlight"]["encoder"] == "html"
     assert set(body["highlight"]["fields"]) == {"body", "summary", "title"}
+
+
+def test_a_reference_is_matched_exactly_in_any_case_and_only_words_go_to_the_analysed_fields() -> None:
+    # Given a search for a reference typed in lower case
+    body = build_search_body(SearchQuery(text=" cr-2016-0042 "))
+    # When the request is built
+    should = body["query"]["bool"]["must"][0]["bool"]["should"]
+    # Then the reference is one exact, upper-case term, and no keyword field is among the analysed ones
+    assert {"term": {"reference": {"value": "CR-2016-0042", "boost": 8}}} in should
+    assert not {"reference", "themes"} & {field.split("^")[0] for field in TEXT_FIELDS}
 
 
 def test_highlighting_analyses_less_of_a_text_than_the_index_allows() -> None:

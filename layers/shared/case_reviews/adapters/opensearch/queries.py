@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from case_reviews.adapters.opensearch.documents import hit_from_source
 from case_reviews.domain.errors import InvalidRequest
+from case_reviews.domain.fields import normalise_theme
 from case_reviews.domain.search import FacetCount, SearchPage, SearchQuery, SortOrder, YearListing, facet_label
 
 HIGHLIGHT_TAGS = ("<mark>", "</mark>")
@@ -19,7 +21,13 @@ FACET_FIELDS = {
 }
 # Where the words are found matters: a title match ranks above a summary match, and both above a
 # passing mention somewhere in the full text (tests/integration/test_search_relevance.py).
-TEXT_FIELDS = ["reference^8", "title^4", "summary^2", "publisher^2", "themes^2", "body"]
+# All English-analysed (folded_english), so a stop word ("of", "the", "a") is dropped alike from each and
+# never becomes a word some field must hold: "voice of the child" finds the voice of the child. The
+# exact identifiers (the reference, a theme) are matched apart from the words (`text_query`).
+TEXT_FIELDS = ["title^4", "summary^2", "publisher^2", "body"]
+REFERENCE_BOOST = 8
+THEME_BOOST = 2
+_REFERENCE = re.compile(r"CR-\d{4}-\d{1,6}", re.IGNORECASE)
 YEAR_LIST_LIMIT = 2000
 # Highlighting analyses at most this many characters of the full text per request, well below the
 # index's own `highlight.max_analyzed_offset` (infra/opensearch/reviews.json): a huge text is
@@ -27,6 +35,23 @@ YEAR_LIST_LIMIT = 2000
 # uses the plain highlighter, which honours this bound; the unified one, working from the indexed
 # offsets, takes tens of seconds on a report of megabytes where a searched word occurs thousands of times.
 HIGHLIGHT_MAX_ANALYZED_OFFSET = 500_000
+
+
+def text_query(text: str) -> dict[str, Any]:
+    """The words, all of them (and-operator), in the English-analysed fields; or the text as a reference
+    (in any case: cr-2016-0042 is CR-2016-0042), or as a theme (multi-agency working); any one suffices."""
+    words: dict[str, Any] = {
+        "simple_query_string": {
+            "query": text,
+            "fields": TEXT_FIELDS,
+            "default_operator": "and",
+            "flags": "AND|OR|NOT|PHRASE|PREFIX|PRECEDENCE|WHITESPACE",
+        }
+    }
+    exact: list[dict[str, Any]] = [{"term": {"themes": {"value": normalise_theme(text), "boost": THEME_BOOST}}}]
+    if _REFERENCE.fullmatch(text.strip()):
+        exact.append({"term": {"reference": {"value": text.strip().upper(), "boost": REFERENCE_BOOST}}})
+    return {"bool": {"should": [words, *exact], "minimum_should_match": 1}}
 
 
 def build_search_body(query: SearchQuery) -> dict[str, Any]:
@@ -54,18 +79,7 @@ def build_search_body(query: SearchQuery) -> dict[str, Any]:
     if query.has_copy is not None:
         filters.append({"term": {"has_copy": query.has_copy}})
 
-    must: list[dict[str, Any]] = []
-    if query.text:
-        must.append(
-            {
-                "simple_query_string": {
-                    "query": query.text,
-                    "fields": TEXT_FIELDS,
-                    "default_operator": "and",
-                    "flags": "AND|OR|NOT|PHRASE|PREFIX|PRECEDENCE|WHITESPACE",
-                }
-            }
-        )
+    must: list[dict[str, Any]] = [text_query(query.text)] if query.text else []
 
     order = query.sort
     if order is SortOrder.RELEVANCE and not query.text:
