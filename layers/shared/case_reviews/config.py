@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from functools import cached_property
 from typing import Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, PositiveInt, field_validator
@@ -102,6 +101,21 @@ class RetentionSettings(_EnvironmentSettings):
     retention_reserve_ms: PositiveInt = Field(alias="RETENTION_RESERVE_MS", default=15_000)
 
 
+class _Group[Group: _EnvironmentSettings]:
+    """A settings group of `Settings`: validated from its variables the first time it is read, then kept."""
+
+    def __init__(self, group: type[Group]) -> None:
+        self.group = group
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, settings: Settings, owner: type | None = None) -> Group:
+        if self.name not in settings.__dict__:
+            settings.__dict__[self.name] = self.group.from_variables(settings.variables)
+        return settings.__dict__[self.name]  # type: ignore[no-any-return]
+
+
 class Settings:
     """Every settings group, each validated from `variables` the first time it is read."""
 
@@ -113,42 +127,13 @@ class Settings:
         """Lambda's settings: its environment variables, as the template sets them."""
         return cls(os.environ)
 
-    @cached_property
-    def table(self) -> TableSettings:
-        return TableSettings.from_variables(self.variables)
-
-    @cached_property
-    def idempotency(self) -> IdempotencySettings:
-        return IdempotencySettings.from_variables(self.variables)
-
-    @cached_property
-    def storage(self) -> StorageSettings:
-        return StorageSettings.from_variables(self.variables)
-
-    @cached_property
-    def pdf(self) -> PdfSettings:
-        return PdfSettings.from_variables(self.variables)
-
-    @cached_property
-    def events(self) -> EventSettings:
-        return EventSettings.from_variables(self.variables)
-
-    @cached_property
-    def search(self) -> SearchSettings:
-        return SearchSettings.from_variables(self.variables)
-
-    @cached_property
-    def mail(self) -> MailSettings:
-        return MailSettings.from_variables(self.variables)
-
-    @cached_property
-    def api(self) -> ApiSettings:
-        return ApiSettings.from_variables(self.variables)
-
-    @cached_property
-    def queues(self) -> QueueSettings:
-        return QueueSettings.from_variables(self.variables)
-
-    @cached_property
-    def retention(self) -> RetentionSettings:
-        return RetentionSettings.from_variables(self.variables)
+    table = _Group(TableSettings)
+    idempotency = _Group(IdempotencySettings)
+    storage = _Group(StorageSettings)
+    pdf = _Group(PdfSettings)
+    events = _Group(EventSettings)
+    search = _Group(SearchSettings)
+    mail = _Group(MailSettings)
+    api = _Group(ApiSettings)
+    queues = _Group(QueueSettings)
+    retention = _Group(RetentionSettings)

@@ -190,14 +190,24 @@ class _DepositCursor(_Wire):
 
 
 def _opaque(position: dict[str, str]) -> str:
-    return base64.urlsafe_b64encode(_DepositCursor(position=position).model_dump_json().encode()).decode().rstrip("=")
+    return _packed(_DepositCursor(position=position))
 
 
 def deposit_position(cursor: str) -> dict[str, str]:
     """Where a page of deposits starts, from the cursor the previous page gave."""
+    return _unpacked(cursor, _DepositCursor).position
+
+
+def _packed(cursor: BaseModel) -> str:
+    """A cursor as the API hands it out: its JSON, base64url without padding."""
+    return base64.urlsafe_b64encode(cursor.model_dump_json().encode()).decode().rstrip("=")
+
+
+def _unpacked[Cursor: BaseModel](cursor: str, model: type[Cursor]) -> Cursor:
+    """A cursor the API handed out, read back; anything else is a 400 on `query.cursor`."""
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        return _DepositCursor.model_validate(json.loads(raw)).position
+        return model.model_validate(json.loads(raw))
     except (binascii.Error, ValueError, ValidationError, UnicodeDecodeError) as error:
         raise BadCursor("The cursor is not one this API issued.") from error
 
@@ -350,17 +360,12 @@ def search_fingerprint(query: SearchQuery) -> str:
 
 
 def encode_cursor(search_after: tuple[Any, ...], query: SearchQuery) -> str:
-    cursor = _Cursor(after=list(search_after), sort=query.sort, search=search_fingerprint(query))
-    return base64.urlsafe_b64encode(cursor.model_dump_json().encode()).decode().rstrip("=")
+    return _packed(_Cursor(after=list(search_after), sort=query.sort, search=search_fingerprint(query)))
 
 
 def decode_cursor(cursor: str, query: SearchQuery) -> tuple[Any, ...]:
     """The position a cursor encodes; it is only valid for the search that made it."""
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        decoded = _Cursor.model_validate(json.loads(raw))
-    except (binascii.Error, ValueError, ValidationError, UnicodeDecodeError) as error:
-        raise BadCursor("The cursor is not one this API issued.") from error
+    decoded = _unpacked(cursor, _Cursor)
     if decoded.sort is not query.sort:
         raise BadCursor("The cursor was made for another sort order; start again without it.")
     if decoded.search != search_fingerprint(query):

@@ -20,8 +20,6 @@ from case_reviews.domain.vocabulary import DatePrecision
 class ReviewDocument(PublicRecord):
     """One record in the index: its public view, its full text while the copy is held, and search keys."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
     # The first day of the publication period, for range filters and sorting (its precision beside it).
     publication_date: date  # type: ignore[assignment]
     date_precision: DatePrecision

@@ -21,6 +21,11 @@ from case_reviews.domain.models import CatalogueRecord
 from case_reviews.domain.search import SearchPage, SearchQuery, YearListing
 
 
+def versioned_name(alias: str, definition: dict[str, Any]) -> str:
+    """The concrete index a definition is first created as, behind `alias`: `<alias>-v<schema version>`."""
+    return f"{alias}-v{definition['schema_version']}"
+
+
 def bulk_actions(index: str, documents: Iterable[ReviewDocument]) -> Iterable[dict[str, Any]]:
     """Index actions keyed by reference, versioned by the record's version: a stale write is refused."""
     for document in documents:
@@ -44,7 +49,7 @@ class OpenSearchIndex:
 
     @property
     def versioned_name(self) -> str:
-        return f"{self.alias}-v{self.definition['schema_version']}"
+        return versioned_name(self.alias, self.definition)
 
     def ensure_index(self) -> None:
         """Create the versioned index and point the alias at it, unless the alias already exists."""

@@ -13,7 +13,7 @@ from opensearchpy import OpenSearch, helpers
 from opensearchpy.exceptions import NotFoundError
 
 from case_reviews.adapters.opensearch.documents import document_from_record, indexed_version
-from case_reviews.adapters.opensearch.index import bulk_actions
+from case_reviews.adapters.opensearch.index import bulk_actions, versioned_name
 from case_reviews.domain.models import CatalogueRecord
 
 
@@ -27,7 +27,7 @@ class OpenSearchMaintenance:
 
     @property
     def versioned_name(self) -> str:
-        return f"{self.alias}-v{self.definition['schema_version']}"
+        return versioned_name(self.alias, self.definition)
 
     def indexed_versions(self) -> dict[str, int]:
         """Every indexed reference with the record version its document holds (scrolled, all of them)."""
