@@ -335,5 +335,5 @@ def test_staff_correct_a_record_s_metadata_and_search_follows(stack: Stack) -> N
     # and an edit with nothing to change is one line and a failing exit
     assert edited["action"] == "edited"
     assert trail[-1]["changes"]["title"] == {"before": f"Case Review {marker}", "after": f"Corrected Review {marker}"}
-    assert trail[-1]["changes"]["themes"]["after"] == ["neglect", "online_harm"]
+    assert trail[-1]["changes"]["themes"]["after"] == ["neglect", "online_abuse"]
     assert bad.returncode == 1 and len(bad.stderr.strip().splitlines()) == 1

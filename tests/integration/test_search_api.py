@@ -16,7 +16,17 @@ from case_reviews import bootstrap
 from case_reviews.api.models import search_fingerprint
 from case_reviews.domain.models import CatalogueRecord, ElectronicCopy, PublicationDate
 from case_reviews.domain.search import SearchQuery, SortOrder
-from case_reviews.domain.vocabulary import CopyStatus, DocumentType, Nation, ReviewType
+from case_reviews.domain.vocabulary import (
+    AgeBand,
+    CopyStatus,
+    DocumentType,
+    Language,
+    Nation,
+    Outcome,
+    Region,
+    ReviewModel,
+    ReviewType,
+)
 from functions.api import app as api
 from infra.local.api_gateway import proxy_event
 from infra.local.lambda_runtime import LocalContext
@@ -132,9 +142,13 @@ def test_filters_narrow_the_results(aws, search):
     _, in_range, _ = call_api("GET", "/reviews?from=1973-06&to=1988-02")
     _, scottish, _ = call_api("GET", "/reviews?nation=scotland")
 
-    # Then each answer holds exactly the matching records (a year-only date counts as 1 January)
+    # Then each answer holds exactly the matching records: a date known to the month or the year is a
+    # period, kept when it meets the range ("1973" does; "1973-05" ends before June) and marked approximate
     assert {i["reference"] for i in in_1973["items"]} == {"CR-1973-0001", "CR-1973-0002"}
-    assert {i["reference"] for i in in_range["items"]} == {"CR-1988-0001"}
+    assert {i["reference"]: i["publication_date_approximate"] for i in in_range["items"]} == {
+        "CR-1973-0002": True,
+        "CR-1988-0001": False,
+    }
     assert [i["reference"] for i in scottish["items"]] == ["CR-1973-0001"]
     assert {i["publication_date"] for i in in_1973["items"]} == {"1973-05", "1973"}
 
@@ -377,7 +391,7 @@ def test_an_unknown_path_is_still_404(aws, search):
 
 # ---------------------------------------------------------------- a generated catalogue
 
-THEMES = ["neglect", "domestic abuse", "sexual abuse", "mental health", "substance misuse", "radicalisation"]
+THEMES = ["neglect", "domestic abuse", "sexual abuse", "parental mental health", "substance misuse", "radicalisation"]
 
 
 def generated_catalogue(count: int, seed: int = 4) -> list[CatalogueRecord]:
@@ -407,6 +421,11 @@ def generated_catalogue(count: int, seed: int = 4) -> list[CatalogueRecord]:
                 review_type=rng.choice(list(ReviewType)),
                 document_type=rng.choice(list(DocumentType)),
                 themes=tuple(rng.sample(THEMES, rng.randint(0, 3))),
+                outcome=rng.choice([None, *Outcome]),
+                age_band=rng.choice([None, *AgeBand]),
+                review_model=rng.choice([None, *ReviewModel]),
+                region=rng.choice([None, *Region]),
+                language=rng.choice(list(Language)),
                 board_id=f"board-{n % 7}",
                 board_name=f"Board {n % 7} Safeguarding Partnership",
             )
@@ -433,10 +452,27 @@ def expected_facets(records: list[CatalogueRecord]) -> dict[str, dict[str, int]]
         counts["has_copy"][str(record.has_copy).lower()] += 1
         for theme in record.themes:
             counts["theme"][theme] += 1
+        # What the public sees: an anonymous record's region is withheld.
+        public = record.public()
+        for facet in ("outcome", "age_band", "review_model", "region", "language"):
+            if getattr(public, facet) is not None:
+                counts[facet][getattr(public, facet).value] += 1
     return {name: dict(counter) for name, counter in counts.items()}
 
 
-FACETS = ("nation", "review_type", "document_type", "theme", "year", "has_copy")
+FACETS = (
+    "nation",
+    "review_type",
+    "document_type",
+    "theme",
+    "year",
+    "has_copy",
+    "outcome",
+    "age_band",
+    "review_model",
+    "region",
+    "language",
+)
 
 
 def answered_facets(page: dict[str, Any]) -> dict[str, dict[str, int]]:

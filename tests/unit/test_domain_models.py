@@ -24,41 +24,61 @@ def error_locations(error: ValidationError) -> set[str]:
     ("given", "expected"),
     [
         (["Neglect"], ("neglect",)),
-        (["Child Neglect"], ("child_neglect",)),
+        (["Child Neglect"], ("neglect",)),
         (["multi-agency working"], ("multi_agency_working",)),
         (["Domestic  abuse"], ("domestic_abuse",)),
-        (["a - b"], ("a_b",)),
+        (["DA"], ("domestic_abuse",)),
         (["neglect "], ("neglect",)),
-        (["Mental health", "substance_misuse"], ("mental_health", "substance_misuse")),
+        (["Race, culture and faith", "SUBSTANCE_MISUSE"], ("race_culture_and_faith", "parental_substance_misuse")),
+        (["bruising in non-mobile babies", "abusive head trauma"], ("non_accidental_injury_in_infants",)),
     ],
+    ids=["preferred", "alternative", "hyphens", "spaces", "abbreviation", "trailing", "case", "one concept once"],
 )
-def test_report_metadata_normalises_themes_to_lower_snake_case(given: list[str], expected: tuple[str, ...]) -> None:
-    # Given themes as a board might type them
+def test_report_metadata_stores_each_theme_as_its_vocabulary_id(given: list[str], expected: tuple[str, ...]) -> None:
+    # Given themes as a board might type them: an id, a preferred or an alternative label, in any case
     fields = metadata_fields(themes=given)
     # When the metadata is validated
     metadata = ReportMetadata.model_validate(fields)
-    # Then each theme is lower case with runs of spaces and hyphens turned into one underscore
+    # Then each is stored as the id of the vocabulary's concept, once
     assert metadata.themes == expected
 
 
 @pytest.mark.parametrize(
-    "theme",
-    ["n", "neglect!", "_neglect", "x" * 61, "négligence"],
-    ids=["too short", "punctuation", "leading _", "61", "accent"],
+    ("theme", "suggested"),
+    [
+        ("neglct", "'Neglect' (neglect)"),
+        ("exploitation", "'Child sexual exploitation' (child_sexual_exploitation)"),
+        ("domestic abuses", "'Domestic abuse' (domestic_abuse)"),
+    ],
 )
-def test_report_metadata_rejects_a_theme_outside_the_allowed_shape(theme: str) -> None:
-    # Given a theme that is too short, too long or has characters outside letters, digits, space, _ and -
-    fields = metadata_fields(themes=[theme])
+def test_an_unknown_theme_is_refused_with_the_nearest_themes(theme: str, suggested: str) -> None:
+    # Given a theme the vocabulary does not have (a misspelling, a part of a label)
+    fields = metadata_fields(themes=["neglect", theme])
     # When the metadata is validated
     with pytest.raises(ValidationError) as invalid:
         ReportMetadata.model_validate(fields)
-    # Then the theme is what is reported as invalid
-    assert error_locations(invalid.value) == {"themes.0"}
+    # Then that theme is refused, and the refusal suggests the nearest themes
+    assert error_locations(invalid.value) == {"themes.1"}
+    message = invalid.value.errors()[0]["msg"]
+    assert "is not a theme of the library's vocabulary" in message
+    assert suggested in message
+
+
+def test_a_theme_nothing_is_near_points_to_the_whole_vocabulary() -> None:
+    # Given a theme unlike anything in the vocabulary
+    fields = metadata_fields(themes=["zzzz qqqq"])
+    # When it is validated
+    with pytest.raises(ValidationError) as invalid:
+        ReportMetadata.model_validate(fields)
+    # Then the refusal says where the themes are listed
+    assert "the themes are listed at /themes" in invalid.value.errors()[0]["msg"]
 
 
 def test_report_metadata_rejects_more_than_twenty_themes() -> None:
-    # Given 21 distinct themes
-    fields = metadata_fields(themes=[f"theme {n}" for n in range(21)])
+    # Given 21 distinct themes of the vocabulary
+    from case_reviews.domain.themes import vocabulary
+
+    fields = metadata_fields(themes=[concept.id for concept in vocabulary()[:21]])
     # When the metadata is validated
     with pytest.raises(ValidationError) as invalid:
         ReportMetadata.model_validate(fields)
@@ -263,10 +283,10 @@ def test_a_metadata_correction_needs_a_field_and_cannot_clear_a_required_one() -
 def test_a_metadata_correction_changes_only_the_fields_given() -> None:
     # Given a record, and a correction of its themes (with a repeat) and an empty summary
     record = a_record(version=2)
-    correction = MetadataCorrection(themes=("Online harm", "online_harm", "neglect"), summary="")
+    correction = MetadataCorrection(themes=("Online harm", "online_abuse", "neglect"), summary="")
     # When it is applied
     corrected = record.with_metadata(correction, datetime(2026, 11, 26, tzinfo=UTC))
-    # Then the themes are normalised once each, the summary is cleared, everything else is as it was
-    assert corrected.themes == ("online_harm", "neglect")
+    # Then the themes are their vocabulary ids, once each, the summary is cleared, everything else is as it was
+    assert corrected.themes == ("online_abuse", "neglect")
     assert corrected.summary is None
     assert (corrected.title, corrected.reference, corrected.version) == (record.title, record.reference, 3)

@@ -19,7 +19,16 @@ from case_reviews.adapters.opensearch.queries import (
 from case_reviews.api.models import search_response
 from case_reviews.domain.models import PublicationDate
 from case_reviews.domain.search import SearchQuery, SortOrder
-from case_reviews.domain.vocabulary import DocumentType, Nation, ReviewType
+from case_reviews.domain.vocabulary import (
+    AgeBand,
+    DocumentType,
+    Language,
+    Nation,
+    Outcome,
+    Region,
+    ReviewModel,
+    ReviewType,
+)
 from tests.unit.factories import BOARD_ID, BOARD_NAME, a_record, available_copy, removed_copy
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -72,15 +81,32 @@ def test_a_text_search_is_an_and_simple_query_string_over_the_text_fields_with_h
     body = build_search_body(query)
     # Then the words must all match (and-operator) across the weighted text fields
     (must,) = body["query"]["bool"]["must"]
-    words, theme = must["bool"]["should"]
+    (words,) = must["bool"]["should"]
     assert must["bool"]["minimum_should_match"] == 1
     assert words["simple_query_string"]["query"] == "neglect escalation"
     assert words["simple_query_string"]["default_operator"] == "and"
     assert words["simple_query_string"]["fields"] == TEXT_FIELDS
-    # (or the whole text as a theme, exactly)
-    assert theme == {"term": {"themes": {"value": "neglect_escalation", "boost": 2}}}
-    # And the hits are ranked by score first, ties broken by date then reference
-    assert body["sort"] == [{"_score": "desc"}, {"publication_date": "desc"}, {"reference": "asc"}]
+    # And the hits are ranked by score first, ties broken by date (the more precise first) then reference
+    assert body["sort"] == [
+        {"_score": "desc"},
+        {"publication_date": "desc"},
+        {"publication_end": "asc"},
+        {"reference": "asc"},
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "theme"),
+    [("county lines", "child_criminal_exploitation"), ("Neglect", "neglect"), ("FGM", "female_genital_mutilation")],
+)
+def test_a_text_that_is_a_theme_by_any_label_also_matches_records_of_that_theme(text: str, theme: str) -> None:
+    # Given a search whose whole text is one of a theme's labels
+    body = build_search_body(SearchQuery(text=text))
+    # When the request is built
+    words, exact = body["query"]["bool"]["must"][0]["bool"]["should"]
+    # Then besides the words, records of that theme match (by its id)
+    assert words["simple_query_string"]["query"] == text
+    assert exact == {"term": {"themes": {"value": theme, "boost": 2}}}
     # And matches are highlighted (HTML-encoded) in body, summary and title
     assert body["highlight"]["pre_tags"] == ["<mark>"]
     assert body["highlight"]["post_tags"] == ["</mark>"]
@@ -125,15 +151,15 @@ def test_a_search_without_text_matches_everything_newest_first_without_score_or_
     # Then everything matches, newest first, and neither score nor highlights are asked for
     assert body["query"]["bool"]["must"] == [{"match_all": {}}]
     assert body["query"]["bool"]["filter"] == []
-    assert body["sort"] == [{"publication_date": "desc"}, {"reference": "asc"}]
+    assert body["sort"] == [{"publication_date": "desc"}, {"publication_end": "asc"}, {"reference": "asc"}]
     assert "highlight" not in body
 
 
 @pytest.mark.parametrize(
     ("sort", "expected"),
     [
-        (SortOrder.NEWEST, [{"publication_date": "desc"}, {"reference": "asc"}]),
-        (SortOrder.OLDEST, [{"publication_date": "asc"}, {"reference": "asc"}]),
+        (SortOrder.NEWEST, [{"publication_date": "desc"}, {"publication_end": "asc"}, {"reference": "asc"}]),
+        (SortOrder.OLDEST, [{"publication_date": "asc"}, {"publication_end": "asc"}, {"reference": "asc"}]),
     ],
 )
 def test_a_text_search_in_date_order_sorts_by_date_not_score(sort: SortOrder, expected: list[Any]) -> None:
@@ -172,10 +198,21 @@ def test_the_report_body_is_never_returned_in_hits() -> None:
         (SearchQuery(themes=("neglect", "domestic_abuse")), {"terms": {"themes": ["neglect", "domestic_abuse"]}}),
         (
             SearchQuery(published_from=date(2014, 1, 1), published_to=date(2016, 12, 31)),
-            {"range": {"publication_date": {"gte": "2014-01-01", "lte": "2016-12-31"}}},
+            {"range": {"publication_period": {"relation": "intersects", "gte": "2014-01-01", "lte": "2016-12-31"}}},
         ),
-        (SearchQuery(published_from=date(2014, 1, 1)), {"range": {"publication_date": {"gte": "2014-01-01"}}}),
-        (SearchQuery(published_to=date(2016, 12, 31)), {"range": {"publication_date": {"lte": "2016-12-31"}}}),
+        (
+            SearchQuery(published_from=date(2014, 1, 1)),
+            {"range": {"publication_period": {"relation": "intersects", "gte": "2014-01-01"}}},
+        ),
+        (
+            SearchQuery(published_to=date(2016, 12, 31)),
+            {"range": {"publication_period": {"relation": "intersects", "lte": "2016-12-31"}}},
+        ),
+        (SearchQuery(outcomes=(Outcome.DEATH,)), {"terms": {"outcome": ["death"]}}),
+        (SearchQuery(age_bands=(AgeBand.UNDER_1,)), {"terms": {"age_band": ["under_1"]}}),
+        (SearchQuery(review_models=(ReviewModel.SILP,)), {"terms": {"review_model": ["silp"]}}),
+        (SearchQuery(regions=(Region.LONDON,)), {"terms": {"region": ["london"]}}),
+        (SearchQuery(languages=(Language.WELSH,)), {"terms": {"language": ["cy"]}}),
         (
             SearchQuery(board="northshire"),
             {"bool": {"should": [{"term": {"board_id": "northshire"}}, {"term": {"publisher.keyword": "northshire"}}]}},
@@ -191,6 +228,11 @@ def test_the_report_body_is_never_returned_in_hits() -> None:
         "date range",
         "from only",
         "to only",
+        "outcome",
+        "age band",
+        "review model",
+        "region",
+        "language",
         "board",
         "with copy",
         "without copy",
@@ -215,7 +257,7 @@ def test_criteria_combine_as_filters_alongside_the_text() -> None:
     assert len(body["query"]["bool"]["must"]) == 1
     assert body["query"]["bool"]["filter"] == [
         {"terms": {"nation": ["wales"]}},
-        {"range": {"publication_date": {"gte": "2016-01-01"}}},
+        {"range": {"publication_period": {"relation": "intersects", "gte": "2016-01-01"}}},
         {"term": {"has_copy": True}},
     ]
 
@@ -230,7 +272,7 @@ def test_an_empty_has_copy_criterion_adds_no_filter() -> None:
 
 @pytest.mark.parametrize(
     ("search_after", "expected"),
-    [((1457913600000, "CR-2016-0001"), [1457913600000, "CR-2016-0001"]), (None, None)],
+    [((1457913600000, 1457913600000, "CR-2016-0001"), [1457913600000, 1457913600000, "CR-2016-0001"]), (None, None)],
 )
 def test_the_cursor_position_is_passed_as_search_after(search_after: tuple | None, expected: list | None) -> None:
     # Given a search continuing after a position (or starting at the top)
@@ -254,6 +296,11 @@ def test_every_facet_is_aggregated_and_years_come_newest_first() -> None:
         "theme": "themes",
         "year": "publication_year",
         "has_copy": "has_copy",
+        "outcome": "outcome",
+        "age_band": "age_band",
+        "review_model": "review_model",
+        "region": "region",
+        "language": "language",
     }
     assert aggregations["year"]["terms"]["order"] == {"_key": "desc"}
     assert "order" not in aggregations["nation"]["terms"]

@@ -36,6 +36,7 @@ from case_reviews.domain.models import (
     ReportMetadata,
     Submission,
     Theme,
+    rights_statement,
 )
 from case_reviews.domain.review_types import label_of
 from case_reviews.domain.rules import EARLIEST_PUBLICATION
@@ -232,7 +233,13 @@ class ReviewView(PublicRecord):
 
     model_config = ConfigDict(defer_build=True)
 
-    publication_date: str  # type: ignore[assignment]
+    publication_date: str = Field(  # type: ignore[assignment]
+        description="As it is known: a year (1973), a month (1973-05) or a day (1973-05-14)."
+    )
+    publication_date_label: str = Field(description='In words: "14 May 1973", "1973, month unknown".')
+    publication_date_approximate: bool = Field(
+        description="Known only to the year or the month: a date filter includes it when its period meets the bounds."
+    )
     review_type_label: str = Field(description="The review type as the library's lists name it.")
     electronic_copy: CopyAvailable | CopyRemovedView | None = None  # type: ignore[assignment]
     url: str
@@ -268,7 +275,10 @@ class YearView(_Wire):
     year: int
     total: int
     totals: dict[ReviewType, int] = Field(description="How many of the year's records are of each review type.")
-    items: list[SearchItem] = Field(description="In publication order (a year-only date counts as 1 January).")
+    items: list[SearchItem] = Field(
+        description="In publication order: a date known only to its month ends that month, "
+        "one known only to its year ends the year."
+    )
 
 
 def copy_view(reference: str, copy: PublicCopy | None) -> CopyAvailable | CopyRemovedView | None:
@@ -285,6 +295,8 @@ def _view_fields(public: PublicRecord) -> dict[str, Any]:
     return {
         **dict(public),
         "publication_date": str(public.publication_date),
+        "publication_date_label": public.publication_date.label(),
+        "publication_date_approximate": public.publication_date.approximate,
         "review_type_label": label_of(public.review_type),
         "electronic_copy": copy_view(public.reference, public.electronic_copy),
         "url": f"/reviews/{public.reference}",
@@ -317,18 +329,9 @@ def year_view(listing: YearListing) -> YearView:
     )
 
 
-ANONYMOUS_COPYRIGHT_HOLDER = "A safeguarding board (published anonymously)"
-ANONYMOUS_RIGHTS_STATEMENT = "Published anonymously on behalf of a safeguarding board, which keeps its copyright."
-UNNAMED_RIGHTS_STATEMENT = "The catalogue does not name the copyright holder."
-
-
-def rights(record: CatalogueRecord | PublicRecord) -> Rights:
-    """Who holds the copyright; an anonymous report's statement is neutral and names no board."""
-    if record.anonymous:
-        return Rights(copyright_holder=ANONYMOUS_COPYRIGHT_HOLDER, statement=ANONYMOUS_RIGHTS_STATEMENT)
-    if record.publisher == ANONYMOUS_PUBLISHER:  # a historic record without a named publisher
-        return Rights(copyright_holder=ANONYMOUS_PUBLISHER, statement=UNNAMED_RIGHTS_STATEMENT)
-    return Rights(copyright_holder=record.publisher, statement=f"Copyright remains with {record.publisher}.")
+def rights(record: PublicRecord) -> Rights:
+    """Who holds the copyright, and the statement the public reads (`rights_statement`)."""
+    return Rights(copyright_holder=record.rights_holder or ANONYMOUS_PUBLISHER, statement=rights_statement(record))
 
 
 def record_view(record: CatalogueRecord) -> RecordView:

@@ -22,10 +22,19 @@ from case_reviews.api.models import (
 )
 from case_reviews.api.problems import documented
 from case_reviews.domain.errors import InvalidRequest
-from case_reviews.domain.models import PublicationDate, normalise_theme
+from case_reviews.domain.models import PublicationDate, Theme
 from case_reviews.domain.rules import EARLIEST_PUBLICATION, FIRST_LISTED_YEAR, LATEST_YEAR
 from case_reviews.domain.search import SearchQuery, SortOrder
-from case_reviews.domain.vocabulary import DocumentType, Nation, ReviewType
+from case_reviews.domain.vocabulary import (
+    AgeBand,
+    DocumentType,
+    Language,
+    Nation,
+    Outcome,
+    Region,
+    ReviewModel,
+    ReviewType,
+)
 
 router = Router()
 Reference = Annotated[str, Path(min_length=1, max_length=40)]
@@ -45,7 +54,12 @@ def search_reviews(
     nation: Annotated[list[Nation] | None, Query()] = None,
     review_type: Annotated[list[ReviewType] | None, Query()] = None,
     document_type: Annotated[list[DocumentType] | None, Query()] = None,
-    theme: Annotated[list[str] | None, Query()] = None,
+    theme: Annotated[list[Theme] | None, Query(description="A theme's id or any of its labels (GET /themes)")] = None,
+    outcome: Annotated[list[Outcome] | None, Query()] = None,
+    age_band: Annotated[list[AgeBand] | None, Query()] = None,
+    review_model: Annotated[list[ReviewModel] | None, Query()] = None,
+    region: Annotated[list[Region] | None, Query()] = None,
+    language: Annotated[list[Language] | None, Query()] = None,
     board: Annotated[str | None, Query(max_length=200)] = None,
     has_copy: Annotated[bool | None, Query()] = None,
     sort: Annotated[SortOrder, Query()] = SortOrder.RELEVANCE,
@@ -66,7 +80,12 @@ def search_reviews(
         nations=tuple(nation or ()),
         review_types=tuple(review_type or ()),
         document_types=tuple(document_type or ()),
-        themes=tuple(normalise_theme(t) for t in theme or ()),
+        themes=tuple(theme or ()),
+        outcomes=tuple(outcome or ()),
+        age_bands=tuple(age_band or ()),
+        review_models=tuple(review_model or ()),
+        regions=tuple(region or ()),
+        languages=tuple(language or ()),
         board=board,
         has_copy=has_copy,
         sort=sort,

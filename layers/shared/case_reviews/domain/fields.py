@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from typing import Annotated
 
-from pydantic import AfterValidator, Field, StringConstraints
+from pydantic import AfterValidator, Field, StringConstraints, WithJsonSchema
+
+from case_reviews.domain.themes import accepted_spellings, theme_id
 
 # A pragmatic address check: the SES send is the real test, this only stops obvious typos
 # (and, with no whitespace or control characters allowed, any header injection).
@@ -28,11 +30,6 @@ def no_control_characters(value: str) -> str:
     return value
 
 
-def normalise_theme(value: str) -> str:
-    """One spelling per theme: "Multi-agency  working" and "multi_agency_working" are the same theme."""
-    return re.sub(r"[\s_-]+", "_", value.strip().lower())
-
-
 def _single_line(value: str) -> str:
     # Titles go into email subjects and yearly lists: line breaks and runs of spaces become one space.
     return " ".join(value.split())
@@ -42,10 +39,19 @@ def _each_once(values: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(values))
 
 
+# A theme of the library's vocabulary (domain/themes.json), given by its id or any of its labels in
+# any case, held as its id. The schema enumerates the spellings as the thesaurus writes them.
 Theme = Annotated[
     str,
-    StringConstraints(strip_whitespace=True, min_length=2, max_length=60, pattern=r"^[A-Za-z0-9][A-Za-z0-9 _-]*$"),
-    AfterValidator(normalise_theme),
+    StringConstraints(strip_whitespace=True, min_length=2, max_length=80),
+    AfterValidator(theme_id),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "enum": accepted_spellings(),
+            "description": "A theme of the library's vocabulary (GET /themes): its id, or any label, in any case.",
+        }
+    ),
 ]
 Themes = Annotated[tuple[Theme, ...], Field(max_length=20), AfterValidator(_each_once)]
 Title = Annotated[
@@ -56,4 +62,34 @@ Title = Annotated[
 ]
 Summary = Annotated[
     str, StringConstraints(strip_whitespace=True, max_length=5000), AfterValidator(no_control_characters)
+]
+
+
+def _upper(value: str) -> str:
+    return value.upper()
+
+
+# A catalogue reference as it is cited (rules.reference_of): CR-2016-0042, in any case on input.
+Reference = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, pattern=r"^[Cc][Rr]-\d{4}-\d{4,6}$"),
+    AfterValidator(_upper),
+]
+# A name on one line: a rights holder, a local authority, a child's pseudonym.
+ShortName = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
+    AfterValidator(no_control_characters),
+    AfterValidator(_single_line),
+]
+# A command paper number ("Cmd 6636"), an ISBN, a DOI: as the publication prints it.
+Identifier = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=2, max_length=100),
+    AfterValidator(no_control_characters),
+    AfterValidator(_single_line),
+]
+# Key learning and recommendations, as the yearly lists give them: paragraphs.
+LongText = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=10000), AfterValidator(no_control_characters)
 ]

@@ -13,7 +13,8 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from enum import StrEnum
+from typing import Any, get_args, get_origin
 
 from pydantic import ConfigDict, ValidationError, ValidationInfo, field_validator, model_validator
 
@@ -21,7 +22,12 @@ from case_reviews.domain.errors import CaseReviewsError
 from case_reviews.domain.models import CatalogueRecord, Description, PublicationDate, Summary, Title, description_of
 from case_reviews.domain.rules import EARLIEST_PUBLICATION
 
-THEME_SEPARATOR = ";"
+LIST_SEPARATOR = ";"
+
+
+def _kinds(annotation: Any) -> tuple[Any, ...]:
+    """The types an annotation admits (`Outcome | None` admits Outcome and None)."""
+    return get_args(annotation) or (annotation,)
 
 
 class ImportFileError(CaseReviewsError):
@@ -38,10 +44,21 @@ def _vocabulary_value(value: Any) -> Any:
     return value
 
 
-def _theme_list(value: Any) -> Any:
+def _cell_list(value: Any) -> Any:
+    """A cell holding several values (themes, identifiers, related references), separated by ";"."""
     if isinstance(value, str):
-        return tuple(theme for theme in (part.strip() for part in value.split(THEME_SEPARATOR)) if theme)
+        return tuple(part for part in (part.strip() for part in value.split(LIST_SEPARATOR)) if part)
     return value
+
+
+# The columns whose cell holds a list: the description's tuple-valued fields.
+_LIST_COLUMNS = tuple(name for name, field in Description.model_fields.items() if get_origin(field.annotation) is tuple)
+# The columns whose cell is a vocabulary value, written in any case ("Northern Ireland").
+_VOCABULARY_COLUMNS = tuple(
+    name
+    for name, field in Description.model_fields.items()
+    if any(isinstance(kind, type) and issubclass(kind, StrEnum) for kind in _kinds(field.annotation))
+)
 
 
 class HistoricRow(Description):
@@ -52,6 +69,8 @@ class HistoricRow(Description):
     # The body that published the report; it becomes the record's board name (there is no board id).
     publisher: Title
     notes: Summary | None = None
+    # Published on its board's behalf without naming it (the publisher is then kept for staff only).
+    anonymous: bool = False
 
     @model_validator(mode="before")
     @classmethod
@@ -60,11 +79,12 @@ class HistoricRow(Description):
         if not isinstance(cells, dict):
             return cells
         given = dict(cells)
-        for name in ("nation", "review_type", "document_type"):
+        for name in _VOCABULARY_COLUMNS:
             if name in given:
                 given[name] = _vocabulary_value(given[name])
-        if "themes" in given:
-            given["themes"] = _theme_list(given["themes"])
+        for name in _LIST_COLUMNS:
+            if name in given:
+                given[name] = _cell_list(given[name])
         return given
 
     @classmethod
@@ -126,6 +146,7 @@ class HistoricRow(Description):
             reference=reference,
             board_id=None,
             board_name=self.publisher,
+            anonymous=self.anonymous,
             created_at=now,
             updated_at=now,
         )
@@ -147,7 +168,8 @@ def describe_errors(error: ValidationError) -> str:
         elif kind == "enum":
             message = f"{given!r} is not one of {problem['ctx']['expected']}"
         elif kind == "string_pattern_mismatch":
-            message = f"{given!r} may hold only letters, digits, spaces, hyphens and underscores"
+            # The one patterned column: references of the same case's other documents.
+            message = f"{given!r} is not a catalogue reference like CR-2016-0042"
         elif kind == "extra_forbidden":
             message = "is not a column of an import file"
         else:

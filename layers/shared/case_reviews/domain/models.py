@@ -16,6 +16,7 @@ from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
+    Field,
     TypeAdapter,
     ValidationError,
     model_serializer,
@@ -25,25 +26,48 @@ from pydantic import (
 from case_reviews.domain.errors import RulingRefused
 from case_reviews.domain.fields import (  # noqa: F401 - the models' field types, imported from here too
     EmailAddress,
+    Identifier,
+    LongText,
+    Reference,
+    ShortName,
     Summary,
     Theme,
     Themes,
     Title,
-    normalise_theme,
 )
 from case_reviews.domain.review_types import ALIASES, check_review_type
 from case_reviews.domain.rules import check_dates_in_order
 from case_reviews.domain.vocabulary import (
+    AgeBand,
     CopyStatus,
     DatePrecision,
     DocumentType,
+    Language,
     Nation,
+    Outcome,
+    Region,
     ReviewForm,
+    ReviewModel,
     ReviewType,
     SubmissionStatus,
 )
 
 ANONYMOUS_PUBLISHER = "Anonymous"
+# Month names for labels, whatever the machine's locale.
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 
 class _Frozen(BaseModel):
@@ -102,6 +126,21 @@ class PublicationDate(_Frozen):
             case _:
                 return self.value
 
+    @property
+    def approximate(self) -> bool:
+        """Known only to the year or the month."""
+        return self.precision is not DatePrecision.DAY
+
+    def label(self) -> str:
+        """As the yearly lists write it: "14 May 1973", "May 1973, day unknown", "1973, month unknown"."""
+        match self.precision:
+            case DatePrecision.YEAR:
+                return f"{self.value.year}, month unknown"
+            case DatePrecision.MONTH:
+                return f"{_MONTHS[self.value.month - 1]} {self.value.year}, day unknown"
+            case _:
+                return f"{self.value.day} {_MONTHS[self.value.month - 1]} {self.value.year}"
+
     def __str__(self) -> str:
         match self.precision:
             case DatePrecision.YEAR:
@@ -133,6 +172,22 @@ class Description(_Frozen):
     commissioned_date: date | None = None
     themes: Themes = ()
     summary: Summary | None = None
+    # Rights: who holds the copyright (a deposit's board unless said otherwise; "Crown copyright" for a
+    # government inquiry), what else identifies the publication, and its language.
+    rights_holder: ShortName | None = None
+    identifiers: Annotated[tuple[Identifier, ...], Field(max_length=10)] = ()
+    language: Language = Language.ENGLISH
+    # The case, as the library's yearly lists describe it (all optional).
+    child: ShortName | None = None
+    age_band: AgeBand | None = None
+    outcome: Outcome | None = None
+    local_authority: ShortName | None = None
+    region: Region | None = None
+    review_model: ReviewModel | None = None
+    learning: LongText | None = None
+    recommendations: LongText | None = None
+    # The same case's other documents (the overview, its executive summary, the action plan).
+    related: Annotated[tuple[Reference, ...], Field(max_length=20)] = ()
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> Self:
@@ -248,6 +303,24 @@ class PublicRecord(Description):
     electronic_copy: PublicCopy | None = None
 
 
+ANONYMOUS_RIGHTS_STATEMENT = (
+    "Published anonymously on behalf of a safeguarding board, which keeps its copyright. "
+    "The library holds a copy to share the learning from it."
+)
+UNNAMED_RIGHTS_STATEMENT = (
+    "The catalogue does not name the copyright holder. The library holds a copy to share the learning from it."
+)
+
+
+def rights_statement(record: PublicRecord) -> str:
+    """Whose the copyright is, in words for the public; an anonymous report's names no board."""
+    if record.anonymous:
+        return ANONYMOUS_RIGHTS_STATEMENT
+    if not record.rights_holder:
+        return UNNAMED_RIGHTS_STATEMENT
+    return f"Copyright remains with {record.rights_holder}. The library holds a copy to share the learning from it."
+
+
 class CatalogueRecord(Description):
     """A catalogue entry: it outlives the electronic copy, and may never have had one (historic records)."""
 
@@ -276,8 +349,16 @@ class CatalogueRecord(Description):
         return self.electronic_copy is not None and self.electronic_copy.status is CopyStatus.AVAILABLE
 
     def public(self) -> PublicRecord:
-        """The record as the public may see it (read by name: the copy keeps only its public fields)."""
-        return PublicRecord.model_validate(self, from_attributes=True)
+        """The record as the public may see it (read by name: the copy keeps only its public fields).
+
+        An anonymous report names no board anywhere public: not as publisher, not as rights holder,
+        and not by its area (local authority and region are withheld too).
+        """
+        view = PublicRecord.model_validate(self, from_attributes=True)
+        if self.anonymous:
+            withheld = {"rights_holder": ANONYMOUS_PUBLISHER, "local_authority": None, "region": None}
+            return view.model_copy(update=withheld)
+        return view.model_copy(update={"rights_holder": self.rights_holder or self.board_name})
 
     def with_copy_removed(self, removed_on: date, reason: str, now: datetime) -> CatalogueRecord:
         """The record once its file is gone: the copy's facts (checksum, size, pages) and the record stay."""

@@ -8,8 +8,19 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from case_reviews.domain.fields import Theme
 from case_reviews.domain.models import PublicRecord
-from case_reviews.domain.vocabulary import DocumentType, Nation, ReviewType
+from case_reviews.domain.vocabulary import (
+    AgeBand,
+    DocumentType,
+    Language,
+    Nation,
+    Outcome,
+    Region,
+    ReviewModel,
+    ReviewType,
+    label,
+)
 
 
 class SortOrder(StrEnum):
@@ -27,7 +38,12 @@ class SearchQuery(BaseModel):
     nations: tuple[Nation, ...] = ()
     review_types: tuple[ReviewType, ...] = ()
     document_types: tuple[DocumentType, ...] = ()
-    themes: tuple[str, ...] = ()
+    themes: tuple[Theme, ...] = ()
+    outcomes: tuple[Outcome, ...] = ()
+    age_bands: tuple[AgeBand, ...] = ()
+    review_models: tuple[ReviewModel, ...] = ()
+    regions: tuple[Region, ...] = ()
+    languages: tuple[Language, ...] = ()
     board: str | None = None
     has_copy: bool | None = None
     sort: SortOrder = SortOrder.RELEVANCE
@@ -42,37 +58,34 @@ class SearchHit(PublicRecord):
     highlights: tuple[str, ...] = ()
 
 
-# How each facet's values read to people.
-_NATION_LABELS = {
-    "england": "England",
-    "wales": "Wales",
-    "scotland": "Scotland",
-    "northern_ireland": "Northern Ireland",
-}
-_DOCUMENT_TYPE_LABELS = {
-    "overview_report": "Overview report",
-    "executive_summary": "Executive summary",
-    "learning_summary": "Learning summary",
-    "other": "Other document",
-}
 _COPY_LABELS = {"true": "With an electronic copy", "false": "Catalogue record only"}
+# The facets whose values are one of the domain's vocabularies, read by `label`.
+_VOCABULARY_FACETS = {
+    "nation": Nation,
+    "document_type": DocumentType,
+    "outcome": Outcome,
+    "age_band": AgeBand,
+    "review_model": ReviewModel,
+    "region": Region,
+    "language": Language,
+}
 
 
 def facet_label(facet: str, value: str) -> str:
-    """The words for a facet's value: a review type's or a nation's name, a copy's state; else the value."""
+    """The words for a facet's value: a review type's, a theme's or a vocabulary value's; else the value."""
     from case_reviews.domain.review_types import label_of
+    from case_reviews.domain.themes import theme_label
 
-    match facet:
-        case "review_type":
-            return label_of(value)
-        case "nation":
-            return _NATION_LABELS.get(value, value)
-        case "document_type":
-            return _DOCUMENT_TYPE_LABELS.get(value, value)
-        case "has_copy":
-            return _COPY_LABELS.get(value, value)
-        case _:
-            return value
+    if facet == "review_type":
+        return label_of(value)
+    if facet == "theme":
+        return theme_label(value)
+    if facet == "has_copy":
+        return _COPY_LABELS.get(value, value)
+    vocabulary = _VOCABULARY_FACETS.get(facet)
+    if vocabulary is not None and value in vocabulary._value2member_map_:
+        return label(vocabulary(value))
+    return value
 
 
 class FacetCount(BaseModel):

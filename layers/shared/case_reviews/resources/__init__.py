@@ -10,8 +10,15 @@ from typing import Any
 
 @cache
 def index_definition(name: str = "reviews") -> dict[str, Any]:
-    """The OpenSearch index definition (settings, mappings and schema version) from infra/opensearch."""
-    return json.loads(files(__package__).joinpath("opensearch", f"{name}.json").read_text(encoding="utf-8"))
+    """The OpenSearch index definition (settings, mappings and schema version) from infra/opensearch,
+    with the search's synonym graph generated from the theme vocabulary (domain/themes.json)."""
+    from case_reviews.domain.themes import synonym_rules
+
+    definition = json.loads(files(__package__).joinpath("opensearch", f"{name}.json").read_text(encoding="utf-8"))
+    synonyms = definition["settings"]["analysis"]["filter"].get("case_review_synonyms")
+    if synonyms is not None:
+        synonyms["synonyms"] = synonym_rules()
+    return definition
 
 
 @cache

@@ -155,11 +155,13 @@ class CatalogueService:
         metadata = submission.metadata
         board = self.boards.get_board(submission.board_id)
         deposited_on = now.date()
+        board_name = board.name if board else None
         return CatalogueRecord(
-            **description_of(metadata),
+            # Copyright stays with the board unless it names another holder.
+            **{**description_of(metadata), "rights_holder": metadata.rights_holder or board_name},
             reference=reference,
             board_id=submission.board_id,
-            board_name=board.name if board else None,
+            board_name=board_name,
             anonymous=metadata.anonymous,
             submission_id=submission.submission_id,
             deposited_on=deposited_on,

@@ -13,17 +13,33 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from case_reviews.domain.models import CatalogueRecord, PublicationDate, PublicRecord
+from case_reviews.domain.review_types import label_of
 from case_reviews.domain.search import SearchHit
+from case_reviews.domain.themes import theme_label
 from case_reviews.domain.vocabulary import DatePrecision
+
+
+class PublicationPeriod(BaseModel):
+    """The days a publication date covers (a year-only date: the whole year), as an OpenSearch date_range."""
+
+    gte: date
+    lte: date
 
 
 class ReviewDocument(PublicRecord):
     """One record in the index: its public view, its full text while the copy is held, and search keys."""
 
-    # The first day of the publication period, for range filters and sorting (its precision beside it).
+    # The first day of the publication period (its precision beside it), its last day, and the period
+    # as a range: a filter keeps whatever the period intersects, and sorting is by the first day, the
+    # more precise date (the earlier last day) first.
     publication_date: date  # type: ignore[assignment]
+    publication_end: date
+    publication_period: PublicationPeriod
     date_precision: DatePrecision
     publication_year: int
+    # The words of the record's review type and themes ("Serious case review", "Neglect"): "SCR neglect"
+    # finds a serious case review themed neglect, whatever its text says.
+    subject_terms: tuple[str, ...] = ()
     body: str | None = None
     board_id: str | None = None
     has_copy: bool
@@ -32,12 +48,16 @@ class ReviewDocument(PublicRecord):
 
 def document_from_record(record: CatalogueRecord, body: str | None) -> ReviewDocument:
     public = record.public()
+    published = record.publication_date
     return ReviewDocument.model_validate(
         {
             **dict(public),
-            "publication_date": record.publication_date.value,
-            "date_precision": record.publication_date.precision,
-            "publication_year": record.publication_date.value.year,
+            "publication_date": published.value,
+            "publication_end": published.last_day(),
+            "publication_period": PublicationPeriod(gte=published.value, lte=published.last_day()),
+            "date_precision": published.precision,
+            "publication_year": published.value.year,
+            "subject_terms": (label_of(record.review_type), *(theme_label(theme) for theme in record.themes)),
             "body": body if record.has_copy else None,
             "board_id": None if record.anonymous else record.board_id,
             "has_copy": record.has_copy,

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 from typing import Any
 
 from case_reviews.adapters.opensearch.documents import hit_from_source
 from case_reviews.domain.errors import InvalidRequest
-from case_reviews.domain.fields import normalise_theme
 from case_reviews.domain.search import FacetCount, SearchPage, SearchQuery, SortOrder, YearListing, facet_label
+from case_reviews.domain.themes import theme_id
 
 HIGHLIGHT_TAGS = ("<mark>", "</mark>")
 FACET_FIELDS = {
@@ -18,13 +19,32 @@ FACET_FIELDS = {
     "theme": "themes",
     "year": "publication_year",
     "has_copy": "has_copy",
+    "outcome": "outcome",
+    "age_band": "age_band",
+    "review_model": "review_model",
+    "region": "region",
+    "language": "language",
 }
 # Where the words are found matters: a title match ranks above a summary match, and both above a
 # passing mention somewhere in the full text (tests/integration/test_search_relevance.py).
 # All English-analysed (folded_english), so a stop word ("of", "the", "a") is dropped alike from each and
-# never becomes a word some field must hold: "voice of the child" finds the voice of the child. The
-# exact identifiers (the reference, a theme) are matched apart from the words (`text_query`).
-TEXT_FIELDS = ["title^4", "summary^2", "publisher^2", "body"]
+# never becomes a word some field must hold: "voice of the child" finds the voice of the child. At search
+# time the same analysis adds the synonym graph of the theme vocabulary and the field's abbreviations
+# ("SCR" also finds "serious case review"). The exact identifiers (the reference, a theme) are matched
+# apart from the words (`text_query`).
+TEXT_FIELDS = [
+    "title^4",
+    "identifiers^4",
+    "summary^2",
+    "publisher^2",
+    "subject_terms^2",
+    "child^2",
+    "local_authority",
+    "rights_holder",
+    "learning",
+    "recommendations",
+    "body",
+]
 REFERENCE_BOOST = 8
 THEME_BOOST = 2
 _REFERENCE = re.compile(r"CR-\d{4}-\d{1,6}", re.IGNORECASE)
@@ -48,7 +68,10 @@ def text_query(text: str) -> dict[str, Any]:
             "flags": "AND|OR|NOT|PHRASE|PREFIX|PRECEDENCE|WHITESPACE",
         }
     }
-    exact: list[dict[str, Any]] = [{"term": {"themes": {"value": normalise_theme(text), "boost": THEME_BOOST}}}]
+    exact: list[dict[str, Any]] = []
+    # The whole text as a theme, by any of its labels ("county lines" is child criminal exploitation).
+    with contextlib.suppress(ValueError):
+        exact.append({"term": {"themes": {"value": theme_id(text), "boost": THEME_BOOST}}})
     if _REFERENCE.fullmatch(text.strip()):
         exact.append({"term": {"reference": {"value": text.strip().upper(), "boost": REFERENCE_BOOST}}})
     return {"bool": {"should": [words, *exact], "minimum_should_match": 1}}
@@ -62,16 +85,23 @@ def build_search_body(query: SearchQuery) -> dict[str, Any]:
         ("review_type", query.review_types),
         ("document_type", query.document_types),
         ("themes", query.themes),
+        ("outcome", query.outcomes),
+        ("age_band", query.age_bands),
+        ("review_model", query.review_models),
+        ("region", query.regions),
+        ("language", query.languages),
     ):
         if values:
             filters.append({"terms": {field: [str(value) for value in values]}})
     if query.published_from or query.published_to:
-        bounds = {}
+        # A date known only to its year or month is a period: kept when the period meets the bounds
+        # ("1973" is within from=1973-06&to=1973-12, marked approximate by its precision).
+        bounds: dict[str, Any] = {"relation": "intersects"}
         if query.published_from:
             bounds["gte"] = query.published_from.isoformat()
         if query.published_to:
             bounds["lte"] = query.published_to.isoformat()
-        filters.append({"range": {"publication_date": bounds}})
+        filters.append({"range": {"publication_period": bounds}})
     if query.board:
         filters.append(
             {"bool": {"should": [{"term": {"board_id": query.board}}, {"term": {"publisher.keyword": query.board}}]}}
@@ -86,7 +116,8 @@ def build_search_body(query: SearchQuery) -> dict[str, Any]:
         order = SortOrder.NEWEST
     direction = "asc" if order is SortOrder.OLDEST else "desc"
     sort: list[Any] = [{"_score": "desc"}] if order is SortOrder.RELEVANCE else []
-    sort += [{"publication_date": direction}, {"reference": "asc"}]
+    # Same first day: the more precise date (the earlier last day) first, in either direction.
+    sort += [{"publication_date": direction}, {"publication_end": "asc"}, {"reference": "asc"}]
 
     body: dict[str, Any] = {
         "size": query.page_size,
@@ -158,12 +189,21 @@ def _facet_count(facet: str, value: str, count: int) -> FacetCount:
 
 
 def year_list_body(year: int) -> dict[str, Any]:
-    """Everything published in `year`, in date order (the first YEAR_LIST_LIMIT), with totals by review type."""
+    """Everything published in `year`, in date order (the first YEAR_LIST_LIMIT), with totals by review type.
+
+    Ordered by the last day each could have been published: a date known to the month comes after
+    that month's days, one known only to the year at the end of the year.
+    """
     return {
         "size": YEAR_LIST_LIMIT,
         "track_total_hits": True,
         "query": {"bool": {"filter": [{"term": {"publication_year": year}}]}},
-        "sort": [{"publication_date": "asc"}, {"title.sort": "asc"}, {"reference": "asc"}],
+        "sort": [
+            {"publication_end": "asc"},
+            {"publication_date": "asc"},
+            {"title.sort": "asc"},
+            {"reference": "asc"},
+        ],
         "_source": {"excludes": ["body"]},
         "aggs": {"review_type": {"terms": {"field": "review_type", "size": 100}}},
     }
