@@ -42,6 +42,13 @@ def _each_once(values: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(values))
 
 
+def _each_once_ignoring_case(values: tuple[str, ...]) -> tuple[str, ...]:
+    first_spelling: dict[str, str] = {}
+    for value in values:
+        first_spelling.setdefault(value.casefold(), value)
+    return tuple(first_spelling.values())
+
+
 Theme = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=2, max_length=60, pattern=r"^[A-Za-z0-9][A-Za-z0-9 _-]*$"),
@@ -57,3 +64,14 @@ Title = Annotated[
 Summary = Annotated[
     str, StringConstraints(strip_whitespace=True, max_length=5000), AfterValidator(no_control_characters)
 ]
+
+# Who the library writes to about a board's copies (staff keep the list): each address once.
+Contacts = Annotated[tuple[EmailAddress, ...], Field(max_length=20), AfterValidator(_each_once)]
+# A name a board's reports may call it by (its area, its old LSCB name, its short name): one line of words.
+BoardAlias = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=2, max_length=300),
+    AfterValidator(no_control_characters),
+    AfterValidator(_single_line),
+]
+BoardAliases = Annotated[tuple[BoardAlias, ...], Field(max_length=50), AfterValidator(_each_once_ignoring_case)]
