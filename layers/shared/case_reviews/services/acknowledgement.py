@@ -128,9 +128,8 @@ class AcknowledgementService:
         if record is None:
             raise MissingForAcknowledgement(event.reference)
         copy = record.electronic_copy
-        board = self.boards.get_board(submission.board_id)
         # The board is told its own name as copyright holder even when the public is not.
-        board_name = record.board_name or (board.name if board else None) or "your board"
+        board_name = record.board_name or self._board_name(submission.board_id)
         return self._send(
             submission.metadata.contact_email,
             "report_catalogued",
@@ -148,6 +147,10 @@ class AcknowledgementService:
                 "library_email": self.library_email,
             },
         )
+
+    def _board_name(self, board_id: str) -> str:
+        board = self.boards.get_board(board_id)
+        return board.name if board else "your board"
 
     def _held_from_board(self, board_id: str, just_catalogued: CatalogueRecord) -> list[CatalogueRecord]:
         """Every record the board deposited, by publication date: the records of its catalogued submissions.
