@@ -166,12 +166,12 @@ class RecordingEventBus:
 
 
 class RecordingMailer:
-    """The Mailer port: every message sent, as (to, subject, text, html)."""
+    """The Mailer port: every message sent, as (to, subject, text, html); `to` as given (one or several)."""
 
     def __init__(self) -> None:
-        self.sent: list[tuple[str, str, str, str | None]] = []
+        self.sent: list[tuple[str | Sequence[str], str, str, str | None]] = []
 
-    def send(self, to: str, subject: str, text: str, html: str | None = None) -> str:
+    def send(self, to: str | Sequence[str], subject: str, text: str, html: str | None = None) -> str:
         self.sent.append((to, subject, text, html))
         return f"message-{len(self.sent)}"
 
