@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 from case_reviews import bootstrap
 from case_reviews.domain.vocabulary import SubmissionStatus
@@ -105,3 +106,67 @@ def test_a_duplicate_upload_delivered_again_is_announced_again_and_sends_no_seco
     assert outcome.status is SubmissionStatus.DUPLICATE
     assert received["acknowledge"] == 1
     assert [email["subject"].split(":")[0] for email in sent_emails()] == ["Received", "Already in the library"]
+
+
+API_WORDS = ("POST", "/submissions", "API", "endpoint", "presigned", "JSON", "HTTP")
+
+
+def words_outside_links(body: str) -> str:
+    """An HTML part's words, without its tags and link addresses (an address starts with https)."""
+    body = re.sub(r"(https?|mailto):[^\s\"<>]+", " ", body)
+    return " ".join(re.sub(r"<[^>]+>", " ", body).split())
+
+
+def test_the_acknowledgement_lists_what_the_library_holds_from_the_board_and_has_no_api_words(
+    aws, search, pipeline, board_key
+):
+    # Given two reports the board deposited earlier (one of them anonymous), and a report of another board
+    _, key = board_key
+    first = deposit(key, make_pdf("An earlier report on neglect."), title="Serious Case Review: Child J")
+    second = deposit(
+        key,
+        make_pdf("An earlier anonymous report."),
+        title="Learning Review: Family H",
+        anonymous=True,
+        publication_date="2015-06-01",
+    )
+    boards = bootstrap.services().boards
+    other = boards.add_board("Southshire Safeguarding Partnership", board_id="southshire")
+    deposit(boards.issue_key(other.board_id), make_pdf("Southshire's own report."), title="Southshire Review: Child S")
+    pipeline.drain()
+    held = [submission_status(key, submission)["reference"] for submission in (first, second)]
+
+    # When the board deposits a third report, and it is catalogued and acknowledged
+    third = deposit(key, make_pdf("The newest report."), title="Serious Case Review: Child M")
+    pipeline.drain()
+    reference = submission_status(key, third)["reference"]
+
+    # Then the acknowledgement, as the embedded SES holds it, went to the deposit's contact and lists the three
+    # reports of the board with their references, titles and publication dates (oldest first), and none of the
+    # other board's
+    acknowledgement = next(email for email in sent_emails() if email["subject"].endswith(f"({reference})"))
+    assert acknowledgement["to"] == ["business.manager@board.example"]
+    body = acknowledgement["body"]
+    text = words_outside_links(body)
+    assert "The library now holds 3 reports from your board" in text
+    listing = body.split("from your board:")[1]
+    assert f"<td>{held[1]}</td><td>Learning Review: Family H (published anonymously)</td><td>1 June 2015</td>" in (
+        listing
+    )
+    assert f"<td>{held[0]}</td><td>Serious Case Review: Child J</td><td>14 March 2016</td>" in listing
+    assert f"<td>{reference}</td><td>Serious Case Review: Child M</td><td>14 March 2016</td>" in listing
+    assert listing.index(held[1]) < listing.index(held[0]) < listing.index(reference)
+    assert "Southshire" not in body
+    # And it gives the catalogue link, the rights statement, the deposit page and the library's address
+    assert f'<a href="https://reviews.example.org/v1/reviews/{reference}">' in body
+    assert (
+        "Copyright stays with Northshire Safeguarding Children Partnership; "
+        "the library holds a copy to share the learning." in text
+    )
+    assert '<a href="https://reviews.example.org/v1/deposit">' in body
+    assert "commissioned after 10 June 2010" in text
+    assert "case-reviews@library.example.org" in text
+    # And no word of the software's workings appears, in any case, in the subject or the body
+    for word in API_WORDS:
+        assert word.lower() not in (acknowledgement["subject"] + " " + text).lower(), word
+    assert "/submissions" not in body

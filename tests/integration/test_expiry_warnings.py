@@ -247,3 +247,23 @@ def test_a_second_run_of_the_day_reads_the_window_but_announces_no_warning_again
     assert (next_day.expiring, next_day.warned) == (1, [])
     assert received["acknowledge"] == 4
     assert (len(warnings()), len(summaries())) == (1, 2)
+
+
+def test_after_set_contact_the_warning_goes_to_the_board_s_current_contacts(deposited_today, pipeline, board_key):
+    # Given a copy deposited by the board's business manager, and the board's contacts set by staff since
+    # (through the table: the board's other details and its listing stay as they were)
+    reference = deposited_today
+    board_id, _ = board_key
+    boards = bootstrap.services().boards
+    boards.set_contacts(board_id, ["Safeguarding.Team@Northshire.example", "lead@northshire.example"])
+    assert boards.show(board_id).contacts == ("safeguarding.team@northshire.example", "lead@northshire.example")
+    assert [board.board_id for board in boards.list_boards()] == [board_id]
+    until = last_day(reference)
+
+    # When the run of the day 30 days before its last day comes
+    daily_run(until - timedelta(days=30), pipeline)
+
+    # Then one warning went, in one email to both current contacts, and none to the deposit's contact
+    [warning] = warnings()
+    assert warning["to"] == ["safeguarding.team@northshire.example", "lead@northshire.example"]
+    assert CONTACT not in warning["to"]

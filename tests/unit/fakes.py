@@ -27,6 +27,12 @@ class InMemoryBoardStore:
     def save_board(self, board: Board, created_at: datetime) -> None:
         self.boards[board.board_id] = board
 
+    def update_board(self, board: Board) -> bool:
+        if board.board_id not in self.boards:
+            return False
+        self.boards[board.board_id] = board
+        return True
+
     def get_board(self, board_id: str) -> Board | None:
         return self.boards.get(board_id)
 
@@ -54,6 +60,8 @@ class InMemorySubmissionStore:
 
     def __init__(self) -> None:
         self.submissions: dict[str, Submission] = {}
+        # How many pages of a board's submissions were read (listing them costs one query a page).
+        self.pages_read = 0
 
     def create_submission(self, submission: Submission) -> None:
         assert submission.submission_id not in self.submissions
@@ -61,6 +69,18 @@ class InMemorySubmissionStore:
 
     def get_submission(self, submission_id: str) -> Submission | None:
         return self.submissions.get(submission_id)
+
+    def board_submissions(
+        self, board_id: str, limit: int, after: dict[str, str] | None = None
+    ) -> tuple[list[Submission], dict[str, str] | None]:
+        """Newest first, `limit` at a time; the position is the index to go on from."""
+        own = sorted(
+            (s for s in self.submissions.values() if s.board_id == board_id), key=lambda s: s.created_at, reverse=True
+        )
+        start = int(after["next"]) if after else 0
+        following = start + limit
+        self.pages_read += 1
+        return own[start:following], {"next": str(following)} if following < len(own) else None
 
     def start_processing(self, submission_id: str, now: datetime) -> Submission:
         current = self.submissions.get(submission_id)
@@ -146,12 +166,12 @@ class RecordingEventBus:
 
 
 class RecordingMailer:
-    """The Mailer port: every message sent, as (to, subject, text, html)."""
+    """The Mailer port: every message sent, as (to, subject, text, html); `to` as given (one or several)."""
 
     def __init__(self) -> None:
-        self.sent: list[tuple[str, str, str, str | None]] = []
+        self.sent: list[tuple[str | Sequence[str], str, str, str | None]] = []
 
-    def send(self, to: str, subject: str, text: str, html: str | None = None) -> str:
+    def send(self, to: str | Sequence[str], subject: str, text: str, html: str | None = None) -> str:
         self.sent.append((to, subject, text, html))
         return f"message-{len(self.sent)}"
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import jinja2
 import pytest
 
@@ -9,15 +11,37 @@ from case_reviews.adapters.email import JinjaEmailRenderer
 
 render = JinjaEmailRenderer().render
 
+
+def flat(part: str) -> str:
+    """A part as its words: tags removed, line breaks and runs of spaces as one space."""
+    return " ".join(re.sub(r"<[^>]+>", " ", part).split())
+
+
 CATALOGUED = {
     "reference": "CR-2016-0001",
     "title": "Serious Case Review: Child K",
-    "publication_date": "2016-03-14",
+    "publication_date": "14 March 2016",
     "publisher": "Northshire Safeguarding Children Partnership",
-    "copyright_holder": "Northshire Safeguarding Children Partnership",
+    "board_name": "Northshire Safeguarding Children Partnership",
     "anonymous": False,
     "available_until": "26 November 2031",
     "record_url": "https://reviews.example.org/v1/reviews/CR-2016-0001",
+    "holdings": [
+        {
+            "reference": "CR-2012-0004",
+            "title": "Learning Review: Family L",
+            "publication_date": "2012",
+            "anonymous": True,
+        },
+        {
+            "reference": "CR-2016-0001",
+            "title": "Serious Case Review: Child K",
+            "publication_date": "14 March 2016",
+            "anonymous": False,
+        },
+    ],
+    "deposit_url": "https://reviews.example.org/deposit",
+    "library_email": "enquiries@library.example.org",
 }
 REJECTED = {
     "title": "Serious Case Review: Child K",
@@ -118,24 +142,69 @@ def test_the_acknowledgement_says_what_the_board_needs_to_know() -> None:
     # Given a catalogued report
     # When its acknowledgement is rendered
     email = render("report_catalogued", CATALOGUED)
-    # Then, in both parts: added to the repository, copyright with the board, available until the date subject
-    # to legal rulings, and a request for the other reviews commissioned after 10 June 2010 and how to deposit
-    for part in (email.text, " ".join(email.html.split())):
-        assert "added to the repository" in " ".join(part.split())
-        assert "Copyright stays with Northshire Safeguarding Children Partnership." in " ".join(part.split())
-        assert "until 26 November 2031, subject to any legal ruling" in " ".join(part.split())
-        assert "commissioned after 10 June 2010" in " ".join(part.split())
-        assert "POST /submissions" in part
-    assert "anonymously" not in email.text
+    # Then, in both parts: thanks, the rights statement, available until the date subject to legal rulings, the
+    # reports held from the board, a request for the others commissioned after 10 June 2010 with the deposit
+    # page, other learning reports and anonymous publication welcome, and the library's address
+    for part in (flat(email.text), flat(email.html)):
+        assert "Thank you for depositing your case review" in part
+        assert (
+            "Copyright stays with Northshire Safeguarding Children Partnership; "
+            "the library holds a copy to share the learning." in part
+        )
+        assert "until 26 November 2031, subject to any legal ruling" in part
+        assert "The library now holds 2 reports from your board" in part
+        assert "commissioned after 10 June 2010" in part
+        assert "https://reviews.example.org/deposit" in part
+        assert "Other learning reports are welcome" in part
+        assert "the library can publish it anonymously on your board's behalf" in part
+        assert "enquiries@library.example.org" in part
+    assert "published anonymously on your board's behalf" not in flat(email.text)
+    assert '<a href="https://reviews.example.org/deposit">' in email.html
+    assert '<a href="mailto:enquiries@library.example.org">' in email.html
+
+
+def test_the_acknowledgement_lists_the_holdings_with_reference_title_and_date() -> None:
+    # Given two reports held from the board, one published anonymously and known only by its year
+    # When the acknowledgement is rendered
+    email = render("report_catalogued", CATALOGUED)
+    # Then each is listed in the order given with its reference, publication date and title; the anonymous one marked
+    assert "  CR-2012-0004  2012  (published anonymously)\n  Learning Review: Family L\n" in email.text
+    assert "  CR-2016-0001  14 March 2016\n  Serious Case Review: Child K\n" in email.text
+    assert email.text.index("CR-2012-0004") < email.text.index("CR-2016-0001  14 March")
+    assert (
+        "<tr><td>CR-2012-0004</td><td>Learning Review: Family L (published anonymously)</td><td>2012</td></tr>"
+        in email.html
+    )
+
+
+def test_one_report_held_reads_in_the_singular() -> None:
+    # Given the first report the library holds from the board
+    values = {**CATALOGUED, "holdings": CATALOGUED["holdings"][1:]}
+    # When the acknowledgement is rendered
+    email = render("report_catalogued", values)
+    # Then the count is singular
+    assert "The library now holds 1 report from your board:" in email.text
+
+
+@pytest.mark.parametrize("word", ["POST", "/submissions", "API", "endpoint", "presigned", "JSON", "HTTP"])
+def test_the_acknowledgement_has_no_technical_words(word: str) -> None:
+    # Given a catalogued report, anonymous or not
+    for values in (CATALOGUED, {**CATALOGUED, "anonymous": True}):
+        # When its acknowledgement is rendered
+        email = render("report_catalogued", values)
+        # Then no part holds the word in any case, outside the links (an address starts with https)
+        for part in (email.subject, email.text, email.html):
+            assert word.lower() not in re.sub(r"(https?|mailto):[^\s\"<>]+", " ", part).lower()
 
 
 def test_an_anonymous_report_s_acknowledgement_says_it_is_published_anonymously() -> None:
     # Given a report published anonymously on the board's behalf
     # When its acknowledgement is rendered
     email = render("report_catalogued", {**CATALOGUED, "anonymous": True, "publisher": "Anonymous"})
-    # Then both parts say so
-    assert "published anonymously on your board's behalf" in " ".join(email.text.split())
-    assert "published anonymously on your board's behalf" in email.html
+    # Then both parts say so, and still name the board as the copyright holder
+    for part in (flat(email.text), flat(email.html)):
+        assert "published anonymously on your board's behalf" in part
+        assert "Copyright stays with Northshire Safeguarding Children Partnership;" in part
 
 
 def test_markup_in_a_value_is_escaped_in_html_and_left_as_text_in_text() -> None:
@@ -160,10 +229,6 @@ def test_a_title_with_a_line_break_keeps_the_subject_one_line_and_the_text_start
     assert "\n" not in email.subject and "\r" not in email.subject
     assert email.subject.endswith("(CR-2016-0001)")
     assert email.text.startswith("Dear colleague,")
-
-
-def flat(part: str) -> str:
-    return " ".join(part.split())
 
 
 def test_the_duplicate_email_gives_the_existing_reference_and_link_and_asks_for_nothing() -> None:

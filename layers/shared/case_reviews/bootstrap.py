@@ -227,10 +227,13 @@ class Services:
             submissions=self.submissions_store,
             records=self.records_store,
             retention=self.retention_store,
+            boards=self.boards_store,
             mailer=self.mailer,
             renderer=self.renderer,
             once=self.once,
             public_base_url=str(mail.public_base_url),
+            deposit_page_url=mail.deposit_page,
+            library_email=mail.library_contact_email,
             staff_email=mail.staff_email,
         )
 

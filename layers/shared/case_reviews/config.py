@@ -66,11 +66,25 @@ class MailSettings(_EnvironmentSettings):
     public_base_url: HttpUrl = Field(alias="PUBLIC_BASE_URL")
     # Library staff's mailbox for the daily list of copies about to be removed; empty: no list is sent.
     staff_email: str | None = Field(alias="STAFF_EMAIL", default=None)
+    # The page where a board deposits a report, linked from the acknowledgement; empty: PUBLIC_BASE_URL/deposit.
+    deposit_page_url: HttpUrl | None = Field(alias="DEPOSIT_PAGE_URL", default=None)
 
-    @field_validator("reply_to_email", "staff_email")
+    @field_validator("reply_to_email", "staff_email", "deposit_page_url", mode="before")
     @classmethod
     def _empty_is_none(cls, value: str | None) -> str | None:
         return value or None
+
+    @property
+    def library_contact_email(self) -> str:
+        """The address boards are told to write to: the enquiries mailbox, or else the sender."""
+        return self.reply_to_email or self.sender_email
+
+    @property
+    def deposit_page(self) -> str:
+        """The deposit page's address (DEPOSIT_PAGE_URL, or the deposit page under PUBLIC_BASE_URL)."""
+        if self.deposit_page_url is not None:
+            return str(self.deposit_page_url)
+        return f"{str(self.public_base_url).rstrip('/')}/deposit"
 
 
 class ApiSettings(_EnvironmentSettings):

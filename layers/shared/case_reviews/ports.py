@@ -42,6 +42,11 @@ class Clock(Protocol):
 
 class BoardStore(Protocol):
     def save_board(self, board: Board, created_at: datetime) -> None: ...
+
+    def update_board(self, board: Board) -> bool:
+        """Write a registered board's details over the stored ones; False when there is no such board."""
+        ...
+
     def get_board(self, board_id: str) -> Board | None: ...
     def list_boards(self) -> list[Board]: ...
     def save_credential(self, credential: Credential) -> None: ...
@@ -212,8 +217,8 @@ class MessageQueues(Protocol):
 
 
 class Mailer(Protocol):
-    def send(self, to: str, subject: str, text: str, html: str | None = None) -> str:
-        """Send one message; the provider's message id."""
+    def send(self, to: str | Sequence[str], subject: str, text: str, html: str | None = None) -> str:
+        """Send one message (to one address, or to several together); the provider's message id."""
         ...
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 
@@ -17,14 +18,14 @@ class Mailer:
         self.sender = sender
         self.reply_to = reply_to
 
-    def send(self, to: str, subject: str, text: str, html: str | None = None) -> str:
-        """Send one message; returns the SES message id."""
+    def send(self, to: str | Sequence[str], subject: str, text: str, html: str | None = None) -> str:
+        """Send one message, to one address or to several together; returns the SES message id."""
         body: dict[str, Any] = {"Text": {"Data": text, "Charset": "UTF-8"}}
         if html is not None:
             body["Html"] = {"Data": html, "Charset": "UTF-8"}
         response = self.client.send_email(
             FromEmailAddress=self.sender,
-            Destination={"ToAddresses": [to]},
+            Destination={"ToAddresses": [to] if isinstance(to, str) else list(to)},
             **({"ReplyToAddresses": [self.reply_to]} if self.reply_to else {}),
             Content={"Simple": {"Subject": {"Data": subject, "Charset": "UTF-8"}, "Body": body}},
         )

@@ -39,6 +39,13 @@ def _each_once(values: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(values))
 
 
+def _each_once_ignoring_case(values: tuple[str, ...]) -> tuple[str, ...]:
+    first_spelling: dict[str, str] = {}
+    for value in values:
+        first_spelling.setdefault(value.casefold(), value)
+    return tuple(first_spelling.values())
+
+
 # A theme of the library's vocabulary (domain/themes.json), given by its id or any of its labels in
 # any case, held as its id. The schema enumerates the spellings as the thesaurus writes them.
 Theme = Annotated[
@@ -93,3 +100,13 @@ Identifier = Annotated[
 LongText = Annotated[
     str, StringConstraints(strip_whitespace=True, max_length=10000), AfterValidator(no_control_characters)
 ]
+# Who the library writes to about a board's copies (staff keep the list): each address once.
+Contacts = Annotated[tuple[EmailAddress, ...], Field(max_length=20), AfterValidator(_each_once)]
+# A name a board's reports may call it by (its area, its old LSCB name, its short name): one line of words.
+BoardAlias = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=2, max_length=300),
+    AfterValidator(no_control_characters),
+    AfterValidator(_single_line),
+]
+BoardAliases = Annotated[tuple[BoardAlias, ...], Field(max_length=50), AfterValidator(_each_once_ignoring_case)]

@@ -8,6 +8,7 @@ models: API views, index documents, table items) is built from it, never by writ
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import date, datetime
 from functools import cache
 from typing import Annotated, Any, Self
@@ -23,8 +24,10 @@ from pydantic import (
     model_validator,
 )
 
-from case_reviews.domain.errors import RulingRefused
+from case_reviews.domain.errors import InvalidRequest, RulingRefused
 from case_reviews.domain.fields import (  # noqa: F401 - the models' field types, imported from here too
+    BoardAliases,
+    Contacts,
     EmailAddress,
     Identifier,
     LongText,
@@ -227,11 +230,45 @@ class ReportMetadata(Description):
 
 
 class Board(_Frozen):
-    """A local safeguarding board (or partnership): the copyright holder of what it deposits."""
+    """A local safeguarding board (or partnership): the copyright holder of what it deposits.
+
+    Staff keep its `contacts` (who the library writes to about the board's copies, whoever deposited
+    them) and its `aliases` (the other names its reports may use for it).
+    """
 
     board_id: str
     name: str
     active: bool = True
+    contacts: Contacts = ()
+    aliases: BoardAliases = ()
+
+    def with_contacts(self, addresses: Sequence[str]) -> Board:
+        """The board with these contact addresses instead of its own: at least one, each an email address."""
+        if not addresses:
+            raise InvalidRequest(f"Give {self.board_id} at least one contact address.", location="contacts")
+        for address in addresses:
+            try:
+                _EMAIL_ADDRESS.validate_python(address)
+            except ValidationError:
+                raise InvalidRequest(
+                    f"{address!r} is not an email address (one @, a dot in the domain, no spaces).",
+                    location="contacts",
+                ) from None
+        return self._with(contacts=tuple(addresses))
+
+    def with_aliases(self, aliases: Sequence[str]) -> Board:
+        """The board with these aliases instead of its own (none clears them); each once, whatever its case."""
+        return self._with(aliases=tuple(aliases))
+
+    def _with(self, **changes: Any) -> Board:
+        try:
+            return Board.model_validate({**self.model_dump(), **changes})
+        except ValidationError as error:
+            reasons = "; ".join(f"{item['input']!r}: {item['msg']}" for item in error.errors())
+            raise InvalidRequest(f"{self.board_id}: {reasons}.", location=", ".join(changes)) from error
+
+
+_EMAIL_ADDRESS: TypeAdapter[str] = TypeAdapter(EmailAddress)
 
 
 class Credential(_Frozen):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from typing import Any
 
@@ -15,14 +15,38 @@ from case_reviews.domain.events import (
     SubmissionDuplicate,
     SubmissionRejected,
 )
-from case_reviews.domain.models import Submission
+from case_reviews.domain.models import CatalogueRecord, PublicationDate, Submission
+from case_reviews.domain.vocabulary import DatePrecision, SubmissionStatus
 from case_reviews.observability import logger
-from case_reviews.ports import EmailRenderer, Mailer, Once, RecordStore, RetentionStore, SubmissionStore
+from case_reviews.ports import (
+    BoardStore,
+    EmailRenderer,
+    Mailer,
+    Once,
+    RecordStore,
+    RetentionStore,
+    SubmissionStore,
+)
 
 
 def long_date(day: date) -> str:
     """26 November 2031."""
     return f"{day.day} {day:%B %Y}"
+
+
+def long_publication_date(published: PublicationDate) -> str:
+    """As much as is known, in words: 14 March 2016, March 2016 or 2016."""
+    match published.precision:
+        case DatePrecision.YEAR:
+            return f"{published.value.year}"
+        case DatePrecision.MONTH:
+            return f"{published.value:%B %Y}"
+        case _:
+            return long_date(published.value)
+
+
+# How many of a board's submissions one read of its listing returns, when listing what the library holds.
+_SUBMISSIONS_PAGE = 100
 
 
 class MissingForAcknowledgement(Exception):
@@ -37,26 +61,34 @@ class Notified(BaseModel):
 
 
 class AcknowledgementService:
-    """Emails the submission's contact: an acknowledgement with the reference, or the reason for a rejection."""
+    """Emails the submission's contact: an acknowledgement with the reference, or the reason for a rejection;
+    the board's contacts: that a copy's five years end; staff: the copies ending soon."""
 
     def __init__(
         self,
         submissions: SubmissionStore,
         records: RecordStore,
         retention: RetentionStore,
+        boards: BoardStore,
         mailer: Mailer,
         renderer: EmailRenderer,
         once: Once,
         public_base_url: str,
+        deposit_page_url: str,
+        library_email: str,
         staff_email: str | None = None,
     ) -> None:
         self.submissions = submissions
         self.records = records
         self.retention = retention
+        self.boards = boards
         self.mailer = mailer
         self.renderer = renderer
         self.once = once
         self.public_base_url = public_base_url.rstrip("/")
+        # Where a board deposits further reports, and where it writes to the library (told in the acknowledgement).
+        self.deposit_page_url = deposit_page_url
+        self.library_email = library_email
         # Where the daily list of copies about to be removed goes; None: no list is sent.
         self.staff_email = staff_email
         # Each kind of notification, by the event detail that asks for it: one email per detail, ever
@@ -75,7 +107,7 @@ class AcknowledgementService:
         message_id = self.once(f"acknowledge.{kind}", detail, lambda: send(detail), returns=str)
         return Notified(kind=kind, message_id=message_id)
 
-    def _send(self, to: str, kind: str, values: dict[str, Any]) -> str:
+    def _send(self, to: str | Sequence[str], kind: str, values: dict[str, Any]) -> str:
         email = self.renderer.render(kind, values)
         return self.mailer.send(to, email.subject, email.text, email.html)
 
@@ -89,11 +121,15 @@ class AcknowledgementService:
         return f"{self.public_base_url}/reviews/{reference}"
 
     def _acknowledge(self, event: ReportCatalogued) -> str:
+        """Thank the depositor; give the reference, the link, the rights and the last available day; list what the
+        library holds from the board; and ask for the board's other reports."""
         submission = self._submission(event.submission_id)
         record = self.records.get_record(event.reference)
         if record is None:
             raise MissingForAcknowledgement(event.reference)
         copy = record.electronic_copy
+        # The board is told its own name as copyright holder even when the public is not.
+        board_name = record.board_name or self._board_name(submission.board_id)
         return self._send(
             submission.metadata.contact_email,
             "report_catalogued",
@@ -101,14 +137,47 @@ class AcknowledgementService:
                 "reference": record.reference,
                 "anonymous": record.anonymous,
                 "title": record.title,
-                "publication_date": str(record.publication_date),
+                "publication_date": long_publication_date(record.publication_date),
                 "publisher": record.publisher,
-                # The board is told its own name as copyright holder even when the public is not.
-                "copyright_holder": record.board_name or "your board",
-                "available_until": long_date(copy.available_until) if copy else "(no electronic copy)",
+                "board_name": board_name,
+                "available_until": long_date(copy.available_until) if copy else None,
                 "record_url": self._record_url(record.reference),
+                "holdings": [self._holding(held) for held in self._held_from_board(submission.board_id, record)],
+                "deposit_url": self.deposit_page_url,
+                "library_email": self.library_email,
             },
         )
+
+    def _board_name(self, board_id: str) -> str:
+        board = self.boards.get_board(board_id)
+        return board.name if board else "your board"
+
+    def _held_from_board(self, board_id: str, just_catalogued: CatalogueRecord) -> list[CatalogueRecord]:
+        """Every record the board deposited, by publication date: the records of its catalogued submissions.
+
+        The table lists a board's submissions (its own partition of gsi1) but not its records, so this reads
+        the board's submissions (a few pages at most: a board deposits a handful of reports a year) and then
+        the records they became, in batches. The record just catalogued is always among them.
+        """
+        references: list[str] = []
+        after: dict[str, str] | None = None
+        while True:
+            page, after = self.submissions.board_submissions(board_id, _SUBMISSIONS_PAGE, after)
+            references += [s.reference for s in page if s.status is SubmissionStatus.CATALOGUED and s.reference]
+            if after is None:
+                break
+        held = {record.reference: record for record in self.records.get_records(list(dict.fromkeys(references)))}
+        held[just_catalogued.reference] = just_catalogued
+        return sorted(held.values(), key=lambda record: (record.publication_date.value, record.reference))
+
+    @staticmethod
+    def _holding(record: CatalogueRecord) -> dict[str, Any]:
+        return {
+            "reference": record.reference,
+            "title": record.title,
+            "publication_date": long_publication_date(record.publication_date),
+            "anonymous": record.anonymous,
+        }
 
     def _explain_rejection(self, event: SubmissionRejected) -> str:
         submission = self._submission(event.submission_id)
@@ -133,8 +202,9 @@ class AcknowledgementService:
         )
 
     def _warn_of_expiry(self, event: ExpiryApproaching) -> str:
-        """Warn the board's contact that the copy's five years end; nothing when the record changed meanwhile
-        (held, given another date, removed) or has no contact (a historic entry). Returns the SES id or ""."""
+        """Warn the board's current contacts (those staff keep) that the copy's five years end, or, for a board
+        with none, the contact of the deposit. Nothing when the record changed meanwhile (held, given another
+        date, removed) or there is nobody to tell (a historic entry). Returns the SES id or ""."""
         record = self.records.get_record(event.reference)
         if record is None:
             raise MissingForAcknowledgement(event.reference)
@@ -142,12 +212,12 @@ class AcknowledgementService:
         if copy is None or not record.has_copy or copy.held or copy.available_until != event.available_until:
             logger.info("No expiry warning: the copy changed since the run", extra={"reference": event.reference})
             return ""
-        submission = self.submissions.get_submission(record.submission_id) if record.submission_id else None
-        if submission is None:
+        recipients = self._board_contacts(record)
+        if not recipients:
             logger.info("No expiry warning: the record has no contact", extra={"reference": event.reference})
             return ""
         return self._send(
-            submission.metadata.contact_email,
+            recipients,
             "expiry_warning",
             {
                 "reference": record.reference,
@@ -157,6 +227,14 @@ class AcknowledgementService:
                 "record_url": self._record_url(record.reference),
             },
         )
+
+    def _board_contacts(self, record: CatalogueRecord) -> tuple[str, ...]:
+        """Who to tell about a record's copy: its board's contacts, else whoever deposited it, else nobody."""
+        board = self.boards.get_board(record.board_id) if record.board_id else None
+        if board is not None and board.contacts:
+            return board.contacts
+        submission = self.submissions.get_submission(record.submission_id) if record.submission_id else None
+        return (submission.metadata.contact_email,) if submission else ()
 
     def _summarise_expiry(self, event: ExpirySummaryDue) -> str:
         """Email staff the copies whose last available day is in the run's window (`as_of` to `until`, the next

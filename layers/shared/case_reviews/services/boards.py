@@ -6,6 +6,7 @@ import hashlib
 import re
 import secrets
 import uuid
+from collections.abc import Sequence
 
 from case_reviews.domain.errors import NotFound, Unauthorised
 from case_reviews.domain.models import Board, Credential
@@ -67,3 +68,24 @@ class BoardService:
 
     def list_boards(self) -> list[Board]:
         return self.store.list_boards()
+
+    def show(self, board_id: str) -> Board:
+        """One board as staff keep it: its name, whether it is active, its contacts and aliases."""
+        board = self.store.get_board(board_id)
+        if board is None:
+            raise NotFound(f"No board {board_id}.")
+        return board
+
+    def set_contacts(self, board_id: str, addresses: Sequence[str]) -> Board:
+        """Replace the board's contact addresses (at least one): where its expiry warnings go from now on."""
+        return self._update(self.show(board_id).with_contacts(addresses))
+
+    def set_aliases(self, board_id: str, aliases: Sequence[str]) -> Board:
+        """Replace the other names the board's reports may use for it (an empty list clears them)."""
+        return self._update(self.show(board_id).with_aliases(aliases))
+
+    def _update(self, board: Board) -> Board:
+        # Not audited: the audit trail is a record's, and a board's details are not a ruling on a record.
+        if not self.store.update_board(board):
+            raise NotFound(f"No board {board.board_id}.")
+        return board

@@ -5,7 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from case_reviews.adapters.dynamodb import keys
-from case_reviews.adapters.dynamodb.mapping import board_from, board_to_item, credential_from, credential_to_item
+from case_reviews.adapters.dynamodb.mapping import (
+    board_from,
+    board_to_item,
+    board_update,
+    credential_from,
+    credential_to_item,
+)
 from case_reviews.adapters.dynamodb.table import Table
 from case_reviews.domain.models import Board, Credential
 
@@ -18,6 +24,10 @@ class DynamoBoardStore:
 
     def save_board(self, board: Board, created_at: datetime) -> None:
         self.table.put(board_to_item(board, created_at))
+
+    def update_board(self, board: Board) -> bool:
+        """Write a registered board's details (contacts, aliases...) over its own; False if there is no such board."""
+        return self.table.update(keys.board_key(board.board_id), **board_update(board)) is not None
 
     def get_board(self, board_id: str) -> Board | None:
         found = self.table.get(keys.board_key(board_id))

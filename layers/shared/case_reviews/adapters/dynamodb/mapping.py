@@ -46,6 +46,19 @@ def board_to_item(board: Board, created_at: datetime) -> BoardItem:
     )
 
 
+def board_update(board: Board) -> dict[str, Any]:
+    """The UpdateItem request that writes a board's own fields (and its place in the listing by name) over
+    its stored item, keeping the rest (when it was created); only if the board is there."""
+    fields = {name: value for name, value in _fields(board).items() if name != "board_id"}
+    fields["gsi1sk"] = board.name.lower()
+    return {
+        "UpdateExpression": "SET " + ", ".join(f"#{name} = :{name}" for name in fields),
+        "ConditionExpression": "attribute_exists(pk)",
+        "ExpressionAttributeNames": {f"#{name}": name for name in fields},
+        "ExpressionAttributeValues": {f":{name}": value for name, value in fields.items()},
+    }
+
+
 def credential_to_item(credential: Credential) -> CredentialItem:
     return CredentialItem(
         **keys.credential_key(credential.key_hash),
