@@ -1,9 +1,13 @@
 """The `case-reviews` application: its command groups, and `main()`, which keeps every error to one line.
 
-    case-reviews [OPTIONS] boards add NAME [--id ID] | list | issue-key ID | revoke-key ID [--key KEY]
-    case-reviews [OPTIONS] records show REF | audit REF | edit REF [--title ...] [--themes a;b] ...
+    case-reviews [OPTIONS] boards add NAME [--id ID] | list | show ID | issue-key ID | revoke-key ID [--key KEY]
+                                   | set-contact ID EMAIL... | alias ID NAME... [--clear]
+    case-reviews [OPTIONS] records show REF | audit REF | edit REF [--title ...] [--themes a;b] [--set F=V]...
+                                   | attach REF FILE
                                    | hold REF --reason TEXT | release REF | extend REF --until DATE
-                                   | take-down REF --reason CODE
+                                   | take-down REF --code CODE [--note TEXT]
+    case-reviews [OPTIONS] deposit FILE --board ID --metadata JSON [--no-wait]
+    case-reviews [OPTIONS] themes list
     case-reviews [OPTIONS] retention preview [--as-of DATE] | upcoming [--as-of DATE]
                                    | run [--as-of DATE] [--no-wait] [--timeout MINUTES]
     case-reviews [OPTIONS] queues show | replay QUEUE [--max N]
@@ -24,7 +28,18 @@ from collections.abc import Sequence
 
 import typer
 
-from case_reviews_cli import boards, importing, index, options, queues, records, retention, subscribers
+from case_reviews_cli import (
+    boards,
+    deposit,
+    importing,
+    index,
+    options,
+    queues,
+    records,
+    retention,
+    subscribers,
+    themes,
+)
 from case_reviews_cli.options import StaffError
 
 PROG = "case-reviews"
@@ -44,8 +59,10 @@ app.add_typer(retention.group, name="retention")
 app.add_typer(queues.group, name="queues")
 app.add_typer(index.group, name="index")
 app.add_typer(subscribers.group, name="subscribers")
-# `import CSV` is a command of its own, not a group.
+app.add_typer(themes.group, name="themes")
+# `import CSV` and `deposit FILE` are commands of their own, not groups.
 app.add_typer(importing.group)
+app.add_typer(deposit.group)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -15,9 +15,13 @@ group = typer.Typer()
 _HELP = """Import historic catalogue-only records (no electronic copy, no board) from a CSV file.
 
 The file is UTF-8 with a header row. Required columns: title, publication_date (1973, 1973-05
-or 1973-05-14), nation, review_type, document_type, publisher. Optional: themes (separated
-by ;), summary, notes (kept for staff, never published), commissioned_date (YYYY-MM-DD).
-Other columns are ignored. Each row gets a reference CR-<publication year>-<n>.
+or 1973-05-14), nation, review_type, document_type, publisher. Optional: themes (ids or labels
+of the vocabulary, `case-reviews themes list`, separated by ;), summary, notes (kept for staff,
+never published), commissioned_date (YYYY-MM-DD), form (a Welsh child practice review's:
+concise or extended), rights_holder (e.g. Crown copyright), identifiers (e.g. Cmd 6636;
+separated by ;), language (en, cy or bilingual), anonymous (yes or no), and the case: child,
+age_band, outcome, local_authority, region, review_model, learning, recommendations, related
+(references, separated by ;). Other columns are ignored. Each row gets a reference CR-<publication year>-<n>.
 
 A bad row is reported by its line number (the header is line 1) and skipped; the good rows
 are imported. Importing the same file again adds nothing: a row already imported keeps its

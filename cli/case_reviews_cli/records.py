@@ -4,6 +4,7 @@ their corrections, the legal rulings on their copies, and the audit trail of it 
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -109,9 +110,20 @@ def edit(
         str | None, typer.Option("--publication-date", help="YYYY, YYYY-MM or YYYY-MM-DD.")
     ] = None,
     commissioned_date: Annotated[str | None, typer.Option("--commissioned-date", help="YYYY-MM-DD.")] = None,
+    fields: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--set",
+            metavar="FIELD=VALUE",
+            help="Any field of the description, e.g. --set child='Child K' --set outcome=death "
+            "--set related='CR-2016-0041;CR-2016-0043' (lists separated by \";\"; FIELD= clears it). "
+            "(The fields are those of `records show --json`.)",
+        ),
+    ] = None,
     reason: Why = None,
 ) -> None:
     """Correct the record's metadata (only the fields given change)."""
+    from case_reviews.domain.historic import as_written
     from case_reviews.domain.models import MetadataCorrection, PublicationDate
 
     given: dict[str, Any] = {
@@ -128,15 +140,33 @@ def edit(
         }.items()
         if value is not None
     }
-    if "themes" in given:
-        given["themes"] = [theme for theme in given["themes"].split(";") if theme.strip()]
-    if "publication_date" in given:
+    for assignment in fields or ():
+        name, equals, value = assignment.partition("=")
+        if not equals or not name.strip():
+            raise typer.BadParameter(f"{assignment!r} is not FIELD=VALUE", param_hint="'--set'")
+        given[name.strip().replace("-", "_")] = value
+    # An empty value clears an optional field (a summary is cleared by its own rule, lists by being empty).
+    given = {name: None if value == "" and name != "summary" else value for name, value in as_written(given).items()}
+    if "publication_date" in given and isinstance(given["publication_date"], str):
         try:
             given["publication_date"] = PublicationDate.parse(given["publication_date"])
         except ValueError as error:
             raise typer.BadParameter(str(error), param_hint="'--publication-date'") from None
     correction = MetadataCorrection.model_validate(given)
     _ruled(staff, staff.services.rulings.edit(reference, correction, staff.identity(), reason=reason))
+
+
+@staff_command(group, "attach")
+def attach(
+    staff: Staff,
+    reference: Reference,
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="The report's PDF.", show_default=False)],
+) -> None:
+    """Give a catalogue-only (historic) record its electronic copy: the file meets a deposit's checks, and
+    is available for five years from today."""
+    if not file.is_file():
+        raise typer.BadParameter(f"{file} is not a file", param_hint="'FILE'")
+    _ruled(staff, staff.services.attachment.attach(reference, file, staff.identity()))
 
 
 def _ruled(staff: Staff, outcome: Any) -> None:

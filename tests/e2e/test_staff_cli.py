@@ -337,3 +337,112 @@ def test_staff_correct_a_record_s_metadata_and_search_follows(stack: Stack) -> N
     assert trail[-1]["changes"]["title"] == {"before": f"Case Review {marker}", "after": f"Corrected Review {marker}"}
     assert trail[-1]["changes"]["themes"]["after"] == ["neglect", "online_abuse"]
     assert bad.returncode == 1 and len(bad.stderr.strip().splitlines()) == 1
+
+
+def test_staff_list_the_theme_vocabulary(stack: Stack) -> None:
+    # Given the library's theme vocabulary
+    # When staff list it
+    themes = {theme["id"]: theme for theme in staff_json(stack, "themes", "list")}
+    # Then every theme has its label and the other words accepted for it
+    assert themes["neglect"]["label"] == "Neglect"
+    assert "abusive head trauma" in themes["non_accidental_injury_in_infants"]["alternative_labels"]
+    assert "CSE" in themes["child_sexual_exploitation"]["alternative_labels"]
+
+
+def test_staff_describe_a_case_attach_a_copy_to_a_historic_record_and_the_public_sees_both(
+    stack: Stack, tmp_path, test_day: date
+) -> None:
+    # Given a historic, catalogue-only record this test imports
+    marker = uuid.uuid4().hex[:10]
+    catalogue = tmp_path / "historic.csv"
+    catalogue.write_text(
+        "title,publication_date,nation,review_type,document_type,publisher,rights_holder,identifiers\n"
+        f"Inquiry {marker} into the death of a child,1974-06,england,inquiry_report,overview_report,"
+        "Department of Health and Social Security,Crown copyright,Cmd 9999\n",
+        encoding="utf-8",
+    )
+    (row,) = staff_json(stack, "import", str(catalogue))["rows"]
+    reference = row["reference"]
+    pdf = tmp_path / "inquiry.pdf"
+    pdf.write_bytes(make_pdf(f"The report of the inquiry {marker}.", "Its recommendations."))
+
+    # When staff describe the case, attach the report's PDF, and try to attach it again
+    edited = staff_json(
+        stack, "records", "edit", reference, "--set", "child=Child M", "--set", "outcome=death",
+        "--set", "age_band=5 to 9", "--set", f"learning=Agencies {marker} must talk to one another.",
+    )  # fmt: skip
+    attached = staff_json(stack, "records", "attach", reference, str(pdf))
+    again = staff(stack, "records", "attach", reference, str(pdf))
+
+    def searchable() -> dict[str, Any] | None:
+        found = requests.get(f"{stack.api_url}/reviews", params={"q": f"inquiry {marker}"}, timeout=10).json()
+        hits = [item for item in found["items"] if item["reference"] == reference]
+        return hits[0] if hits and hits[0]["electronic_copy"] else None
+
+    hit = wait_for(searchable)
+
+    # Then the case is described, the copy is available for five years and downloadable, search finds the
+    # record by its text, and a second attach is one clear line
+    assert edited["action"] == "edited"
+    assert attached["action"] == "attached"
+    assert (
+        attached["electronic_copy"]["available_until"] == date.today().replace(year=date.today().year + 5).isoformat()
+    )
+    assert hit, "the attached copy never became searchable"
+    assert (hit["child"], hit["outcome"], hit["age_band"]) == ("Child M", "death", "5_to_9")
+    record = requests.get(f"{stack.api_url}/reviews/{reference}", timeout=10).json()
+    assert record["rights"]["copyright_holder"] == "Crown copyright"
+    assert record["identifiers"] == ["Cmd 9999"]
+    download = requests.get(f"{stack.api_url}/reviews/{reference}/download", allow_redirects=False, timeout=10)
+    assert download.status_code == 302
+    assert again.returncode == 1
+    assert again.stderr.strip() == (
+        f"case-reviews: error: {reference} already has an electronic copy; only a catalogue-only record is given one."
+    )
+
+
+def test_staff_deposit_a_report_on_a_board_s_behalf_and_the_board_is_acknowledged(stack: Stack, tmp_path) -> None:
+    # Given a board with a contact, and a report that reached the library by email
+    marker = uuid.uuid4().hex[:10]
+    board = staff_json(stack, "boards", "add", f"Eastshire {marker} Safeguarding Partnership")
+    contact = f"manager-{marker}@eastshire.example"
+    staff_json(stack, "boards", "set-contact", board["id"], contact)
+    pdf = tmp_path / "report.pdf"
+    pdf.write_bytes(make_pdf(f"A learning review {marker}."))
+    declared = {
+        key: value
+        for key, value in metadata(title=f"Local Child Safeguarding Practice Review: Child {marker}").items()
+        if key != "contact_email"
+    } | {"review_type": "local_child_safeguarding_practice_review", "publication_date": "2024-03-14"}
+
+    # When staff deposit it on the board's behalf
+    deposited = staff_json(stack, "deposit", str(pdf), "--board", board["id"], "--metadata", json.dumps(declared))
+
+    # Then it is catalogued as the board's own deposit would be, and the board's contact is acknowledged
+    assert deposited["status"] == "catalogued", deposited
+    record = requests.get(f"{stack.api_url}/reviews/{deposited['reference']}", timeout=10).json()
+    assert record["publisher"] == f"Eastshire {marker} Safeguarding Partnership"
+
+    def acknowledged() -> list[dict[str, Any]]:
+        return [m for m in stack.emails() if contact in m["destinations"]["ToAddresses"]]
+
+    assert len(wait_for(acknowledged)) == 1
+
+
+def test_a_bad_deposit_on_behalf_is_one_clear_line(stack: Stack, tmp_path) -> None:
+    # Given a board without contacts and metadata without a contact address
+    board = staff_json(stack, "boards", "add", f"Northshire {uuid.uuid4().hex[:8]} Partnership")
+    pdf = tmp_path / "report.pdf"
+    pdf.write_bytes(make_pdf("A report."))
+    # When staff deposit it, or give metadata with an unknown theme
+    without_contact = {key: value for key, value in metadata().items() if key != "contact_email"}
+    no_contact = staff(stack, "deposit", str(pdf), "--board", board["id"], "--metadata", json.dumps(without_contact))
+    bad_theme = staff(
+        stack, "deposit", str(pdf), "--board", board["id"],
+        "--metadata", json.dumps(metadata(themes=["neglct"], contact_email="a@b.example")),
+    )  # fmt: skip
+    # Then each is one line that says what to do, and a failing exit
+    assert no_contact.returncode == bad_theme.returncode == 1
+    assert f"board {board['id']} has no contact: give contact_email in --metadata" in no_contact.stderr
+    assert "did you mean 'Neglect'" in bad_theme.stderr
+    assert len(bad_theme.stderr.strip().splitlines()) == 1

@@ -20,6 +20,30 @@ def run_import(path: Path, now: datetime) -> ImportResult:
     return bootstrap.services().historic_import.import_file(path)
 
 
+def test_the_sample_s_1945_and_1974_inquiries_are_catalogued_as_inquiries_under_crown_copyright(aws, search, now):
+    # Given the sample historic catalogue, which holds the Monckton (1945) and Colwell (1974) inquiries
+    result = run_import(SAMPLE, now)
+    assert result.complete
+    # When the public looks them up
+    _, monckton, _ = call_api("GET", "/reviews?q=Cmd%206636")
+    _, colwell, _ = call_api("GET", "/reviews?q=Maria%20Colwell")
+    (inquiry_1945,) = monckton["items"]
+    (inquiry_1974,) = colwell["items"]
+    _, record_1945, _ = call_api("GET", f"/reviews/{inquiry_1945['reference']}")
+    # Then each is an inquiry report of England under Crown copyright, dated as far as it is known
+    for item in (inquiry_1945, inquiry_1974):
+        assert (item["review_type"], item["review_type_label"], item["nation"]) == (
+            "inquiry_report",
+            "Inquiry report",
+            "england",
+        )
+        assert item["rights_holder"] == "Crown copyright"
+    assert (inquiry_1945["publication_date"], inquiry_1945["identifiers"]) == ("1945-05", ["Cmd 6636"])
+    assert (inquiry_1974["publication_date"], inquiry_1974["publication_date_label"]) == ("1974", "1974, month unknown")
+    assert record_1945["rights"]["statement"].startswith("Copyright remains with Crown copyright.")
+    assert record_1945["publisher"] == "Home Office"
+
+
 def write_csv(tmp_path: Path, *lines: str, name: str = "catalogue.csv") -> Path:
     path = tmp_path / name
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -55,9 +79,10 @@ def test_the_sample_file_imports_every_row_and_the_public_finds_them(aws, search
     # And a year lists its reports in date order, with the partial dates as given and the Welsh text intact
     status, year, _ = call_api("GET", "/years/2008")
     assert status == 200
+    # (a date known only to its year ends the year's list)
     assert [(item["publication_date"], item["title"]) for item in year["items"]] == [
-        ("2008", "Significant Case Review: Child T"),
         ("2008-12-03", "Serious Case Review: Child U — Overview Report, Volume 1"),
+        ("2008", "Significant Case Review: Child T"),
     ]
     _, welsh, _ = call_api("GET", "/reviews?q=Gwyn")
     assert [item["title"] for item in welsh["items"]] == [
@@ -67,12 +92,16 @@ def test_the_sample_file_imports_every_row_and_the_public_finds_them(aws, search
     # And the record is a catalogue-only one: no board id, no submission, no copy
     status, record, _ = call_api("GET", f"/reviews/{result.rows[0].reference}")
     assert status == 200
-    assert (record["publisher"], record["publication_date"], record["electronic_copy"]) == ("Home Office", "1945", None)
+    assert (record["publisher"], record["publication_date"], record["electronic_copy"]) == (
+        "Home Office",
+        "1945-05",
+        None,
+    )
     staff_view = bootstrap.services().records.show(result.rows[0].reference)
     assert (staff_view.board_id, staff_view.submission_id, list(staff_view.themes)) == (
         None,
         None,
-        ["foster_care", "neglect"],
+        ["looked_after_children", "neglect", "physical_abuse"],
     )
 
 
@@ -99,7 +128,8 @@ def test_bad_rows_are_reported_by_line_and_the_good_rows_are_imported(aws, searc
         ),
         (
             6,
-            "title: is empty; themes: 'neglect!' may hold only letters, digits, spaces, hyphens and underscores",
+            "title: is empty; themes: 'neglect!' is not a theme of the library's vocabulary; "
+            "did you mean 'Neglect' (neglect)?",
         ),
     ]
     assert (result.imported, result.complete) == (2, False)

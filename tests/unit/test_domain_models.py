@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
+from case_reviews.domain.errors import RulingRefused
 from case_reviews.domain.models import ANONYMOUS_PUBLISHER, MetadataCorrection, PublicationDate, ReportMetadata
 from case_reviews.domain.vocabulary import CopyStatus, DatePrecision
 from tests.unit.factories import BOARD_NAME, a_record, available_copy, metadata_fields, removed_copy
@@ -290,3 +291,95 @@ def test_a_metadata_correction_changes_only_the_fields_given() -> None:
     assert corrected.themes == ("online_abuse", "neglect")
     assert corrected.summary is None
     assert (corrected.title, corrected.reference, corrected.version) == (record.title, record.reference, 3)
+
+
+# ---------------------------------------------------------------- dates known to a year or a month
+
+
+@pytest.mark.parametrize(
+    ("written", "label", "approximate", "last_day"),
+    [
+        ("1973", "1973, month unknown", True, date(1973, 12, 31)),
+        ("1973-05", "May 1973, day unknown", True, date(1973, 5, 31)),
+        ("1973-05-14", "14 May 1973", False, date(1973, 5, 14)),
+        ("2024-02", "February 2024, day unknown", True, date(2024, 2, 29)),
+    ],
+)
+def test_a_publication_date_says_what_is_known_of_it(
+    written: str, label: str, approximate: bool, last_day: date
+) -> None:
+    # Given a publication date known to the year, the month or the day
+    published = PublicationDate.parse(written)
+    # When it is read
+    # Then its label says what is not known, it is approximate unless a day, and it covers its whole period
+    assert published.label() == label
+    assert published.approximate is approximate
+    assert published.last_day() == last_day
+
+
+# ---------------------------------------------------------------- rights and what the public may see
+
+
+def test_a_deposit_s_public_view_names_its_rights_holder_and_the_statement_says_whose_copyright_it_is() -> None:
+    # Given a named board's record, and a historic record under Crown copyright
+    from case_reviews.domain.models import rights_statement
+
+    named = a_record(rights_holder=None).public()
+    crown = a_record(board_id=None, board_name="Home Office", rights_holder="Crown copyright").public()
+    # When the public views are read
+    # Then the holder defaults to the board, and each statement names its holder and why the library has a copy
+    assert named.rights_holder == BOARD_NAME
+    assert rights_statement(crown) == (
+        "Copyright remains with Crown copyright. The library holds a copy to share the learning from it."
+    )
+
+
+def test_an_anonymous_record_s_public_view_withholds_its_board_its_area_and_its_holder() -> None:
+    # Given an anonymous record that names its local authority, region and holder for staff
+    record = a_record(
+        anonymous=True, rights_holder=BOARD_NAME, local_authority="Northshire County Council", region="north_east"
+    )
+    # When the public view is made
+    public = record.public()
+    # Then none of them is public: the holder is "Anonymous", the area is withheld
+    assert (public.rights_holder, public.local_authority, public.region) == (ANONYMOUS_PUBLISHER, None, None)
+    assert BOARD_NAME not in public.model_dump_json()
+    # (staff still see them)
+    assert record.local_authority == "Northshire County Council"
+
+
+# ---------------------------------------------------------------- attaching a copy to a historic record
+
+
+def test_only_a_record_that_never_had_a_copy_is_given_one() -> None:
+    # Given a catalogue-only record, one with a copy and one whose copy was removed
+    now = datetime(2026, 11, 26, tzinfo=UTC)
+    catalogue_only = a_record(electronic_copy=None, version=3)
+    # When a copy is attached to each
+    attached = catalogue_only.with_copy_attached(available_copy(), now)
+    # Then the catalogue-only record has it (a new version, deposited today); the others refuse
+    assert attached.has_copy and attached.version == 4 and attached.deposited_on == now.date()
+    with pytest.raises(RulingRefused, match="already has an electronic copy"):
+        a_record(electronic_copy=available_copy()).with_copy_attached(available_copy(), now)
+    with pytest.raises(RulingRefused, match="already had its electronic copy removed"):
+        a_record(electronic_copy=removed_copy()).with_copy_attached(available_copy(), now)
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "problem"),
+    [
+        ("related", ["CR-2016-41"], "related.0"),
+        ("age_band", "toddler", "age_band"),
+        ("language", "fr", "language"),
+        ("identifiers", ["x"], "identifiers.0"),
+        ("child", "Child\x07 K", "child"),
+    ],
+)
+def test_the_case_and_rights_fields_refuse_what_they_cannot_hold(field: str, value: object, problem: str) -> None:
+    # Given a deposit's metadata with one bad case or rights field
+    fields = metadata_fields(**{field: value})
+    # When it is validated
+    with pytest.raises(ValidationError) as invalid:
+        ReportMetadata.model_validate(fields)
+    # Then that field is what is reported
+    assert error_locations(invalid.value) == {problem}

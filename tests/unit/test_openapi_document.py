@@ -19,6 +19,7 @@ ROUTES = {
     ("get", "/reviews/{reference}"),
     ("get", "/reviews/{reference}/download"),
     ("get", "/years/{year}"),
+    ("get", "/themes"),
     ("get", "/health"),
     ("get", "/openapi.json"),
     ("get", "/robots.txt"),

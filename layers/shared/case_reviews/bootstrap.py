@@ -31,10 +31,12 @@ if TYPE_CHECKING:
     from case_reviews.adapters.idempotency import PowertoolsOnce
     from case_reviews.adapters.opensearch.index import OpenSearchIndex
     from case_reviews.adapters.opensearch.maintenance import OpenSearchMaintenance
+    from case_reviews.adapters.pdf import IsolatedPdfInspector
     from case_reviews.adapters.s3 import S3FileStore
     from case_reviews.adapters.ses import Mailer
     from case_reviews.adapters.sqs import RetentionRunQueue, SqsMessageQueues
     from case_reviews.services.acknowledgement import AcknowledgementService
+    from case_reviews.services.attachment import CopyAttachmentService
     from case_reviews.services.boards import BoardService
     from case_reviews.services.catalogue import CatalogueService
     from case_reviews.services.digest import DigestService, SubscriptionService
@@ -191,8 +193,36 @@ class Services:
 
     @cached_property
     def catalogue(self) -> CatalogueService:
-        from case_reviews.adapters.pdf import IsolatedPdfInspector, PdfLimits
         from case_reviews.services.catalogue import CatalogueService
+
+        return CatalogueService(
+            submissions=self.submissions_store,
+            records=self.records_store,
+            boards=self.boards_store,
+            store=self.files,
+            inspector=self.pdf_inspector,
+            events=self.events,
+            once=self.once,
+            clock=self.clock,
+            max_bytes=self.settings.storage.max_upload_bytes,
+        )
+
+    @cached_property
+    def attachment(self) -> CopyAttachmentService:
+        from case_reviews.services.attachment import CopyAttachmentService
+
+        return CopyAttachmentService(
+            records=self.records_store,
+            store=self.files,
+            inspector=self.pdf_inspector,
+            events=self.events,
+            clock=self.clock,
+            max_bytes=self.settings.storage.max_upload_bytes,
+        )
+
+    @cached_property
+    def pdf_inspector(self) -> IsolatedPdfInspector:
+        from case_reviews.adapters.pdf import IsolatedPdfInspector, PdfLimits
 
         pdf = self.settings.pdf
         limits = PdfLimits(
@@ -200,17 +230,7 @@ class Services:
             time_limit_s=pdf.pdf_time_limit_seconds,
             memory_limit_mb=pdf.pdf_memory_limit_mb,
         )
-        return CatalogueService(
-            submissions=self.submissions_store,
-            records=self.records_store,
-            boards=self.boards_store,
-            store=self.files,
-            inspector=IsolatedPdfInspector(limits),
-            events=self.events,
-            once=self.once,
-            clock=self.clock,
-            max_bytes=self.settings.storage.max_upload_bytes,
-        )
+        return IsolatedPdfInspector(limits)
 
     @cached_property
     def indexing(self) -> IndexingService:

@@ -98,6 +98,11 @@ class RecordStore(Protocol):
         """Write records whose references the caller has just claimed (nobody else writes them)."""
         ...
 
+    def save_copy_attached(self, changed: CatalogueRecord, entry: AuditEntry) -> bool:
+        """The record with its first copy over the version before, its checksum claim and its audit entry, all
+        or nothing (False if the record changed meanwhile; DuplicateContent if the file is claimed)."""
+        ...
+
     def save_change(self, changed: CatalogueRecord, entry: AuditEntry) -> bool:
         """The record over the version before it, with its audit entry; False if it changed meanwhile."""
         ...

@@ -41,6 +41,7 @@ from case_reviews.domain.models import (
 from case_reviews.domain.review_types import label_of
 from case_reviews.domain.rules import EARLIEST_PUBLICATION
 from case_reviews.domain.search import SearchHit, SearchPage, SearchQuery, SortOrder, YearListing
+from case_reviews.domain.themes import vocabulary
 from case_reviews.domain.vocabulary import CopyStatus, ReviewType, SubmissionStatus
 from case_reviews.services.submissions import BoardDeposits
 
@@ -337,6 +338,26 @@ def rights(record: PublicRecord) -> Rights:
 def record_view(record: CatalogueRecord) -> RecordView:
     public = record.public()
     return RecordView.model_validate({**_view_fields(public), "rights": rights(public)})
+
+
+class ThemeView(_Wire):
+    id: str = Field(description="What records hold, and the facet's value.")
+    label: str = Field(description="The preferred label, as people read it.")
+    alternative_labels: list[str] = Field(description="Other words for it (abbreviations included), also accepted.")
+
+
+class ThemeList(_Wire):
+    items: list[ThemeView]
+
+
+def theme_list() -> ThemeList:
+    """The vocabulary in the thesaurus's order."""
+    return ThemeList(
+        items=[
+            ThemeView(id=concept.id, label=concept.label, alternative_labels=list(concept.alternatives))
+            for concept in vocabulary()
+        ]
+    )
 
 
 # ---------------------------------------------------------------- paging cursor

@@ -14,10 +14,12 @@ from case_reviews.api.models import (
     PartialDate,
     RecordView,
     SearchResponse,
+    ThemeList,
     YearView,
     decode_cursor,
     record_view,
     search_response,
+    theme_list,
     year_view,
 )
 from case_reviews.api.problems import documented
@@ -145,3 +147,13 @@ def list_year(
     ],
 ) -> YearView:
     return year_view(bootstrap.services().search.published_in(year))
+
+
+@router.get(
+    "/themes",
+    tags=["Search"],
+    summary="The theme vocabulary",
+    responses=documented(HTTPStatus.OK, "Every theme: its id, its label and its alternative labels", ThemeList),
+)
+def list_themes() -> ThemeList:
+    return theme_list()

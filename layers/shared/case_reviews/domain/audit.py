@@ -30,6 +30,7 @@ class AuditAction(StrEnum):
     TAKEN_DOWN = "taken_down"
     REMOVED_BY_RETENTION = "removed_by_retention"
     EDITED = "edited"
+    ATTACHED = "attached"
 
 
 # Who the audit trail names for the daily run of the five-year rule.

@@ -61,6 +61,19 @@ _VOCABULARY_COLUMNS = tuple(
 )
 
 
+def as_written(cells: dict[str, Any]) -> dict[str, Any]:
+    """Description fields as people type them in a cell or on a command line, read as the models read them:
+    a vocabulary value in any case or spacing ("Northern Ireland"), a list separated by ";" ("" for none)."""
+    given = dict(cells)
+    for name in _VOCABULARY_COLUMNS:
+        if name in given:
+            given[name] = _vocabulary_value(given[name])
+    for name in _LIST_COLUMNS:
+        if name in given:
+            given[name] = _cell_list(given[name])
+    return given
+
+
 class HistoricRow(Description):
     """One row of a historic catalogue file, checked as the domain checks a deposit's description."""
 
@@ -76,16 +89,7 @@ class HistoricRow(Description):
     @classmethod
     def _cells_as_written(cls, cells: Any) -> Any:
         """Spreadsheet spellings: vocabulary in any case, themes separated by ";", dates as they are known."""
-        if not isinstance(cells, dict):
-            return cells
-        given = dict(cells)
-        for name in _VOCABULARY_COLUMNS:
-            if name in given:
-                given[name] = _vocabulary_value(given[name])
-        for name in _LIST_COLUMNS:
-            if name in given:
-                given[name] = _cell_list(given[name])
-        return given
+        return as_written(cells) if isinstance(cells, dict) else cells
 
     @classmethod
     def from_cells(cls, cells: dict[str, str], today: date) -> HistoricRow:

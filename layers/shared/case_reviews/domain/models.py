@@ -38,8 +38,9 @@ from case_reviews.domain.fields import (  # noqa: F401 - the models' field types
     Themes,
     Title,
 )
+from case_reviews.domain.files import InspectedPdf, report_key, text_key
 from case_reviews.domain.review_types import ALIASES, check_review_type
-from case_reviews.domain.rules import check_dates_in_order
+from case_reviews.domain.rules import available_until, check_dates_in_order
 from case_reviews.domain.vocabulary import (
     AgeBand,
     CopyStatus,
@@ -330,6 +331,23 @@ class ElectronicCopy(PublicCopy):
     metadata_stripped: bool = False
 
 
+def new_copy(reference: str, sha256: str, inspected: InspectedPdf, deposited_on: date) -> ElectronicCopy:
+    """The electronic copy of a file that passed its checks, available for five years from `deposited_on`."""
+    return ElectronicCopy(
+        status=CopyStatus.AVAILABLE,
+        object_key=report_key(reference),
+        text_key=text_key(reference),
+        sha256=sha256,
+        # The size of what the public downloads (for an anonymous report, the stripped copy).
+        size_bytes=inspected.stored_path.stat().st_size,
+        page_count=inspected.page_count,
+        available_until=available_until(deposited_on),
+        text_chars=inspected.text_chars,
+        text_layer=inspected.text_layer,
+        metadata_stripped=inspected.metadata_stripped,
+    )
+
+
 class PublicRecord(Description):
     """What the public may know of a record: its description, its publisher (never an anonymous
     report's board) and its copy's state. Search hits, index documents and API views build on it."""
@@ -410,6 +428,20 @@ class CatalogueRecord(Description):
             }
         )
         return self.model_copy(update={"electronic_copy": copy, "updated_at": now, "version": self.version + 1})
+
+    def check_can_attach(self) -> None:
+        """Only a catalogue-only record is given a copy: one whose copy was removed does not get another
+        (the five-year rule, or a take-down, ended it)."""
+        if self.electronic_copy is not None:
+            state = "has an electronic copy" if self.has_copy else "had its electronic copy removed"
+            raise RulingRefused(f"{self.reference} already {state}; only a catalogue-only record is given one.")
+
+    def with_copy_attached(self, copy: ElectronicCopy, now: datetime) -> CatalogueRecord:
+        """A catalogue-only record given its first electronic copy (staff attach a file to a historic record)."""
+        self.check_can_attach()
+        return self.model_copy(
+            update={"electronic_copy": copy, "deposited_on": now.date(), "updated_at": now, "version": self.version + 1}
+        )
 
     # ---- staff corrections to the metadata
 

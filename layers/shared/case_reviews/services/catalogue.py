@@ -10,10 +10,17 @@ from pydantic import BaseModel
 
 from case_reviews.domain.errors import DuplicateContent, UploadRejected
 from case_reviews.domain.events import DetailType, ReportCatalogued, SubmissionDuplicate, SubmissionRejected
-from case_reviews.domain.files import InspectedPdf, UploadedObject, report_key, submission_id_from_key, text_key
-from case_reviews.domain.models import CatalogueRecord, ElectronicCopy, Submission, description_of
-from case_reviews.domain.rules import available_until, check_pdf_signature, check_upload_size
-from case_reviews.domain.vocabulary import CopyStatus, SubmissionStatus
+from case_reviews.domain.files import (
+    DownloadedObject,
+    InspectedPdf,
+    UploadedObject,
+    report_key,
+    submission_id_from_key,
+    text_key,
+)
+from case_reviews.domain.models import CatalogueRecord, Submission, description_of, new_copy
+from case_reviews.domain.rules import check_pdf_signature, check_upload_size
+from case_reviews.domain.vocabulary import SubmissionStatus
 from case_reviews.observability import logger
 from case_reviews.ports import BoardStore, Clock, EventBus, FileStore, Once, PdfInspector, RecordStore, SubmissionStore
 
@@ -30,6 +37,19 @@ class CatalogueOutcome(BaseModel):
 
 class UploadNotYetVisible(Exception):
     """The notification arrived but the object is not readable yet: let the queue redeliver."""
+
+
+def checked_inspection(
+    inspector: PdfInspector, file: DownloadedObject, workdir: Path, max_bytes: int, anonymous: bool
+) -> InspectedPdf:
+    """The checks every file passes before it becomes an electronic copy, a board's deposit or a file staff
+    attach: its size, the PDF signature, then the isolated inspection (which strips an anonymous one).
+
+    Raises UploadRejected with a reason the depositor can act on.
+    """
+    check_upload_size(file.size_bytes, max_bytes)
+    check_pdf_signature(file.head)
+    return inspector.inspect(file.path, workdir, strip_metadata=anonymous)
 
 
 class CatalogueService:
@@ -93,10 +113,8 @@ class CatalogueService:
                 # Sizes first: an oversize object is refused before a byte of it is read.
                 check_upload_size(stored.size_bytes, self.max_bytes)
                 downloaded = self.store.download(upload.key, Path(workdir) / "upload.pdf", self.max_bytes)
-                check_upload_size(downloaded.size_bytes, self.max_bytes)
-                check_pdf_signature(downloaded.head)
-                inspected = self.inspector.inspect(
-                    downloaded.path, Path(workdir), strip_metadata=submission.metadata.anonymous
+                inspected = checked_inspection(
+                    self.inspector, downloaded, Path(workdir), self.max_bytes, submission.metadata.anonymous
                 )
             except UploadRejected as rejection:
                 return self._reject(submission, upload.key, str(rejection), now)
@@ -165,19 +183,7 @@ class CatalogueService:
             anonymous=metadata.anonymous,
             submission_id=submission.submission_id,
             deposited_on=deposited_on,
-            electronic_copy=ElectronicCopy(
-                status=CopyStatus.AVAILABLE,
-                object_key=report_key(reference),
-                text_key=text_key(reference),
-                sha256=sha256,
-                # The size of what the public downloads (for an anonymous report, the stripped copy).
-                size_bytes=inspected.stored_path.stat().st_size,
-                page_count=inspected.page_count,
-                available_until=available_until(deposited_on),
-                text_chars=inspected.text_chars,
-                text_layer=inspected.text_layer,
-                metadata_stripped=inspected.metadata_stripped,
-            ),
+            electronic_copy=new_copy(reference, sha256, inspected, deposited_on),
             created_at=now,
             updated_at=now,
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 from case_reviews.domain.errors import NotFound
 from case_reviews.domain.files import PresignedUpload, incoming_key
@@ -68,6 +69,13 @@ class SubmissionService:
         self.store.create_submission(submission)
         upload = self.uploads.presign_upload(key, self.max_bytes, self.upload_ttl_seconds, now)
         return OpenedSubmission(submission=submission, upload=upload)
+
+    def deposit_on_behalf(self, board: Board, metadata: ReportMetadata, path: Path) -> Submission:
+        """Staff deposit a report that reached the library by email: the submission and upload a board's own
+        deposit makes, so the file meets the same checks, and the board the same acknowledgement."""
+        opened = self.open(board, metadata)
+        self.uploads.write_pdf_file(opened.submission.upload_key, path)
+        return opened.submission
 
     def deposits(self, board: Board, page_size: int, after: dict[str, str] | None = None) -> BoardDeposits:
         """A page of the board's own deposits, newest first, with the copies' last days read in one batch."""

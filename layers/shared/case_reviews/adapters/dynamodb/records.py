@@ -114,6 +114,32 @@ class DynamoRecordStore:
         """
         self.table.batch_put([record_to_item(record) for record in records])
 
+    def save_copy_attached(self, changed: CatalogueRecord, entry: AuditEntry) -> bool:
+        """Write a record's first copy over the version it came from, claim the file's checksum and append
+        the audit entry, all or nothing: False if the record changed meanwhile, DuplicateContent if the
+        same file was catalogued meanwhile (then nothing is written)."""
+        assert changed.electronic_copy is not None
+        item = record_to_item(changed)
+        claim = ContentClaimItem(**keys.content_key(changed.electronic_copy.sha256), reference=changed.reference)
+        cancelled = self.table.transact(
+            {
+                "Put": {
+                    "Item": to_attributes(item),
+                    "ConditionExpression": "attribute_exists(pk) AND version = :before",
+                    "ExpressionAttributeValues": to_attributes({":before": changed.version - 1}),
+                }
+            },
+            {"Put": {"Item": to_attributes(claim), "ConditionExpression": "attribute_not_exists(pk)"}},
+            audit_put(entry),
+        )
+        if cancelled is None:
+            return True
+        if cancelled.first_condition_failed():
+            return False
+        if len(cancelled.reasons) > 1 and cancelled.reasons[1] == "ConditionalCheckFailed":
+            raise DuplicateContent(self.reference_for_content(changed.electronic_copy.sha256) or "another record")
+        raise cancelled.error
+
     def save_change(self, changed: CatalogueRecord, entry: AuditEntry) -> bool:
         """Write a staff change to a record and its audit entry, all or nothing, over the version it came
         from (False if that changed meanwhile: then neither is written)."""
