@@ -41,6 +41,8 @@ def drift_text(drift: dict[str, Any]) -> str:
         f"stale: {s['reference']} (indexed version {s['indexed_version']}, catalogue version {s['catalogue_version']})"
         for s in drift["stale"]
     ]
+    if not drift["schema_current"]:
+        lines.append("the index was built from an older definition (schema version) than this release's")
     counts = f"{drift['catalogued']} record(s) catalogued, {drift['indexed']} indexed"
     if drift["in_sync"]:
         lines.append(f"in sync: {counts}")

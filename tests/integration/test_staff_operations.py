@@ -8,6 +8,7 @@ import uuid
 import pytest
 
 from case_reviews import bootstrap
+from case_reviews.resources import index_definition
 from case_reviews.services.operations import StaleDocument
 from case_reviews_cli.stack import queue_settings
 from infra.local.provision import Provisioned
@@ -124,6 +125,24 @@ def test_queue_depths_are_reported_for_every_queue(staff, pipeline):
 # ---------------------------------------------------------------- index
 
 
+def first_index(alias: str) -> str:
+    """The concrete index the first write creates behind the alias: `<alias>-v<schema version>`."""
+    return f"{alias}-v{index_definition()['schema_version']}"
+
+
+def test_the_index_check_says_when_the_alias_serves_an_index_of_an_older_definition(aws, search):
+    # Given an alias that serves an index built from an older schema version (as after a release that
+    # changed the mapping or the synonyms)
+    client = bootstrap.services().search_index.client
+    client.indices.create(index=f"{search}-v1", body={"aliases": {search: {"is_write_index": True}}})
+    # When staff check the index
+    drift = bootstrap.services().index_upkeep.check()
+    # Then it is out of sync until rebuilt
+    assert (drift.schema_current, drift.in_sync) == (False, False)
+    bootstrap.services().index_upkeep.rebuild()
+    assert bootstrap.services().index_upkeep.check().in_sync
+
+
 def test_the_index_check_finds_missing_extra_and_stale_documents(aws, search, board_key):
     # Given two records indexed as catalogued (and a board and its key in the same table)
     catalogue_without_pipeline(historic_record("CR-1980-0001", "1980"), historic_record("CR-1980-0002", "1980"))
@@ -158,19 +177,19 @@ def test_a_rebuild_replaces_the_index_behind_the_alias_with_one_that_finds_every
     assert bootstrap.services().records_store.add_record(historic_record("CR-1985-0004", "1985"))
     every = {deposited, *(record.reference for record in historic), "CR-1985-0004"}
     index = bootstrap.services().search_index
-    assert bootstrap.services().index_maintenance.indices_behind_alias() == [f"{search}-v2"]
+    assert bootstrap.services().index_maintenance.indices_behind_alias() == [first_index(search)]
     counted: list[int] = []
 
     # When staff rebuild the index
     rebuilt = bootstrap.services().index_upkeep.rebuild(progress=counted.append)
 
     # Then the alias points at the new index alone, the old one is gone, and search finds every record
-    assert rebuilt.index.startswith(f"{search}-v2-")
-    assert rebuilt.replaced == [f"{search}-v2"]
+    assert rebuilt.index.startswith(f"{first_index(search)}-")
+    assert rebuilt.replaced == [first_index(search)]
     assert (rebuilt.indexed, rebuilt.with_text, rebuilt.caught_up) == (5, 1, 0)
     assert counted == [1, 2, 3, 4, 5]
     assert sorted(index.client.indices.get_alias(name=search)) == [rebuilt.index]
-    assert not index.client.indices.exists(index=f"{search}-v2")
+    assert not index.client.indices.exists(index=first_index(search))
     _, by_text, _ = call_api("GET", "/reviews?q=zebrafinch")
     assert [item["reference"] for item in by_text["items"]] == [deposited]
     _, listed, _ = call_api("GET", "/reviews?page_size=50")
@@ -206,7 +225,7 @@ def test_after_a_rebuild_the_index_function_writes_to_the_new_index_and_creates_
     client = bootstrap.services().search_index.client
     assert written
     assert sorted(client.indices.get_alias(name=search)) == [rebuilt.index]
-    assert not client.indices.exists(index=f"{search}-v2")
+    assert not client.indices.exists(index=first_index(search))
     assert client.get(index=rebuilt.index, id="CR-1986-0002")["_source"]["reference"] == "CR-1986-0002"
 
 

@@ -133,11 +133,13 @@ class IndexDrift(BaseModel):
     missing: list[str]
     extra: list[str]
     stale: list[StaleDocument]
+    # False after a release changed the index definition (a new schema version): rebuild it.
+    schema_current: bool = True
 
     @computed_field  # type: ignore[prop-decorator]
     @property
     def in_sync(self) -> bool:
-        return not (self.missing or self.extra or self.stale)
+        return self.schema_current and not (self.missing or self.extra or self.stale)
 
 
 class RebuildResult(BaseModel):
@@ -180,6 +182,7 @@ class IndexUpkeep:
                 for reference, version in sorted(catalogue.items())
                 if reference in indexed and indexed[reference] < version
             ],
+            schema_current=self.maintenance.schema_current(),
         )
 
     def rebuild(self, progress: Progress | None = None) -> RebuildResult:

@@ -42,6 +42,11 @@ class OpenSearchMaintenance:
         except NotFoundError:
             return {}
 
+    def schema_current(self) -> bool:
+        """True when every index behind the alias was built from this definition (its name starts with
+        `<alias>-v<schema version>`), or there is none yet (the first write builds it)."""
+        return all(name.startswith(self.versioned_name) for name in self.indices_behind_alias())
+
     def indices_behind_alias(self) -> list[str]:
         """The concrete indices the alias points at (none before the first document is indexed)."""
         try:
