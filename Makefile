@@ -62,7 +62,7 @@ template:
 # IaC static analysis of template.yaml (SAM is read as CloudFormation). A check that does not apply
 # is skipped in the template itself, on the resource, with its reason (Metadata: checkov: skip:).
 iac-scan:
-	$(CHECKOV) --file template.yaml --framework cloudformation --quiet --compact
+	$(CHECKOV) --file template.yaml --framework cloudformation --quiet --compact --skip-download
 
 lint: $(STAMP) template iac-scan
 	$(PY) -m ruff check .

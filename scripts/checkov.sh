@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Run checkov (IaC static analysis) from a repo-local virtualenv, .venv-checkov (git-ignored).
 #
-#   scripts/checkov.sh -f template.yaml --framework cloudformation
+#   scripts/checkov.sh --file template.yaml --framework cloudformation --skip-download
 #
 # checkov pins its own boto3 (1.35), older than the layer's, so it cannot share .venv with the
 # runtime pins: like scripts/sam.sh, it gets a virtualenv of its own, made on first use (or when
-# CHECKOV_VERSION changes) with Python 3.12. It runs offline: no Prisma Cloud key, no download of
-# policies or versions at run time.
+# CHECKOV_VERSION changes) with Python 3.12. Its built-in policies are all it needs: without an API
+# key, and with --skip-download, it calls no platform.
 set -euo pipefail
 
 CHECKOV_VERSION="${CHECKOV_VERSION:-3.3.30}"
