@@ -199,6 +199,7 @@ def bucket_lifecycle(names: StackNames) -> dict[str, Any]:
                 "Status": "Enabled",
                 "Filter": {"Prefix": "incoming/"},
                 "Expiration": {"Days": 7},
+                "NoncurrentVersionExpiration": {"NoncurrentDays": 1},
             },
             {
                 "ID": "expire-quarantined-uploads",

@@ -3,42 +3,21 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from pydantic import ValidationError
 
 from case_reviews.domain.events import EVENT_SOURCE, ROUTES, DetailType
 from case_reviews.messages import BoardNotificationRecord, CatalogueChangeRecord
 from tests.support.events import load_event
-
-TEMPLATE = Path(__file__).resolve().parents[2] / "template.yaml"
-
-
-class _CloudFormationLoader(yaml.SafeLoader):
-    """Reads CloudFormation's short forms (!Ref, !GetAtt, !Sub...) as {"Fn": value}."""
-
-
-def _tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
-    if isinstance(node, yaml.ScalarNode):
-        value: Any = loader.construct_scalar(node)
-    elif isinstance(node, yaml.SequenceNode):
-        value = loader.construct_sequence(node, deep=True)
-    else:
-        value = loader.construct_mapping(node, deep=True)  # type: ignore[arg-type]
-    return {suffix: value}
-
-
-_CloudFormationLoader.add_multi_constructor("!", _tag)
+from tests.support.template import resources
 
 
 def template_routes() -> dict[str, set[str]]:
     """Each queue's consumer (IndexQueue → index) with the detail types the template's rules send it."""
-    resources = yaml.load(TEMPLATE.read_text(encoding="utf-8"), Loader=_CloudFormationLoader)["Resources"]
     routes: dict[str, set[str]] = {}
-    for resource in resources.values():
+    for resource in resources().values():
         if resource["Type"] != "AWS::Events::Rule" or "EventPattern" not in resource["Properties"]:
             continue
         pattern = resource["Properties"]["EventPattern"]

@@ -6,6 +6,9 @@ only where the settings switch it on) and hands each request to `handle`.
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import re
 from functools import cache
 from http import HTTPStatus
 from typing import Any
@@ -22,6 +25,9 @@ from case_reviews.api.openapi import API_TITLE, API_VERSION, allowed_methods, do
 CORS = CORSConfig(allow_origin="*", expose_headers=["Location", "Allow"], max_age=600, allow_credentials=False)
 # Nothing this API serves is for search engines: files are reached only by searching the library.
 ROBOTS = "noindex, nofollow"
+# An HTML page of this API (the unsubscribe pages; Swagger UI on the local stack) loads nothing from
+# anywhere else and cannot be framed. What it runs is its own inline code, allowed by hash.
+_INLINE_CODE = re.compile(r"<(script|style)>(.*?)</\1>", re.DOTALL)
 
 
 def build_app(swagger_ui: bool = False) -> APIGatewayRestResolver:
@@ -58,12 +64,37 @@ def build_app(swagger_ui: bool = False) -> APIGatewayRestResolver:
     return app
 
 
+def content_security_policy(page: str) -> str:
+    """The policy of one HTML page: nothing from elsewhere, no framing, forms only back to this API, and
+    only the page's own inline scripts and styles, each by its hash (a page without any runs none)."""
+    hashes: dict[str, list[str]] = {"script": [], "style": []}
+    for tag, code in _INLINE_CODE.findall(page):
+        digest = base64.b64encode(hashlib.sha256(code.encode("utf-8")).digest()).decode("ascii")
+        hashes[tag].append(f"'sha256-{digest}'")
+    directives = {"default-src": "'none'"}
+    if hashes["script"]:
+        # Swagger UI's "Try it out" calls this API.
+        directives |= {"script-src": " ".join(hashes["script"]), "connect-src": "'self'"}
+    if hashes["style"]:
+        # Swagger UI's stylesheet draws its icons from data: URLs.
+        directives |= {"style-src": " ".join(hashes["style"]), "img-src": "data:"}
+    directives |= {"form-action": "'self'", "frame-ancestors": "'none'", "base-uri": "'none'"}
+    return "; ".join(f"{name} {value}" for name, value in directives.items())
+
+
 def handle(app: APIGatewayRestResolver, event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    """One request: HEAD is GET without the body (RFC 9110), and every answer says it is not for crawlers."""
+    """One request: HEAD is GET without the body (RFC 9110), and every answer says it is not for crawlers;
+    an HTML page also carries its content security policy and may not be framed."""
     head = event.get("httpMethod") == "HEAD"
     response = app.resolve({**event, "httpMethod": "GET"} if head else event, context)
+    headers = response.setdefault("multiValueHeaders", {})
+    content_type = next((values[-1] for name, values in headers.items() if name.lower() == "content-type"), "")
+    if content_type.startswith("text/html"):
+        # Before HEAD drops the body: the policy of a HEAD is the policy of its GET.
+        headers["Content-Security-Policy"] = [content_security_policy(response.get("body") or "")]
+        headers["X-Frame-Options"] = ["DENY"]
     if head:
         response.update(body="", isBase64Encoded=False)
     # Added here, not per route, so that error responses carry it too.
-    response.setdefault("multiValueHeaders", {})["X-Robots-Tag"] = [ROBOTS]
+    headers["X-Robots-Tag"] = [ROBOTS]
     return response
