@@ -230,6 +230,7 @@ def test_index_check_exits_1_on_drift(staff_cli: StaffCli) -> None:
         "missing": ["CR-2016-0002"],
         "extra": [],
         "stale": [],
+        "schema_current": True,
         "in_sync": False,
     }
     # When staff check the index
