@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from case_reviews.domain.email import RenderedEmail
     from case_reviews.domain.events import DetailType
     from case_reviews.domain.files import DownloadedObject, InspectedPdf, PresignedUpload, StoredObject
+    from case_reviews.domain.holds import ReviewHold
     from case_reviews.domain.models import Board, CatalogueRecord, Credential, Submission
     from case_reviews.domain.queues import QueueDepth, QueuedMessage
     from case_reviews.domain.runs import RetentionRunPart
@@ -79,7 +80,11 @@ class SubmissionStore(Protocol):
         now: datetime,
         reason: str | None = None,
         reference: str | None = None,
+        hold: ReviewHold | None = None,
     ) -> Submission: ...
+    def submissions_in_review(self) -> list[Submission]:
+        """Every submission held for the library's check, oldest first."""
+        ...
 
 
 class RecordStore(Protocol):

@@ -39,6 +39,7 @@ from case_reviews.domain.fields import (  # noqa: F401 - the models' field types
     Title,
 )
 from case_reviews.domain.files import InspectedPdf, report_key, text_key
+from case_reviews.domain.holds import ReviewHold
 from case_reviews.domain.review_types import ALIASES, check_review_type
 from case_reviews.domain.rules import available_until, check_dates_in_order
 from case_reviews.domain.vocabulary import (
@@ -298,6 +299,8 @@ class Submission(_Frozen):
     updated_at: datetime
     reference: str | None = None
     reason: str | None = None
+    # While `in_review`: why it waits, and the checked copy staff may publish.
+    hold: ReviewHold | None = None
 
 
 class PublicCopy(_Frozen):

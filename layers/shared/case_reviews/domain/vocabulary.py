@@ -63,6 +63,8 @@ class SubmissionStatus(StrEnum):
     CATALOGUED = "catalogued"
     REJECTED = "rejected"
     DUPLICATE = "duplicate"
+    # Held for the library's check before publication (domain/review.py): staff approve or reject it.
+    IN_REVIEW = "in_review"
 
     @property
     def is_final(self) -> bool:

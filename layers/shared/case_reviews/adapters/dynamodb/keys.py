@@ -26,6 +26,8 @@ RETENTION_RUN_PREFIX = "RETENTION_RUN#"
 RUN_PART_PREFIX = "PART#"
 # A submission is open (an upload may still change it) in these statuses.
 OPEN_STATUSES = (SubmissionStatus.AWAITING_UPLOAD.value, SubmissionStatus.PROCESSING.value)
+# Not yet decided: open, or held for the library's check (staff approve or reject it).
+UNDECIDED_STATUSES = (*OPEN_STATUSES, SubmissionStatus.IN_REVIEW.value)
 
 Key = dict[str, str]
 

@@ -75,8 +75,10 @@ class DynamoRecordStore:
             {
                 "Update": {
                     "Key": to_attributes(keys.submission_key(record.submission_id)),
-                    "UpdateExpression": "SET #status = :catalogued, #reference = :reference, updated_at = :now",
-                    "ConditionExpression": "#status IN (:awaiting, :processing)",
+                    # A deposit held for review is published the same way, once staff approve it.
+                    "UpdateExpression": "SET #status = :catalogued, #reference = :reference, updated_at = :now "
+                    "REMOVE hold",
+                    "ConditionExpression": "#status IN (:awaiting, :processing, :in_review)",
                     "ExpressionAttributeNames": {"#status": "status", "#reference": "reference"},
                     "ExpressionAttributeValues": to_attributes(
                         {
@@ -85,6 +87,7 @@ class DynamoRecordStore:
                             ":now": now.isoformat(),
                             ":awaiting": keys.OPEN_STATUSES[0],
                             ":processing": keys.OPEN_STATUSES[1],
+                            ":in_review": keys.UNDECIDED_STATUSES[2],
                         }
                     ),
                 }

@@ -9,6 +9,7 @@ from case_reviews.adapters.dynamodb import keys
 from case_reviews.adapters.dynamodb.mapping import submission_from, submission_to_item
 from case_reviews.adapters.dynamodb.table import Table
 from case_reviews.domain.errors import InvalidRequest
+from case_reviews.domain.holds import ReviewHold
 from case_reviews.domain.models import Submission
 from case_reviews.domain.rules import format_reference
 from case_reviews.domain.vocabulary import SubmissionStatus
@@ -16,6 +17,9 @@ from case_reviews.domain.vocabulary import SubmissionStatus
 # "Still open" in a condition: awaiting its upload, or being processed.
 _IS_OPEN = "#status IN (:awaiting, :processing)"
 _OPEN_VALUES = {":awaiting": keys.OPEN_STATUSES[0], ":processing": keys.OPEN_STATUSES[1]}
+# "Not yet decided": open, or held for the library's check before publication.
+_IS_UNDECIDED = "#status IN (:awaiting, :processing, :in_review)"
+_UNDECIDED_VALUES = {**_OPEN_VALUES, ":in_review": keys.UNDECIDED_STATUSES[2]}
 
 
 def allocate(table: Table, year: int, count: int) -> list[str]:
@@ -107,12 +111,15 @@ class DynamoSubmissionStore:
         now: datetime,
         reason: str | None = None,
         reference: str | None = None,
+        hold: ReviewHold | None = None,
     ) -> Submission:
-        """Record a final outcome (rejected or duplicate) unless another delivery already closed it."""
+        """Record an outcome (rejected, duplicate, or held for review with its hold) unless another delivery
+        (or a staff decision) already decided it."""
         names = {"#status": "status"}
-        values: dict[str, Any] = {":status": status.value, ":now": now.isoformat(), **_OPEN_VALUES}
+        values: dict[str, Any] = {":status": status.value, ":now": now.isoformat(), **_UNDECIDED_VALUES}
         assignments = ["#status = :status", "updated_at = :now"]
-        for name, value in (("reason", reason), ("reference", reference)):
+        held = hold.model_dump(mode="json") if hold else None
+        for name, value in (("reason", reason), ("reference", reference), ("hold", held)):
             if value is not None:
                 assignments.append(f"#{name} = :{name}")
                 names[f"#{name}"] = name
@@ -120,7 +127,7 @@ class DynamoSubmissionStore:
         self.table.update(
             keys.submission_key(submission_id),
             UpdateExpression="SET " + ", ".join(assignments),
-            ConditionExpression=_IS_OPEN,
+            ConditionExpression=_IS_UNDECIDED,
             ExpressionAttributeNames=names,
             ExpressionAttributeValues=values,
         )
