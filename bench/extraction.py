@@ -48,7 +48,7 @@ def make_report(path: Path, pages: int = PAGES) -> None:
 def extract_product(path: Path, workdir: Path) -> str:
     from case_reviews.adapters.pdf import IsolatedPdfInspector
 
-    inspected = IsolatedPdfInspector().inspect(path, workdir, strip_metadata=False)
+    inspected = IsolatedPdfInspector().inspect(path, workdir, anonymous=False)
     return inspected.text_path.read_text(encoding="utf-8")
 
 

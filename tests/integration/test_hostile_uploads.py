@@ -105,8 +105,7 @@ def test_a_parser_crash_or_hang_is_a_rejection_and_the_pipeline_stays_healthy(
     behaviour, aws, pipeline, board_key, monkeypatch, function_settings, clock
 ):
     # Given a parser that dies of a signal (as native code can), or never returns
-    monkeypatch.setattr(pdf, "WORKER_MODULE", "tests.support.misbehaving_worker")
-    monkeypatch.setenv("MISBEHAVIOUR", behaviour)
+    monkeypatch.setattr(pdf, "WORKER_MODULE", f"tests.support.misbehaving_worker.{behaviour}")
     wire({**function_settings, "PDF_TIME_LIMIT_SECONDS": "1"}, clock)
     _, key = board_key
     submission_id = deposit(key, pdfs.make_pdf("A report the parser chokes on"))

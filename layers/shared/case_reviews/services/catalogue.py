@@ -96,7 +96,7 @@ class CatalogueService:
                 check_upload_size(downloaded.size_bytes, self.max_bytes)
                 check_pdf_signature(downloaded.head)
                 inspected = self.inspector.inspect(
-                    downloaded.path, Path(workdir), strip_metadata=submission.metadata.anonymous
+                    downloaded.path, Path(workdir), anonymous=submission.metadata.anonymous
                 )
             except UploadRejected as rejection:
                 return self._reject(submission, upload.key, str(rejection), now)
