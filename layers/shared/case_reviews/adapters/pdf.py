@@ -95,7 +95,9 @@ class IsolatedPdfInspector:
             )
             raise UploadRejected(UNPROCESSABLE_REASON)
         if "rejected" in result:
-            logger.info("PDF refused", extra={"reason": result["rejected"], "detail": result.get("detail")})
+            # The detail is what the parser found, for staff; it can quote the file, so only its start is kept.
+            detail = str(result.get("detail") or "")[:300]
+            logger.info("PDF refused", extra={"reason": result["rejected"], "detail": detail})
             raise UploadRejected(str(result["rejected"]))
         return InspectedPdf(
             page_count=int(result["page_count"]),
