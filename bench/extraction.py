@@ -3,9 +3,10 @@
 Four ways of getting the text of the same file, each timed from "here is the path" to "the text is out":
 
 * `product`: `IsolatedPdfInspector.inspect` (adapters/pdf.py), exactly as the catalogue step calls it: a
-  fresh interpreter for `pdf_worker` with its rlimits, the object scan (pypdf) and PDFium's text, written
-  to a file. Interpreter start and imports included: the catalogue step pays them on every file.
-* `in_process`: PDFium (pypdfium2) in this process, through the worker's own `_extract_text`.
+  fresh interpreter for `pdf_worker` with its rlimits, the object scan and the clean rewrite (pypdf), and
+  PDFium's text of the rewritten copy, written to a file. Interpreter start and imports included: the
+  catalogue step pays them on every file.
+* `in_process`: PDFium (pypdfium2) in this process, through the worker's own `_extract_text` (of the file as is).
 * `pypdf`: `PdfReader(path)` and `page.extract_text()` for every page.
 * `pdfminer`: `pdfminer.high_level.extract_text(path)`.
 
@@ -48,22 +49,16 @@ def make_report(path: Path, pages: int = PAGES) -> None:
 def extract_product(path: Path, workdir: Path) -> str:
     from case_reviews.adapters.pdf import IsolatedPdfInspector
 
-    inspected = IsolatedPdfInspector().inspect(path, workdir, strip_metadata=False)
+    inspected = IsolatedPdfInspector().inspect(path, workdir, anonymous=False)
     return inspected.text_path.read_text(encoding="utf-8")
 
 
 def extract_in_process(path: Path, workdir: Path) -> str:
-    import pypdfium2 as pdfium
-
     from case_reviews.adapters.pdf import MAX_TEXT_CHARS
     from case_reviews.adapters.pdf_worker import _extract_text
 
     text_path = workdir / "in-process.txt"
-    document = pdfium.PdfDocument(str(path))
-    try:
-        _extract_text(document, text_path, MAX_TEXT_CHARS)
-    finally:
-        document.close()
+    _extract_text(path, text_path, MAX_TEXT_CHARS)
     return text_path.read_text(encoding="utf-8")
 
 

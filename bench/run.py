@@ -377,6 +377,30 @@ def extraction_metrics(samples: dict[str, list[float]]) -> Measured:
     return Measured(metrics, rounded)
 
 
+def rewrite_metrics(samples: dict[str, Any]) -> Measured:
+    """`rewrite_s.<file>` (pypdf, the product's rewrite, in a warm process), `rewrite_fresh_s.<file>` (a fresh
+    interpreter importing it and rewriting once), `rewrite_peak_rss_mb.<file>` (that interpreter's peak) and
+    `rewrite_installed_mb` (what the library adds to the layer), each with pikepdf as `baseline`."""
+    from bench.rewrite import summary
+
+    figures = summary(samples)
+    metrics: dict[str, dict[str, Any]] = {}
+    for name in ("report", "scanned"):
+        product, other = figures[f"{name}.pypdf"], figures[f"{name}.pikepdf"]
+        n, fresh_n = len(samples[f"{name}.pypdf"]["rewrite_s"]), len(samples[f"{name}.pypdf"]["fresh_process_s"])
+        metrics[f"rewrite_s.{name}"] = metric(product["rewrite_s"], "s", n, baseline=other["rewrite_s"])
+        metrics[f"rewrite_fresh_s.{name}"] = metric(
+            product["fresh_process_s"], "s", fresh_n, baseline=other["fresh_process_s"]
+        )
+        metrics[f"rewrite_peak_rss_mb.{name}"] = metric(
+            product["fresh_process_peak_rss_mb"], "MiB", fresh_n, baseline=other["fresh_process_peak_rss_mb"]
+        )
+    metrics["rewrite_installed_mb"] = metric(
+        samples["installed_mb.pypdf"], "MiB", 1, baseline=samples["installed_mb.pikepdf"]
+    )
+    return Measured(metrics, {"rewrite": samples})
+
+
 # (metric prefix, anonymous deposit, moto as a server process)
 RSS_VARIANTS = (
     ("catalogue_peak_rss_mb", False, False),
@@ -622,6 +646,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"--uploads must be at least {MIN_UPLOADS} (a p95 of fewer samples means little)")
 
     from bench.extraction import PAGES, REPEATS, measure_extraction
+    from bench.rewrite import measure_rewrite
 
     more = Measured()
     try:
@@ -632,6 +657,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"text extraction: a {PAGES}-page report, 4 extractors, {REPEATS} rounds…", flush=True)
         more.add(extraction_metrics(measure_extraction()))
         print(f"  {more.metrics['extract_pages_per_s']['value']} pages/s", flush=True)
+        print("clean rewrite: pypdf and pikepdf, a 100-page report and a 20 MiB scanned one…", flush=True)
+        more.add(rewrite_metrics(measure_rewrite()))
+        print(f"  {more.metrics['rewrite_s.report']['value']} s for the report (pypdf)", flush=True)
         print("catalogue peak memory: the largest upload allowed…", flush=True)
         more.add(measure_catalogue_memory())
         print(f"retention reads: {options.expiry_records:,} records, 100 due, on moto…", flush=True)

@@ -25,6 +25,7 @@ from tests.integration.helpers import (
     upload,
 )
 from tests.support import pdfs
+from tests.support.pdf_traces import traces
 
 BOARD = "Northshire Safeguarding Children Partnership"
 
@@ -64,6 +65,8 @@ CORPUS: dict[str, tuple[Callable[[], bytes], str]] = {
     "attachment": (pdfs.attachment_pdf, "files attached"),
     "several-thousand-pages": (lambda: pdfs.many_pages_pdf(3000), "has 3000 pages; the limit is 2000 pages"),
     "decompression-bomb": (lambda: pdfs.decompression_bomb_pdf(inflated_gib=2), "expands to an unreasonable size"),
+    "xfa-form": (pdfs.xfa_form_pdf, "is an XFA form"),
+    "only-a-viewer-repairs": (pdfs.pdf_only_a_viewer_repairs, "internal structure is damaged"),
 }
 
 
@@ -105,8 +108,7 @@ def test_a_parser_crash_or_hang_is_a_rejection_and_the_pipeline_stays_healthy(
     behaviour, aws, pipeline, board_key, monkeypatch, function_settings, clock
 ):
     # Given a parser that dies of a signal (as native code can), or never returns
-    monkeypatch.setattr(pdf, "WORKER_MODULE", "tests.support.misbehaving_worker")
-    monkeypatch.setenv("MISBEHAVIOUR", behaviour)
+    monkeypatch.setattr(pdf, "WORKER_MODULE", f"tests.support.misbehaving_worker.{behaviour}")
     wire({**function_settings, "PDF_TIME_LIMIT_SECONDS": "1"}, clock)
     _, key = board_key
     submission_id = deposit(key, pdfs.make_pdf("A report the parser chokes on"))
@@ -178,19 +180,48 @@ def test_an_anonymous_report_is_stored_without_the_metadata_that_names_the_board
     assert (copy.size_bytes, copy.metadata_stripped) == (len(stored), True)
 
 
-def test_a_named_report_is_stored_as_uploaded(aws, pipeline, board_key):
-    # Given a report deposited under the board's name
+def test_an_anonymous_report_is_stored_naming_the_board_nowhere(aws, search, pipeline, board_key):
+    # Given an anonymous report whose pages do not name the board, but whose metadata, notes, form, outline,
+    # page labels, identifier and thumbnail all do
     _, key = board_key
-    original = pdfs.pdf_naming_the_board(BOARD)
+    submission_id = deposit(key, pdfs.pdf_naming_the_board_everywhere(BOARD), anonymous=True)
+
+    # When the pipeline runs
+    pipeline.drain()
+
+    # Then the copy a downloader gets holds no trace of the board, in its bytes or any decoded stream or string
+    reference = submission_status(key, submission_id)["reference"]
+    stored = client("s3").get_object(Bucket=aws.names.bucket, Key=f"reports/{reference}.pdf")["Body"].read()
+    assert traces(stored, "Northshire") == []
+    # And search finds it by its words, never by the board's name
+    assert call_api("GET", "/reviews?q=response%20to%20neglect")[1]["total"] == 1
+    assert call_api("GET", "/reviews?q=Northshire")[1]["total"] == 0
+
+
+def test_a_named_report_is_stored_as_its_current_revision_only(aws, search, pipeline, board_key):
+    # Given a named report whose earlier, incrementally saved revision names the child it now shows as "Child K"
+    _, key = board_key
+    original = pdfs.incrementally_redacted_pdf()
+    assert b"ZEBULON" in original
     submission_id = deposit(key, original, anonymous=False)
 
     # When the pipeline runs
     pipeline.drain()
 
-    # Then the stored copy is the uploaded file, byte for byte
+    # Then the stored copy is a rewrite with no trace of the earlier revision
     reference = submission_status(key, submission_id)["reference"]
     stored = client("s3").get_object(Bucket=aws.names.bucket, Key=f"reports/{reference}.pdf")["Body"].read()
-    assert stored == original
+    assert stored != original
+    assert traces(stored, "ZEBULON") == []
+    # And the text search holds is the copy's: it finds the current words, and not the name
+    text = client("s3").get_object(Bucket=aws.names.bucket, Key=f"text/{reference}.txt")["Body"].read().decode()
+    assert "Child K [redacted]" in text and "ZEBULON" not in text
+    assert call_api("GET", "/reviews?q=ZEBULON")[1]["total"] == 0
+    assert call_api("GET", "/reviews?q=redacted")[1]["total"] == 1
+    # And the record keeps the upload's checksum (duplicates are found by it) and the stored copy's size
+    copy = bootstrap.services().records.show(reference).electronic_copy
+    assert copy is not None
+    assert (copy.sha256, copy.size_bytes) == (hashlib.sha256(original).hexdigest(), len(stored))
 
 
 def test_a_welsh_title_is_kept_exactly(aws, search, pipeline, board_key):

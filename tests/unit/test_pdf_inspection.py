@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import io
+import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
+import pypdfium2 as pdfium
 import pytest
 from pypdf import PdfReader
 
@@ -12,6 +17,7 @@ from case_reviews.adapters import pdf
 from case_reviews.adapters.pdf import InspectedPdf, IsolatedPdfInspector, PdfLimits
 from case_reviews.domain.errors import UploadRejected
 from tests.support import pdfs
+from tests.support.pdf_traces import traces
 
 BOARD = "Northshire Safeguarding Children Partnership"
 
@@ -19,7 +25,7 @@ BOARD = "Northshire Safeguarding Children Partnership"
 def inspect(data: bytes, tmp_path: Path, strip: bool = False, limits: PdfLimits | None = None) -> InspectedPdf:
     source = tmp_path / "upload.pdf"
     source.write_bytes(data)
-    return IsolatedPdfInspector(limits).inspect(source, tmp_path, strip_metadata=strip)
+    return IsolatedPdfInspector(limits).inspect(source, tmp_path, anonymous=strip)
 
 
 @pytest.mark.parametrize(
@@ -32,8 +38,20 @@ def inspect(data: bytes, tmp_path: Path, strip: bool = False, limits: PdfLimits 
         (pdfs.attachment_pdf, "files attached"),
         (lambda: pdfs.many_pages_pdf(3000), "has 3000 pages; the limit is 2000 pages"),
         (pdfs.decompression_bomb_pdf, "expands to an unreasonable size"),
+        (pdfs.xfa_form_pdf, "is an XFA form"),
+        (pdfs.pdf_only_a_viewer_repairs, "internal structure is damaged"),
     ],
-    ids=["truncated", "encrypted", "restrictions-only", "javascript", "attachment", "3000-pages", "bomb"],
+    ids=[
+        "truncated",
+        "encrypted",
+        "restrictions-only",
+        "javascript",
+        "attachment",
+        "3000-pages",
+        "bomb",
+        "xfa",
+        "only-a-viewer-repairs",
+    ],
 )
 def test_a_hostile_file_is_rejected_with_a_reason_the_board_can_act_on(make, reason, tmp_path: Path) -> None:
     # Given a hostile file, When it is inspected, Then it is rejected naming the problem and what to do
@@ -45,13 +63,18 @@ def test_a_hostile_file_is_rejected_with_a_reason_the_board_can_act_on(make, rea
 
 def test_a_report_gives_its_pages_and_text(tmp_path: Path) -> None:
     # Given a two-page report, When it is inspected
-    found = inspect(pdfs.make_pdf("Neglect was not recognised.", "Second page"), tmp_path)
+    original = pdfs.make_pdf("Neglect was not recognised.", "Second page")
+    found = inspect(original, tmp_path)
 
-    # Then its pages and text are found, and the upload itself is what is stored
+    # Then its pages and text are found
     assert (found.page_count, found.text_layer, found.metadata_stripped) == (2, True, False)
     assert found.text_path.read_text(encoding="utf-8") == "Neglect was not recognised.\nSecond page"
     assert found.text_chars == len("Neglect was not recognised.\nSecond page")
-    assert found.stored_path == tmp_path / "upload.pdf"
+    # And what is stored is a rewritten copy, not the upload, with its pages and its document information
+    stored = found.stored_path.read_bytes()
+    assert found.stored_path != tmp_path / "upload.pdf" and stored != original
+    reader = PdfReader(io.BytesIO(stored))
+    assert (len(reader.pages), reader.metadata.title) == (2, "Case review")
 
 
 def test_a_scanned_report_is_accepted_without_a_text_layer(tmp_path: Path) -> None:
@@ -63,6 +86,71 @@ def test_the_text_kept_stops_at_the_cap(tmp_path: Path) -> None:
     found = inspect(pdfs.make_pdf("x" * 500, "y" * 500), tmp_path, limits=PdfLimits(max_text_chars=600))
     assert found.text_chars == 600
     assert len(found.text_path.read_text(encoding="utf-8")) == 600
+
+
+def test_a_file_that_names_a_child_in_an_earlier_revision_is_stored_without_it(tmp_path: Path) -> None:
+    # Given a report saved twice: its first revision names the child, its current one shows "Child K [redacted]"
+    original = pdfs.incrementally_redacted_pdf()
+    assert b"ZEBULON" in original
+    shown = pdfium.PdfDocument(original)
+    assert "Child K [redacted]" in shown[0].get_textpage().get_text_range()
+    shown.close()
+
+    # When it is inspected, deposited under the board's name
+    found = inspect(original, tmp_path)
+
+    # Then the stored copy holds no trace of the name: not in its bytes, nor in any decoded stream or string
+    stored = found.stored_path.read_bytes()
+    assert traces(stored, "ZEBULON") == []
+    # And the text search gets is the current revision's, which is what a downloader sees
+    text = found.text_path.read_text(encoding="utf-8")
+    assert "Child K [redacted] was known" in text and "ZEBULON" not in text
+    assert PdfReader(io.BytesIO(stored)).metadata.title == "Child K: overview report"
+
+
+def test_a_named_copy_keeps_its_annotations_form_outline_and_metadata(tmp_path: Path) -> None:
+    # Given a report, deposited under the board's name, whose metadata, notes, form and outline name the board
+    original = pdfs.pdf_naming_the_board_everywhere(BOARD)
+
+    # When it is inspected
+    found = inspect(original, tmp_path)
+
+    # Then the copy is rewritten but keeps what the board published with it
+    reader = PdfReader(found.stored_path)
+    catalogue = reader.trailer["/Root"]
+    assert len(reader.pages[0]["/Annots"]) == 5
+    assert {"/AcroForm", "/Outlines", "/PageLabels", "/Metadata"} <= set(catalogue)
+    assert reader.metadata.author == BOARD
+    assert not found.metadata_stripped
+
+
+def test_an_anonymous_copy_names_the_board_nowhere(tmp_path: Path) -> None:
+    # Given a report whose pages do not name the board, but whose metadata in every place PDF keeps it does:
+    # /Info, XMP on the catalogue, page, form XObject, image and font, /PieceInfo, a sticky note with its
+    # pop-up and reply, a typed comment, a filled-in field, an outline entry, a page label, named
+    # destinations, the trailer's /ID and a thumbnail
+    original = pdfs.pdf_naming_the_board_everywhere(BOARD)
+    before = traces(original, "Northshire")
+    objects_naming_it = {int(where.split(":")[0][len("object ") :]) for where in before if where.startswith("object")}
+    assert objects_naming_it == {1, 3, 5, 7, 9, 11, 12, 13, 14, 16, 18, 19, 20, 21}  # tests/support/pdfs.py
+    assert any(where.startswith("trailer") for where in before)  # the /ID
+
+    # When it is inspected for anonymous publication
+    found = inspect(original, tmp_path, strip=True)
+
+    # Then the copy to store holds no trace of the board: not in its bytes, nor in any decoded stream or string
+    stored = found.stored_path.read_bytes()
+    assert found.metadata_stripped
+    assert traces(stored, "Northshire") == []
+    # And it still shows its page: the words, the image and the drawing; its text is there for search
+    reader = PdfReader(io.BytesIO(stored))
+    assert len(reader.pages) == 1
+    assert set(reader.pages[0]["/Resources"]["/XObject"]) == {"/Fx1", "/Im1"}
+    assert found.text_path.read_text(encoding="utf-8") == "Learning about the response to neglect."
+    # And the layers it loses are gone whole: no annotations, form, outline or page labels
+    assert "/Annots" not in reader.pages[0]
+    assert not {"/AcroForm", "/Outlines", "/PageLabels", "/Metadata"} & set(reader.trailer["/Root"])
+    assert "/ID" in reader.trailer and "/Info" not in reader.trailer
 
 
 def test_an_anonymous_copy_loses_its_document_information_and_xmp(tmp_path: Path) -> None:
@@ -84,6 +172,41 @@ def test_an_anonymous_copy_loses_its_document_information_and_xmp(tmp_path: Path
     assert "response to neglect" in found.text_path.read_text(encoding="utf-8")
 
 
+def test_the_parser_child_holds_no_credentials_and_cannot_read_the_functions(tmp_path: Path) -> None:
+    # Given a function whose environment holds credentials, endpoint addresses and settings, as Lambda's does
+    # from its start, and whose user holds no capabilities (tests/support/function_process.py)
+    secrets = {
+        "AWS_ACCESS_KEY_ID": "AKIAPROBEPROBEPROBE",
+        "AWS_SECRET_ACCESS_KEY": "probe-secret-access-key",
+        "AWS_SESSION_TOKEN": "probe-session-token",
+        "AWS_ENDPOINT_URL": "http://127.0.0.1:4566",
+        "AWS_ENDPOINT_URL_DYNAMODB": "http://127.0.0.1:4566",
+        "AWS_LAMBDA_RUNTIME_API": "127.0.0.1:9001",
+        "OPENSEARCH_URL": "http://127.0.0.1:9200",
+        "CATALOGUE_TABLE": "case-reviews-catalogue",
+    }
+    source = tmp_path / "upload.pdf"
+    source.write_bytes(pdfs.make_pdf("Report"))
+
+    # When it inspects a file with the real inspector, whose worker reports what its process sees
+    function = subprocess.run(
+        [sys.executable, "-m", "tests.support.function_process", str(source)],
+        env={**secrets, "PATH": os.environ["PATH"], "PYTHONPATH": os.pathsep.join(filter(None, sys.path))},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    seen = json.loads(function.stdout.strip().splitlines()[-1])
+
+    # Then the parser's environment holds none of them: only what the interpreter needs to start
+    environment = seen["environment"]
+    assert set(environment) <= {*pdf.CHILD_ENVIRONMENT_PASSED, "PYTHONPATH"}
+    assert not set(secrets.values()) & set(environment.values())
+    # And it cannot read them from the function either: the function's environment and memory are closed to it
+    assert seen["parent"] == {"environ": "PermissionError", "mem": "PermissionError"}
+
+
 @pytest.mark.parametrize(
     ("behaviour", "reason"), [("crash", "could not be processed"), ("hang", "within the time allowed")]
 )
@@ -91,8 +214,7 @@ def test_a_parser_that_crashes_or_hangs_becomes_a_rejection(
     behaviour: str, reason: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Given a parser that dies of a signal, or never returns
-    monkeypatch.setattr(pdf, "WORKER_MODULE", "tests.support.misbehaving_worker")
-    monkeypatch.setenv("MISBEHAVIOUR", behaviour)
+    monkeypatch.setattr(pdf, "WORKER_MODULE", f"tests.support.misbehaving_worker.{behaviour}")
 
     # When a file is inspected, Then the caller gets a rejection, not a crash of its own
     with pytest.raises(UploadRejected) as rejected:

@@ -179,7 +179,7 @@ class FileStore(Protocol):
 
 
 class PdfInspector(Protocol):
-    def inspect(self, source: Path, workdir: Path, strip_metadata: bool) -> InspectedPdf:
+    def inspect(self, source: Path, workdir: Path, anonymous: bool) -> InspectedPdf:
         """The file's findings, or UploadRejected with a reason the board can act on."""
         ...
 

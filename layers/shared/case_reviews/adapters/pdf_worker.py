@@ -1,18 +1,28 @@
-"""The PDF parser's own process: limits first, then PDFium and pypdf on an untrusted file.
+"""The PDF parser's own process: privileges and limits first, then PDFium and pypdf on an untrusted file.
 
 `python -m case_reviews.adapters.pdf_worker '<request JSON>'` prints one JSON line: the findings, or
 `{"rejected": reason}`. A native crash, a limit hit or a hang ends this process, never the function
 that started it (see `IsolatedPdfInspector`). Only the standard library is imported before the limits.
+
+What is stored is never the upload itself: pypdf reads the file, every object reachable from its
+catalogue is checked, and a new file is written from those objects alone, so earlier revisions of an
+incrementally saved file and objects nothing refers to are left behind. The text is then extracted
+(by PDFium) from that copy, so search sees exactly what a downloader gets.
 """
 
 from __future__ import annotations
 
+import ctypes
 import json
+import re
 import resource
 import sys
 import zlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from case_reviews.domain import pdf_policy as policy
 
 # No legitimate page, font or image of a report inflates past this (a 600 dpi A4 colour scan is ~100 MiB).
 MAX_INFLATED_STREAM_BYTES = 256 * 1024 * 1024
@@ -20,30 +30,50 @@ MAX_INFLATED_STREAM_BYTES = 256 * 1024 * 1024
 MAX_INFLATED_TOTAL_BYTES = 2 * 1024 * 1024 * 1024
 _INFLATE_CHUNK = 1024 * 1024
 
-PASSWORD_REASON = (
-    "The PDF is encrypted (a password or restrictions on opening, printing or copying). "
-    "Save a copy without a password or restrictions and submit it again."
-)
-DAMAGED_REASON = "The PDF could not be read (it may be damaged). Export it again and submit it again."
-NO_PAGES_REASON = "The PDF has no pages."
-JAVASCRIPT_REASON = (
-    "The PDF contains JavaScript or actions that launch programs. The library does not accept active content: "
-    "export the report again as plain PDF (for example by printing it to PDF or saving it as PDF/A) "
-    "and submit it again."
-)
-ATTACHMENTS_REASON = (
-    "The PDF has files attached inside it. Attachments can hold personal data that was not redacted: "
-    "remove them, export the report again as plain PDF and submit it again."
-)
-UNPROCESSABLE_REASON = (
-    "The PDF could not be processed (the library's software could not open it within its limits). "
-    "Export the report again (for example by printing it to PDF) and submit it again; if it still fails, "
-    "contact the library."
-)
-BOMB_REASON = (
-    "The PDF contains a compressed part that expands to an unreasonable size, so it could not be processed. "
-    "Export the report again (for example by printing it to PDF) and submit it again."
-)
+_PDF_HEADER = re.compile(r"%PDF-[12]\.[0-9]")
+# PDFium's FPDF_GetFormType: the document carries an XFA form (full, or over an AcroForm).
+_XFA_FORM_TYPES = (2, 3)
+
+# <linux/prctl.h>, <linux/capability.h>
+_PR_CAPBSET_DROP = 24
+_PR_SET_NO_NEW_PRIVS = 38
+_PR_CAP_AMBIENT = 47
+_PR_CAP_AMBIENT_CLEAR_ALL = 4
+_LINUX_CAPABILITY_VERSION_3 = 0x20080522
+
+
+class _CapHeader(ctypes.Structure):
+    _fields_ = (("version", ctypes.c_uint32), ("pid", ctypes.c_int))
+
+
+class _CapData(ctypes.Structure):
+    _fields_ = (("effective", ctypes.c_uint32), ("permitted", ctypes.c_uint32), ("inheritable", ctypes.c_uint32))
+
+
+def _drop_privileges() -> None:
+    """Give up every capability, for good, before the file is read.
+
+    The parent is not dumpable (`adapters/pdf.py`), so a process of the same user can read neither its
+    environment nor its memory, unless it holds CAP_SYS_PTRACE. In Lambda the function's user holds no
+    capability and this changes nothing; where the parent runs as root (a container, this project's CI)
+    it is what keeps that true of this process. No new privileges: nothing it could exec gains any.
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0:
+        raise OSError(ctypes.get_errno(), "prctl(PR_SET_NO_NEW_PRIVS) failed")
+    try:
+        last_capability = int(Path("/proc/sys/kernel/cap_last_cap").read_text())
+    except (OSError, ValueError):
+        last_capability = 63
+    # Only with CAP_SETPCAP (root); without it there is nothing in the bounding set worth dropping.
+    for capability in range(last_capability + 1):
+        libc.prctl(_PR_CAPBSET_DROP, capability, 0, 0, 0)
+    libc.prctl(_PR_CAP_AMBIENT, _PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0)
+    # Lowering the effective, permitted and inheritable sets to nothing is allowed to every process.
+    if libc.capset(ctypes.byref(_CapHeader(_LINUX_CAPABILITY_VERSION_3, 0)), (_CapData * 2)()) != 0:
+        raise OSError(ctypes.get_errno(), "capset failed")
 
 
 def _limit_self(request: dict[str, Any]) -> None:
@@ -58,100 +88,145 @@ def _limit_self(request: dict[str, Any]) -> None:
 
 
 class Rejected(Exception):
-    """The file is refused, with a reason the board can act on."""
+    """The file is refused, with a reason the board can act on (and, for the logs, what was found)."""
+
+    def __init__(self, reason: str, detail: str | None = None) -> None:
+        super().__init__(reason)
+        self.detail = detail
 
 
 def inspect(request: dict[str, Any]) -> dict[str, Any]:
-    """Check, extract and (for anonymous reports) strip the metadata of the file `request["source"]`."""
-    import pypdfium2 as pdfium
-    import pypdfium2.raw as pdfium_c
-
-    source = request["source"]
-    try:
-        document = pdfium.PdfDocument(source)
-    except pdfium.PdfiumError as error:
-        raise Rejected(PASSWORD_REASON if "password" in str(error).lower() else DAMAGED_REASON) from error
-    try:
-        # -1: no security handler. Any other value is encryption, even with an empty user password.
-        if pdfium_c.FPDF_GetSecurityHandlerRevision(document.raw) != -1:
-            raise Rejected(PASSWORD_REASON)
-        page_count = len(document)
-        if page_count == 0:
-            raise Rejected(NO_PAGES_REASON)
-        if page_count > int(request["max_pages"]):
-            raise Rejected(
-                f"The PDF has {page_count} pages; the limit is {request['max_pages']} pages. "
-                "Split the report into parts and submit each part, or contact the library."
-            )
-        if pdfium_c.FPDFDoc_GetJavaScriptActionCount(document.raw) > 0:
-            raise Rejected(JAVASCRIPT_REASON)
-        if pdfium_c.FPDFDoc_GetAttachmentCount(document.raw) > 0:
-            raise Rejected(ATTACHMENTS_REASON)
-        reader = _scan_objects(source)
-        text_chars, text_layer = _extract_text(document, Path(request["text_path"]), int(request["max_text_chars"]))
-    finally:
-        document.close()
-
-    metadata_stripped = False
-    if request.get("stripped_path"):
-        if reader is None:
-            raise Rejected(DAMAGED_REASON)
-        _strip_metadata(reader, Path(request["stripped_path"]))
-        _check_still_opens(Path(request["stripped_path"]), page_count)
-        metadata_stripped = True
+    """Check the file `request["source"]`, write its clean copy to `request["stored_path"]` (without anything
+    that names its maker when `request["anonymous"]`), and extract the copy's text."""
+    source = Path(request["source"])
+    stored = Path(request["stored_path"])
+    anonymous = bool(request["anonymous"])
+    page_count = _check_with_pdfium(source, int(request["max_pages"]))
+    reader = _read_structure(source, page_count)
+    _rewrite(reader, stored, anonymous)
+    # The copy is what the public downloads: the same checks again (a second parser's reading of what pypdf
+    # wrote), every page there, and its text is what search gets.
+    if _check_with_pdfium(stored, int(request["max_pages"])) != page_count:
+        raise Rejected(policy.STRUCTURE_REASON, "the rewritten copy has another page count")
+    text_chars, text_layer = _extract_text(stored, Path(request["text_path"]), int(request["max_text_chars"]))
     return {
         "page_count": page_count,
         "text_chars": text_chars,
         "text_layer": text_layer,
-        "metadata_stripped": metadata_stripped,
+        "metadata_stripped": anonymous,
     }
 
 
-def _scan_objects(source: str) -> Any:
-    """Walk every object reachable from the catalogue for active content and decompression bombs.
+def _check_with_pdfium(path: Path, max_pages: int) -> int:
+    """The file's page count, once PDFium finds it opens without a password and holds no active content."""
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
 
-    PDFium's counts above see document-level scripts and attachments only; actions hide in pages,
-    annotations and form fields too. Returns the reader, or None when pypdf cannot parse a file
-    PDFium opened (PDFium repairs more): then PDFium's checks and this process's limits must do.
+    try:
+        document = pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError as error:
+        reason = policy.PASSWORD_REASON if "password" in str(error).lower() else policy.DAMAGED_REASON
+        raise Rejected(reason, str(error)) from error
+    try:
+        # -1: no security handler. Any other value is encryption, even with an empty user password.
+        if pdfium_c.FPDF_GetSecurityHandlerRevision(document.raw) != -1:
+            raise Rejected(policy.PASSWORD_REASON)
+        page_count = len(document)
+        if page_count == 0:
+            raise Rejected(policy.NO_PAGES_REASON)
+        if page_count > max_pages:
+            raise Rejected(policy.too_many_pages_reason(page_count, max_pages))
+        if pdfium_c.FPDFDoc_GetJavaScriptActionCount(document.raw) > 0:
+            raise Rejected(policy.JAVASCRIPT_REASON)
+        if pdfium_c.FPDF_GetFormType(document.raw) in _XFA_FORM_TYPES:
+            raise Rejected(policy.XFA_REASON)
+        if pdfium_c.FPDFDoc_GetAttachmentCount(document.raw) > 0:
+            raise Rejected(policy.ATTACHMENTS_REASON)
+        return page_count
+    finally:
+        document.close()
+
+
+def _read_structure(source: Path, page_count: int) -> Any:
+    """pypdf's reading of the file, every object reachable from it checked; refused if pypdf cannot read it.
+
+    PDFium's counts see document-level scripts and attachments only; actions hide in pages, annotations and
+    form fields too. PDFium repairs more than pypdf reads, but the copy is written from pypdf's reading, so
+    a file pypdf cannot read is refused rather than stored unchecked.
     """
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
-    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, StreamObject
 
     try:
         reader = PdfReader(source, strict=False)
-        root = reader.trailer.raw_get("/Root")
-    except (PdfReadError, KeyError, ValueError, OSError) as error:
-        print(f"pypdf could not parse the file: {error!r}", file=sys.stderr)
-        return None
+        roots = [
+            reader.trailer.raw_get("/Root"),
+            *([reader.trailer.raw_get("/Info")] if "/Info" in reader.trailer else []),
+        ]
+        _scan_objects(roots)
+        structural_pages = len(reader.pages)
+    except (Rejected, MemoryError):
+        raise
+    except Exception as error:  # whatever pypdf raises on a file it cannot read (RecursionError included)
+        raise Rejected(policy.STRUCTURE_REASON, f"pypdf could not read the file: {error!r}") from error
+    if structural_pages != page_count:
+        raise Rejected(policy.STRUCTURE_REASON, f"pypdf reads {structural_pages} pages, PDFium {page_count}")
+    return reader
+
+
+def _walk(roots: list[Any], visit: Callable[[Any], None]) -> None:
+    """Call `visit` on every dictionary (streams included) reachable from `roots`, each indirect object once.
+
+    `visit` sees a dictionary before its values are followed, so what it removes is never walked.
+    """
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+
     seen: set[tuple[int, int]] = set()
-    pending: list[Any] = [root]
-    inflated_total = 0
+    pending: list[Any] = list(roots)
     while pending:
         item = pending.pop()
         if isinstance(item, IndirectObject):
             if (item.idnum, item.generation) in seen:
                 continue
             seen.add((item.idnum, item.generation))
-            try:
-                item = item.get_object()
-            except (PdfReadError, KeyError, ValueError) as error:
-                print(f"unreadable object: {error!r}", file=sys.stderr)
-                continue
+            item = item.get_object()
         if isinstance(item, DictionaryObject):
-            if "/JS" in item or item.get("/S") in ("/JavaScript", "/Launch", "/RichMediaExecute"):
-                raise Rejected(JAVASCRIPT_REASON)
-            if "/EmbeddedFiles" in item or "/EF" in item or item.get("/Subtype") == "/FileAttachment":
-                raise Rejected(ATTACHMENTS_REASON)
-            if isinstance(item, StreamObject):
-                inflated_total += _inflated_size(item)
-                if inflated_total > MAX_INFLATED_TOTAL_BYTES:
-                    raise Rejected(BOMB_REASON)
+            visit(item)
             # Raw values: references stay references, so `seen` stops cycles (/Parent, /P).
             pending.extend(dict.values(item))
         elif isinstance(item, ArrayObject):
             pending.extend(list.__iter__(item))
-    return reader
+
+
+def _scan_objects(roots: list[Any]) -> None:
+    """Refuse active content, attachments and decompression bombs anywhere in the objects reachable."""
+    from pypdf.generic import StreamObject
+
+    inflated_total = 0
+
+    def visit(item: Any) -> None:
+        nonlocal inflated_total
+        if not policy.SCRIPT_KEYS.isdisjoint(item) or _name(item, "/S") in policy.ACTIVE_ACTION_TYPES:
+            raise Rejected(policy.JAVASCRIPT_REASON)
+        if not policy.XFA_KEYS.isdisjoint(item):
+            raise Rejected(policy.XFA_REASON)
+        if (
+            not policy.ATTACHMENT_KEYS.isdisjoint(item)
+            or _name(item, "/Subtype") in policy.ATTACHMENT_ANNOTATION_SUBTYPES
+        ):
+            raise Rejected(policy.ATTACHMENTS_REASON)
+        if isinstance(item, StreamObject):
+            inflated_total += _inflated_size(item)
+            if inflated_total > MAX_INFLATED_TOTAL_BYTES:
+                raise Rejected(policy.BOMB_REASON)
+
+    _walk(roots, visit)
+
+
+def _name(item: Any, key: str) -> str | None:
+    """The name (or string) at `key`, through a reference; None for anything else (an array is not hashable)."""
+    value = item.get(key)
+    value = value.get_object() if value is not None else None
+    return value if isinstance(value, str) else None
 
 
 def _inflated_size(stream: Any) -> int:
@@ -167,15 +242,100 @@ def _inflated_size(stream: Any) -> int:
         while pending:
             size += len(inflater.decompress(pending, _INFLATE_CHUNK))
             if size > MAX_INFLATED_STREAM_BYTES:
-                raise Rejected(BOMB_REASON)
+                raise Rejected(policy.BOMB_REASON)
             pending = inflater.unconsumed_tail
     except zlib.error:
         return size  # a damaged stream: PDFium decides what it can render
     return size
 
 
-def _extract_text(document: Any, text_path: Path, max_chars: int) -> tuple[int, bool]:
+def _rewrite(reader: Any, target: Path, anonymous: bool) -> None:
+    """A new file of the objects reachable from the catalogue (and /Info) as pypdf read them, nothing else.
+
+    pypdf's clone copies what it reaches from the catalogue, so whatever the anonymous scrub cuts off
+    before it is not written at all.
+    """
+    from pypdf import PdfWriter
+
+    try:
+        if anonymous:
+            _scrub_for_anonymity(reader)
+        writer = PdfWriter(clone_from=reader)
+        # The version the file declares (pypdf would write 1.3), when the file starts with a well-formed one.
+        if _PDF_HEADER.fullmatch(reader.pdf_header):
+            writer.pdf_header = reader.pdf_header
+        if anonymous:
+            writer.generate_file_identifiers()  # a fresh random /ID (the old one was dropped with the trailer's)
+        with target.open("wb") as out:
+            writer.write(out)
+    except (Rejected, MemoryError):
+        raise
+    except Exception as error:
+        raise Rejected(policy.STRUCTURE_REASON, f"pypdf could not rewrite the file: {error!r}") from error
+
+
+def _scrub_for_anonymity(reader: Any) -> None:
+    """Cut from pypdf's reading (before the copy is cloned from it) every place `pdf_policy` lists."""
+    from pypdf.generic import NameObject
+
+    for key in policy.ANONYMOUS_DROPPED_FROM_TRAILER:
+        reader.trailer.pop(key, None)
+    catalogue = reader.trailer["/Root"].get_object()
+    for key in policy.ANONYMOUS_DROPPED_FROM_CATALOGUE:
+        catalogue.pop(key, None)
+    if _name(catalogue, "/PageMode") == "/UseOutlines":
+        catalogue[NameObject("/PageMode")] = NameObject("/UseNone")
+    names = catalogue.get("/Names")
+    if names is not None:
+        names = names.get_object()
+        for key in policy.ANONYMOUS_DROPPED_FROM_NAMES:
+            names.pop(key, None)
+
+    def visit(item: Any) -> None:
+        if _is_annotation_or_field(item):
+            # Emptied where it is, not only unlinked from its page: an annotation is also reached from the
+            # structure tree (/OBJR), from its pop-up or its replies, and a widget from its field.
+            item.clear()
+            return
+        for key in policy.ANONYMOUS_DROPPED_EVERYWHERE:
+            item.pop(key, None)
+        if _name(item, "/Type") == "/Page":
+            for key in policy.ANONYMOUS_DROPPED_FROM_PAGES:
+                item.pop(key, None)
+
+    _walk([reader.trailer.raw_get("/Root")], visit)
+
+
+# Every annotation kind of ISO 32000-2 (12.5.6); with a /Rect, a dictionary of one of these is an annotation
+# even without its optional /Type /Annot.
+_ANNOTATION_SUBTYPES = frozenset(
+    {
+        "/Text", "/Link", "/FreeText", "/Line", "/Square", "/Circle", "/Polygon", "/PolyLine", "/Highlight",
+        "/Underline", "/Squiggly", "/StrikeOut", "/Caret", "/Stamp", "/Ink", "/Popup", "/FileAttachment",
+        "/Sound", "/Movie", "/Screen", "/Widget", "/PrinterMark", "/TrapNet", "/Watermark", "/3D", "/Redact",
+        "/Projection", "/RichMedia",
+    }
+)  # fmt: skip
+
+
+def _is_annotation_or_field(item: Any) -> bool:
+    if _name(item, "/Type") == "/Annot" or "/FT" in item:  # /FT: a form field (a widget often is its own field)
+        return True
+    return "/Rect" in item and _name(item, "/Subtype") in _ANNOTATION_SUBTYPES
+
+
+def _extract_text(path: Path, text_path: Path, max_chars: int) -> tuple[int, bool]:
     """Write the text, page by page, up to `max_chars`; a text layer means most pages have some text."""
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(str(path))
+    try:
+        return _write_text(document, text_path, max_chars)
+    finally:
+        document.close()
+
+
+def _write_text(document: Any, text_path: Path, max_chars: int) -> tuple[int, bool]:
     written = 0
     pages_with_text = 0
     page_count = len(document)
@@ -204,45 +364,17 @@ def _extract_text(document: Any, text_path: Path, max_chars: int) -> tuple[int, 
     return written, pages_with_text * 2 >= page_count
 
 
-def _strip_metadata(reader: Any, target: Path) -> None:
-    """A copy without the document-information dictionary or any XMP packet (document and pages)."""
-    from pypdf import PdfWriter
-
-    writer = PdfWriter(clone_from=reader)
-    writer.metadata = None  # no /Info at all (pypdf would otherwise add its own Producer)
-    writer.xmp_metadata = None
-    for owner in [writer.root_object, *(page.get_object() for page in writer.pages)]:
-        for key in ("/Metadata", "/PieceInfo"):  # PieceInfo: an application's private data, names included
-            if key in owner:
-                del owner[key]
-    # The clone holds every object of the original: unreferenced now, the packets would still be written.
-    writer.compress_identical_objects(remove_duplicates=False, remove_unreferenced=True)
-    with target.open("wb") as out:
-        writer.write(out)
-
-
-def _check_still_opens(path: Path, page_count: int) -> None:
-    """The stripped copy is what the public downloads: it must open, with every page."""
-    import pypdfium2 as pdfium
-
-    copy = pdfium.PdfDocument(str(path))
-    try:
-        if len(copy) != page_count:
-            raise Rejected(DAMAGED_REASON)
-    finally:
-        copy.close()
-
-
 def main(argv: list[str]) -> int:
     request = json.loads(argv[1])
+    _drop_privileges()
     _limit_self(request)
     try:
         result = inspect(request)
     except Rejected as rejection:
-        result = {"rejected": str(rejection)}
+        result = {"rejected": str(rejection), "detail": rejection.detail}
     except MemoryError:
         # Under the address-space limit a bomb or a huge structure ends here rather than in the OOM killer.
-        result = {"rejected": UNPROCESSABLE_REASON}
+        result = {"rejected": policy.UNPROCESSABLE_REASON, "detail": "out of memory"}
     print(json.dumps(result), flush=True)
     return 0
 

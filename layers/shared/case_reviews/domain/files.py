@@ -90,6 +90,7 @@ class InspectedPdf:
     # False for scanned reports (images without text): staff are told, searches find only the metadata.
     text_layer: bool
     text_path: Path
-    # The file to store: the upload itself, or its copy without metadata for an anonymous report.
+    # The file to store: never the upload itself, but a copy rewritten from the objects its current revision
+    # uses (and, for an anonymous report, without anything that names who made it; see domain/pdf_policy.py).
     stored_path: Path
     metadata_stripped: bool

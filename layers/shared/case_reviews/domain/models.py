@@ -330,7 +330,8 @@ class ElectronicCopy(PublicCopy):
     text_chars: int | None = None
     # False for a scanned report without text: staff may want to ask the board for an accessible copy.
     text_layer: bool = True
-    # True when the stored copy lost its document information and XMP (an anonymous report).
+    # True when the stored copy lost its metadata, annotations, form, outline and page labels (an anonymous
+    # report; domain/pdf_policy.py lists every place).
     metadata_stripped: bool = False
 
 

@@ -49,7 +49,7 @@ def checked_inspection(
     """
     check_upload_size(file.size_bytes, max_bytes)
     check_pdf_signature(file.head)
-    return inspector.inspect(file.path, workdir, strip_metadata=anonymous)
+    return inspector.inspect(file.path, workdir, anonymous=anonymous)
 
 
 class CatalogueService:
