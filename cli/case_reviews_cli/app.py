@@ -8,6 +8,7 @@
                                    | take-down REF --code CODE [--note TEXT]
     case-reviews [OPTIONS] deposit FILE --board ID --metadata JSON [--no-wait]
     case-reviews [OPTIONS] themes list
+    case-reviews [OPTIONS] review list | approve ID | reject ID --reason TEXT | policy BOARD --every-deposit/--when-held
     case-reviews [OPTIONS] retention preview [--as-of DATE] | upcoming [--as-of DATE]
                                    | run [--as-of DATE] [--no-wait] [--timeout MINUTES]
     case-reviews [OPTIONS] queues show | replay QUEUE [--max N]
@@ -37,6 +38,7 @@ from case_reviews_cli import (
     queues,
     records,
     retention,
+    review,
     subscribers,
     themes,
 )
@@ -60,6 +62,7 @@ app.add_typer(queues.group, name="queues")
 app.add_typer(index.group, name="index")
 app.add_typer(subscribers.group, name="subscribers")
 app.add_typer(themes.group, name="themes")
+app.add_typer(review.group, name="review")
 # `import CSV` and `deposit FILE` are commands of their own, not groups.
 app.add_typer(importing.group)
 app.add_typer(deposit.group)

@@ -46,6 +46,7 @@ def test_set_contact_replaces_the_board_s_contacts_and_prints_the_board(staff_cl
         "active": True,
         "contacts": ["team@northshire.example", "lead@northshire.example"],
         "aliases": [],
+        "review_every_deposit": False,
     }
 
 

@@ -68,8 +68,9 @@ def test_a_report_gives_its_pages_and_text(tmp_path: Path) -> None:
 
     # Then its pages and text are found
     assert (found.page_count, found.text_layer, found.metadata_stripped) == (2, True, False)
-    assert found.text_path.read_text(encoding="utf-8") == "Neglect was not recognised.\nSecond page"
-    assert found.text_chars == len("Neglect was not recognised.\nSecond page")
+    # (pages apart by a form feed, so the library's check can say on which page a word is)
+    assert found.text_path.read_text(encoding="utf-8") == "Neglect was not recognised.\fSecond page"
+    assert found.text_chars == len("Neglect was not recognised.\fSecond page")
     # And what is stored is a rewritten copy, not the upload, with its pages and its document information
     stored = found.stored_path.read_bytes()
     assert found.stored_path != tmp_path / "upload.pdf" and stored != original

@@ -44,8 +44,10 @@ if TYPE_CHECKING:
     from case_reviews.services.historic_import import HistoricImport
     from case_reviews.services.indexing import IndexingService
     from case_reviews.services.operations import IndexUpkeep, QueueOperations, RecordInspection
+    from case_reviews.services.publication import DepositPublication
     from case_reviews.services.removal import CopyRemoval
     from case_reviews.services.retention import RetentionService
+    from case_reviews.services.review import LibraryReview
     from case_reviews.services.rulings import LegalRulings
     from case_reviews.services.search import SearchService
     from case_reviews.services.submissions import SubmissionService
@@ -205,7 +207,21 @@ class Services:
             once=self.once,
             clock=self.clock,
             max_bytes=self.settings.storage.max_upload_bytes,
+            publication=self.publication,
+            review_every_deposit=self.settings.review.review_every_deposit,
         )
+
+    @cached_property
+    def publication(self) -> DepositPublication:
+        from case_reviews.services.publication import DepositPublication
+
+        return DepositPublication(self.records_store, self.boards_store, self.files, self.events)
+
+    @cached_property
+    def review(self) -> LibraryReview:
+        from case_reviews.services.review import LibraryReview
+
+        return LibraryReview(self.submissions_store, self.files, self.events, self.clock, self.publication)
 
     @cached_property
     def attachment(self) -> CopyAttachmentService:

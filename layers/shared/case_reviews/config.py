@@ -47,6 +47,12 @@ class PdfSettings(_EnvironmentSettings):
     pdf_memory_limit_mb: PositiveInt = Field(alias="PDF_MEMORY_LIMIT_MB", default=640, ge=128)
 
 
+class ReviewSettings(_EnvironmentSettings):
+    """The library's check before publication: whether staff check every deposit (every board's)."""
+
+    review_every_deposit: bool = Field(alias="REVIEW_EVERY_DEPOSIT", default=False)
+
+
 class EventSettings(_EnvironmentSettings):
     event_bus_name: str = Field(alias="EVENT_BUS_NAME", min_length=1)
 
@@ -146,6 +152,7 @@ class Settings:
     storage = _Group(StorageSettings)
     pdf = _Group(PdfSettings)
     events = _Group(EventSettings)
+    review = _Group(ReviewSettings)
     search = _Group(SearchSettings)
     mail = _Group(MailSettings)
     api = _Group(ApiSettings)

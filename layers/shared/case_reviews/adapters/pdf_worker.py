@@ -354,7 +354,7 @@ def _write_text(document: Any, text_path: Path, max_chars: int) -> tuple[int, bo
             text = text.replace("\r\n", "\n")
             if text.strip():
                 pages_with_text += 1
-            chunk = (("\n" if index else "") + text)[: max_chars - written]
+            chunk = ((policy.PAGE_SEPARATOR if index else "") + text)[: max_chars - written]
             out.write(chunk)
             written += len(chunk)
             if written >= max_chars:

@@ -6,6 +6,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
 
+from case_reviews.domain.files import InspectedPdf
+
 
 class ReviewReason(StrEnum):
     NAMES_BOARD = "names_board"
@@ -26,8 +28,9 @@ class Finding(_Frozen):
     lines: tuple[str, ...] = ()
 
 
-class HeldCopy(_Frozen):
-    """The checked file's facts while the deposit waits (its files are stored under its reference)."""
+class CheckedCopy(_Frozen):
+    """A file that passed its checks, as the copy made of it will describe it (and while a held deposit
+    waits: its files are already stored under the deposit's reference)."""
 
     sha256: str
     size_bytes: int
@@ -37,11 +40,24 @@ class HeldCopy(_Frozen):
     metadata_stripped: bool
 
 
+def checked_copy(inspected: InspectedPdf, sha256: str) -> CheckedCopy:
+    """The facts of an inspected file: the upload's checksum (which finds duplicates), the stored copy's size."""
+    return CheckedCopy(
+        sha256=sha256,
+        # The size of what the public downloads (the rewritten, and for an anonymous report stripped, copy).
+        size_bytes=inspected.stored_path.stat().st_size,
+        page_count=inspected.page_count,
+        text_chars=inspected.text_chars,
+        text_layer=inspected.text_layer,
+        metadata_stripped=inspected.metadata_stripped,
+    )
+
+
 class ReviewHold(_Frozen):
     """A deposit held for staff: why, and the copy that is published if they approve it."""
 
     findings: tuple[Finding, ...]
-    copy: HeldCopy
+    checked: CheckedCopy
 
     @property
     def reason(self) -> str:

@@ -38,8 +38,8 @@ from case_reviews.domain.fields import (  # noqa: F401 - the models' field types
     Themes,
     Title,
 )
-from case_reviews.domain.files import InspectedPdf, report_key, text_key
-from case_reviews.domain.holds import ReviewHold
+from case_reviews.domain.files import report_key, text_key
+from case_reviews.domain.holds import CheckedCopy, ReviewHold
 from case_reviews.domain.review_types import ALIASES, check_review_type
 from case_reviews.domain.rules import available_until, check_dates_in_order
 from case_reviews.domain.vocabulary import (
@@ -243,6 +243,8 @@ class Board(_Frozen):
     active: bool = True
     contacts: Contacts = ()
     aliases: BoardAliases = ()
+    # Staff check every deposit of this board before it is published (the library's cataloguing step).
+    review_every_deposit: bool = False
 
     def with_contacts(self, addresses: Sequence[str]) -> Board:
         """The board with these contact addresses instead of its own: at least one, each an email address."""
@@ -261,6 +263,10 @@ class Board(_Frozen):
     def with_aliases(self, aliases: Sequence[str]) -> Board:
         """The board with these aliases instead of its own (none clears them); each once, whatever its case."""
         return self._with(aliases=tuple(aliases))
+
+    def with_review_policy(self, review_every_deposit: bool) -> Board:
+        """The board whose every deposit staff check first, or (False) only those the checks hold."""
+        return self._with(review_every_deposit=review_every_deposit)
 
     def _with(self, **changes: Any) -> Board:
         try:
@@ -335,20 +341,14 @@ class ElectronicCopy(PublicCopy):
     metadata_stripped: bool = False
 
 
-def new_copy(reference: str, sha256: str, inspected: InspectedPdf, deposited_on: date) -> ElectronicCopy:
+def new_copy(reference: str, checked: CheckedCopy, deposited_on: date) -> ElectronicCopy:
     """The electronic copy of a file that passed its checks, available for five years from `deposited_on`."""
     return ElectronicCopy(
         status=CopyStatus.AVAILABLE,
         object_key=report_key(reference),
         text_key=text_key(reference),
-        sha256=sha256,
-        # The size of what the public downloads (for an anonymous report, the stripped copy).
-        size_bytes=inspected.stored_path.stat().st_size,
-        page_count=inspected.page_count,
         available_until=available_until(deposited_on),
-        text_chars=inspected.text_chars,
-        text_layer=inspected.text_layer,
-        metadata_stripped=inspected.metadata_stripped,
+        **checked.model_dump(),
     )
 
 
@@ -537,3 +537,25 @@ class MetadataCorrection(BaseModel):
         if given.get("summary") == "":
             given["summary"] = None
         return given
+
+
+def deposited_record(
+    submission: Submission, reference: str, board: Board | None, checked: CheckedCopy, now: datetime
+) -> CatalogueRecord:
+    """The record a board's deposit becomes, published `now` (at once, or when staff approve a held one):
+    copyright stays with the board unless it names another holder; the copy is available five years."""
+    metadata = submission.metadata
+    board_name = board.name if board else None
+    deposited_on = now.date()
+    return CatalogueRecord(
+        **{**description_of(metadata), "rights_holder": metadata.rights_holder or board_name},
+        reference=reference,
+        board_id=submission.board_id,
+        board_name=board_name,
+        anonymous=metadata.anonymous,
+        submission_id=submission.submission_id,
+        deposited_on=deposited_on,
+        electronic_copy=new_copy(reference, checked, deposited_on),
+        created_at=now,
+        updated_at=now,
+    )

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 # ---------------------------------------------------------------- why a file is refused (the board reads these)
 
+# Pages of the extracted text are separated by a form feed, so a finding can say on which page it is.
+PAGE_SEPARATOR = "\f"
 PASSWORD_REASON = (
     "The PDF is encrypted (a password or restrictions on opening, printing or copying). "
     "Save a copy without a password or restrictions and submit it again."

@@ -17,10 +17,9 @@ from datetime import date
 
 from case_reviews.domain.holds import Finding, ReviewReason
 from case_reviews.domain.models import Board, ReportMetadata, last_day_of
+from case_reviews.domain.pdf_policy import PAGE_SEPARATOR
 from case_reviews.domain.review_types import RULES
 
-# Pages of an extracted text are separated by form feeds (adapters/pdf_worker.py).
-PAGE_SEPARATOR = "\f"
 # A finding shows staff at most this many matching lines (each cut to LINE_CHARS around the match).
 MAX_LINES = 5
 LINE_CHARS = 160
@@ -35,7 +34,10 @@ LATE_AFTER_DAYS = 3 * 365
 def fold_text(text: str) -> str:
     """Text as names are compared: accents and case folded, words split across a line by a hyphen joined,
     every run of other characters one space ("Safe-\\nguarding  PARTNERSHIP" reads "safeguarding partnership")."""
+    # A word hyphenated at a line's end: a hyphen and a line break as typed, or the marks extractors use
+    # for such a hyphen (PDFium's U+FFFE, U+0002) and the soft hyphen.
     text = re.sub(r"(\w)-[ \t]*\r?\n[ \t]*(\w)", r"\1\2", text)
+    text = re.sub(r"[\u00ad\ufffe\x02][ \t]*(?:\r?\n[ \t]*)?", "", text)
     decomposed = unicodedata.normalize("NFKD", text)
     plain = "".join(character for character in decomposed if not unicodedata.combining(character))
     return " ".join(re.sub(r"[^\w]+", " ", plain.casefold()).split())

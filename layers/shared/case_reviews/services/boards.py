@@ -84,6 +84,10 @@ class BoardService:
         """Replace the other names the board's reports may use for it (an empty list clears them)."""
         return self._update(self.show(board_id).with_aliases(aliases))
 
+    def set_review_policy(self, board_id: str, review_every_deposit: bool) -> Board:
+        """Whether staff check every deposit of the board before it is published."""
+        return self._update(self.show(board_id).with_review_policy(review_every_deposit))
+
     def _update(self, board: Board) -> Board:
         # Not audited: the audit trail is a record's, and a board's details are not a ruling on a record.
         if not self.store.update_board(board):

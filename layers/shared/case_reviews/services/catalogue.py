@@ -18,11 +18,14 @@ from case_reviews.domain.files import (
     submission_id_from_key,
     text_key,
 )
-from case_reviews.domain.models import CatalogueRecord, Submission, description_of, new_copy
+from case_reviews.domain.holds import ReviewHold, checked_copy
+from case_reviews.domain.models import Submission
+from case_reviews.domain.review import findings_for
 from case_reviews.domain.rules import check_pdf_signature, check_upload_size
 from case_reviews.domain.vocabulary import SubmissionStatus
 from case_reviews.observability import logger
 from case_reviews.ports import BoardStore, Clock, EventBus, FileStore, Once, PdfInspector, RecordStore, SubmissionStore
+from case_reviews.services.publication import DepositPublication
 
 
 class CatalogueOutcome(BaseModel):
@@ -70,6 +73,8 @@ class CatalogueService:
         once: Once,
         clock: Clock,
         max_bytes: int,
+        publication: DepositPublication,
+        review_every_deposit: bool = False,
         workdir: Path | None = None,
     ) -> None:
         self.submissions = submissions
@@ -81,6 +86,9 @@ class CatalogueService:
         self.once = once
         self.clock = clock
         self.max_bytes = max_bytes
+        self.publication = publication
+        # The library's policy: staff check every deposit first (a board may also ask for it).
+        self.review_every_deposit = review_every_deposit
         # Lambda's /tmp (ephemeral storage): the upload, its text and an anonymous copy, never in memory.
         self.workdir = workdir
 
@@ -104,6 +112,11 @@ class CatalogueService:
 
         if submission.status.is_final:
             return self._announce_again(submission, upload.key)
+        if submission.status is SubmissionStatus.IN_REVIEW:
+            # Already checked and held for staff (the upload was tidied away): nothing more to do.
+            return CatalogueOutcome(
+                key=upload.key, submission_id=submission_id, status=submission.status, reason=submission.reason
+            )
 
         stored = self.store.head(upload.key)
         if stored is None:
@@ -123,7 +136,9 @@ class CatalogueService:
     def _catalogue(
         self, submission: Submission, key: str, sha256: str, inspected: InspectedPdf, now: datetime
     ) -> CatalogueOutcome:
-        """Store the copy and its text, then commit the record: the record never exists without its file."""
+        """Store the copy and its text under the deposit's reference, then publish it, or hold it for staff
+        when the library's check finds a reason (domain/review.py): the record never exists without its
+        file, and a held deposit has no record until staff approve it."""
         # The upload's checksum (not the stored copy's) finds duplicates: a board sends the same file again.
         existing = self.records.reference_for_content(sha256)
         if existing:
@@ -131,30 +146,25 @@ class CatalogueService:
 
         year = submission.metadata.publication_date.value.year
         reference = self.submissions.assign_reference(submission.submission_id, year)
-        record = self._record_for(submission, reference, sha256, inspected, now)
-        assert record.electronic_copy is not None
-        self.store.write_pdf_file(record.electronic_copy.object_key or "", inspected.stored_path)
-        self.store.write_text_file(record.electronic_copy.text_key or "", inspected.text_path)
-        try:
-            self.records.commit_catalogued(record, now)
-        except DuplicateContent as duplicate:
-            # Another submission of the same file won the race: drop this copy, point at that one.
-            self.store.delete(report_key(reference))
-            self.store.delete(text_key(reference))
-            return self._duplicate(submission, key, duplicate.reference, now)
+        self.store.write_pdf_file(report_key(reference), inspected.stored_path)
+        self.store.write_text_file(text_key(reference), inspected.text_path)
+        checked = checked_copy(inspected, sha256)
 
+        board = self.boards.get_board(submission.board_id)
+        findings = findings_for(
+            submission.metadata,
+            board,
+            inspected.text_path.read_text(encoding="utf-8"),
+            inspected.text_layer,
+            review_every_deposit=self.review_every_deposit or bool(board and board.review_every_deposit),
+        )
+        if findings:
+            return self._hold(submission, key, reference, ReviewHold(findings=tuple(findings), checked=checked), now)
+        try:
+            self.publication.publish(submission, reference, checked, now)
+        except DuplicateContent as duplicate:
+            return self._duplicate(submission, key, duplicate.reference, now)
         self.store.delete(key)
-        self.events.publish(
-            DetailType.REPORT_CATALOGUED, ReportCatalogued(reference=reference, submission_id=submission.submission_id)
-        )
-        logger.info(
-            "Report catalogued",
-            extra={
-                "reference": reference,
-                "submission_id": submission.submission_id,
-                "text_layer": inspected.text_layer,
-            },
-        )
         return CatalogueOutcome(
             key=key,
             submission_id=submission.submission_id,
@@ -162,30 +172,26 @@ class CatalogueService:
             reference=reference,
         )
 
-    def _record_for(
-        self,
-        submission: Submission,
-        reference: str,
-        sha256: str,
-        inspected: InspectedPdf,
-        now: datetime,
-    ) -> CatalogueRecord:
-        metadata = submission.metadata
-        board = self.boards.get_board(submission.board_id)
-        deposited_on = now.date()
-        board_name = board.name if board else None
-        return CatalogueRecord(
-            # Copyright stays with the board unless it names another holder.
-            **{**description_of(metadata), "rights_holder": metadata.rights_holder or board_name},
+    def _hold(
+        self, submission: Submission, key: str, reference: str, hold: ReviewHold, now: datetime
+    ) -> CatalogueOutcome:
+        """Hold the deposit for staff (`case-reviews review list`): its files wait under its reference, with
+        nothing public, and the board reads why on its status route."""
+        closed = self.submissions.close_submission(
+            submission.submission_id,
+            SubmissionStatus.IN_REVIEW,
+            now,
+            reason=hold.reason,
             reference=reference,
-            board_id=submission.board_id,
-            board_name=board_name,
-            anonymous=metadata.anonymous,
-            submission_id=submission.submission_id,
-            deposited_on=deposited_on,
-            electronic_copy=new_copy(reference, sha256, inspected, deposited_on),
-            created_at=now,
-            updated_at=now,
+            hold=hold,
+        )
+        self.store.delete(key)
+        logger.info(
+            "Deposit held for review",
+            extra={"submission_id": submission.submission_id, "reasons": [f.reason for f in hold.findings]},
+        )
+        return CatalogueOutcome(
+            key=key, submission_id=submission.submission_id, status=closed.status, reason=closed.reason
         )
 
     def _reject(self, submission: Submission, key: str, reason: str, now: datetime) -> CatalogueOutcome:

@@ -77,9 +77,9 @@ class DynamoRecordStore:
                     "Key": to_attributes(keys.submission_key(record.submission_id)),
                     # A deposit held for review is published the same way, once staff approve it.
                     "UpdateExpression": "SET #status = :catalogued, #reference = :reference, updated_at = :now "
-                    "REMOVE hold",
+                    "REMOVE #hold",
                     "ConditionExpression": "#status IN (:awaiting, :processing, :in_review)",
-                    "ExpressionAttributeNames": {"#status": "status", "#reference": "reference"},
+                    "ExpressionAttributeNames": {"#status": "status", "#reference": "reference", "#hold": "hold"},
                     "ExpressionAttributeValues": to_attributes(
                         {
                             ":catalogued": SubmissionStatus.CATALOGUED.value,

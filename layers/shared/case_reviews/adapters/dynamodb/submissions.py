@@ -104,6 +104,19 @@ class DynamoSubmissionStore:
             return winner.reference
         return reference
 
+    def submissions_in_review(self) -> list[Submission]:
+        """Every submission held for the library's check, oldest first.
+
+        A Scan: nothing indexes submissions by status, and the few that wait are read only by
+        staff (`case-reviews review list`), never on a request path.
+        """
+        found = self.table.scan(
+            "begins_with(pk, :prefix) AND #status = :in_review",
+            {":prefix": "SUBMISSION#", ":in_review": SubmissionStatus.IN_REVIEW.value},
+            names={"#status": "status"},
+        )
+        return sorted((submission_from(item) for item in found), key=lambda submission: submission.created_at)
+
     def close_submission(
         self,
         submission_id: str,

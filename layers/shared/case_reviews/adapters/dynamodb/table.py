@@ -187,12 +187,15 @@ class Table:
         last = response.get("LastEvaluatedKey")
         return [from_attributes(item) for item in response["Items"]], from_attributes(last) if last else None
 
-    def scan(self, filter_expression: str, values: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
+    def scan(
+        self, filter_expression: str, values: Mapping[str, Any], names: Mapping[str, str] | None = None
+    ) -> Iterator[dict[str, Any]]:
         """Every item that passes the filter (staff tools only: it reads the whole table)."""
         for page in self.client.get_paginator("scan").paginate(
             TableName=self.name,
             FilterExpression=filter_expression,
             ExpressionAttributeValues=to_attributes(values),
+            **({"ExpressionAttributeNames": dict(names)} if names else {}),
             ConsistentRead=True,
         ):
             for attributes in page["Items"]:

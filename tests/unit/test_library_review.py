@@ -1,0 +1,102 @@
+"""The library's check before publication (domain/review.py): what holds a deposit, and why."""
+
+from __future__ import annotations
+
+import pytest
+
+from case_reviews.domain.holds import ReviewReason
+from case_reviews.domain.models import Board, ReportMetadata
+from case_reviews.domain.review import board_mentions, findings_for, fold_text
+from tests.unit.factories import metadata_fields
+
+BOARD = Board(
+    board_id="northshire",
+    name="Northshire Safeguarding Children Partnership",
+    aliases=("Northshire LSCB", "Ynys Môn"),
+)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "commissioned by Northshire Safeguarding Children Partnership.",
+        "commissioned by NORTHSHIRE SAFEGUARDING CHILDREN PARTNERSHIP.",
+        "commissioned by Northshire Safeguarding\nChildren Partnership.",
+        "commissioned by North-\nshire Safeguarding Children Partnership.",
+        "commissioned by North\ufffeshire Safeguarding Children Partnership.",
+        "commissioned by Northshire Safe\u00adguarding Children Partnership.",
+        "the former Northshire LSCB",
+        "the Isle of Anglesey (Ynys Mon)",
+    ],
+    ids=["as written", "capitals", "line break", "hyphenated", "pdfium hyphen", "soft hyphen", "alias", "accents"],
+)
+def test_the_board_is_found_whatever_the_case_accents_line_breaks_and_hyphens(text: str) -> None:
+    # Given a page that names the board (or an alias) as extracted text may have it
+    # When the board's names are looked for
+    mentions = board_mentions([BOARD.name, *BOARD.aliases], "A title", None, text)
+    # Then it is found, on that page
+    assert [where for where, _ in mentions] == ["page 1"]
+
+
+def test_a_word_that_only_contains_the_name_is_not_a_mention() -> None:
+    # Given text where the alias's letters run into another word
+    # When the names are looked for
+    # Then nothing is found: names match whole words
+    assert board_mentions(["Ynys Môn"], "t", None, "ynys monachty") == []
+
+
+def test_mentions_say_on_which_page_they_are() -> None:
+    # Given three pages apart by form feeds, the board named on the third and in the summary
+    text = "page one\fpage two\fby Northshire LSCB"
+    # When the names are looked for
+    mentions = board_mentions(list(BOARD.aliases), "A title", "For the Northshire LSCB.", text)
+    # Then each place is named
+    assert [where for where, _ in mentions] == ["the summary", "page 3"]
+
+
+def test_folding_makes_names_comparable() -> None:
+    # Given a name with accents, capitals and punctuation
+    # When it is folded
+    # Then it is plain lower-case words
+    assert fold_text("  Ynys MÔN — Safe-\nguarding!  ") == "ynys mon safeguarding"
+
+
+def anonymous(**changes) -> ReportMetadata:
+    return ReportMetadata.model_validate(metadata_fields(anonymous=True, **changes))
+
+
+def test_an_anonymous_deposit_naming_its_board_is_held_and_a_named_one_is_not() -> None:
+    # Given the same words in an anonymous and a named deposit
+    text = "first page\fcommissioned by Northshire Safeguarding Children Partnership"
+    # When the library checks them
+    held = findings_for(anonymous(), BOARD, text, text_layer=True, review_every_deposit=False)
+    named = findings_for(
+        ReportMetadata.model_validate(metadata_fields(anonymous=False)), BOARD, text, True, review_every_deposit=False
+    )
+    # Then only the anonymous one waits, saying where the board is named
+    assert [finding.reason for finding in held] == [ReviewReason.NAMES_BOARD]
+    assert "page 2 names your board" in held[0].detail
+    assert named == []
+
+
+def test_a_scan_without_text_a_late_ended_type_and_a_policy_each_hold_a_deposit() -> None:
+    # Given a scan without text, a serious case review published in 2024, and a library that checks all
+    scan = findings_for(anonymous(), BOARD, "", text_layer=False, review_every_deposit=False)
+    late = findings_for(
+        ReportMetadata.model_validate(metadata_fields(publication_date="2024-05-01")), BOARD, "words", True, False
+    )
+    policy = findings_for(anonymous(), BOARD, "words", text_layer=True, review_every_deposit=True)
+    # When the findings are read
+    # Then each says why, in words a board can act on
+    assert [finding.reason for finding in scan] == [ReviewReason.NO_TEXT_LAYER]
+    assert [finding.reason for finding in late] == [ReviewReason.UNUSUAL_TYPE_DATE]
+    assert "long after the type ended (2018-06-29)" in late[0].detail
+    assert [finding.reason for finding in policy] == [ReviewReason.REVIEW_EVERY_DEPOSIT]
+
+
+def test_a_serious_case_review_published_in_the_transition_is_not_held() -> None:
+    # Given a serious case review published in 2020, within the transition after the 2018 reforms
+    metadata = ReportMetadata.model_validate(metadata_fields(publication_date="2020-11-30"))
+    # When the library checks it
+    # Then nothing holds it
+    assert findings_for(metadata, BOARD, "words", True, False) == []
