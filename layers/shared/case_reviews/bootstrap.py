@@ -18,8 +18,10 @@ from case_reviews.ports import Clock
 
 if TYPE_CHECKING:
     from case_reviews.adapters.dynamodb import (
+        DynamoAlertStore,
         DynamoBoardStore,
         DynamoImportStore,
+        DynamoRateLimiter,
         DynamoRecordStore,
         DynamoRetentionStore,
         DynamoSubmissionStore,
@@ -34,8 +36,9 @@ if TYPE_CHECKING:
     from case_reviews.adapters.pdf import IsolatedPdfInspector
     from case_reviews.adapters.s3 import S3FileStore
     from case_reviews.adapters.ses import Mailer
-    from case_reviews.adapters.sqs import RetentionRunQueue, SqsMessageQueues
+    from case_reviews.adapters.sqs import AlertRunQueue, RetentionRunQueue, SqsMessageQueues
     from case_reviews.services.acknowledgement import AcknowledgementService
+    from case_reviews.services.alerts import AlertService
     from case_reviews.services.attachment import CopyAttachmentService
     from case_reviews.services.boards import BoardService
     from case_reviews.services.catalogue import CatalogueService
@@ -43,6 +46,7 @@ if TYPE_CHECKING:
     from case_reviews.services.health import HealthService
     from case_reviews.services.historic_import import HistoricImport
     from case_reviews.services.indexing import IndexingService
+    from case_reviews.services.learning import LearningService
     from case_reviews.services.operations import IndexUpkeep, QueueOperations, RecordInspection
     from case_reviews.services.publication import DepositPublication
     from case_reviews.services.removal import CopyRemoval
@@ -103,6 +107,18 @@ class Services:
         return DynamoSubscriberStore(self.table)
 
     @cached_property
+    def alerts_store(self) -> DynamoAlertStore:
+        from case_reviews.adapters.dynamodb import DynamoAlertStore
+
+        return DynamoAlertStore(self.table)
+
+    @cached_property
+    def rate_limiter(self) -> DynamoRateLimiter:
+        from case_reviews.adapters.dynamodb import DynamoRateLimiter
+
+        return DynamoRateLimiter(self.table)
+
+    @cached_property
     def imports_store(self) -> DynamoImportStore:
         from case_reviews.adapters.dynamodb import DynamoImportStore
 
@@ -140,8 +156,8 @@ class Services:
     def mailer(self) -> Mailer:
         from case_reviews.adapters.ses import Mailer
 
-        mail = self.settings.mail
-        return Mailer(self.clients.aws("sesv2"), mail.sender_email, reply_to=mail.reply_to_email)
+        sender = self.settings.sender
+        return Mailer(self.clients.aws("sesv2"), sender.sender_email, reply_to=sender.reply_to_email)
 
     @cached_property
     def renderer(self) -> JinjaEmailRenderer:
@@ -170,6 +186,15 @@ class Services:
         from case_reviews.adapters.sqs import RetentionRunQueue
 
         return RetentionRunQueue(self.message_queues, self.settings.retention.retention_queue_url)
+
+    @cached_property
+    def alert_runs(self) -> AlertRunQueue:
+        from case_reviews.adapters.sqs import AlertRunQueue
+
+        queue_url = self.settings.alerts.alerts_queue_url
+        if not queue_url:
+            raise RuntimeError("ALERTS_QUEUE_URL is not set: only staff tools queue alert runs")
+        return AlertRunQueue(self.message_queues, queue_url)
 
     # ---------------------------------------------------------------- services
 
@@ -251,12 +276,14 @@ class Services:
     @cached_property
     def indexing(self) -> IndexingService:
         from case_reviews.services.indexing import IndexingService
+    from case_reviews.services.learning import LearningService
 
         return IndexingService(self.records_store, self.files, self.search_index)
 
     @cached_property
     def acknowledgements(self) -> AcknowledgementService:
         from case_reviews.services.acknowledgement import AcknowledgementService
+    from case_reviews.services.alerts import AlertService
 
         mail = self.settings.mail
         return AcknowledgementService(
@@ -292,6 +319,32 @@ class Services:
         from case_reviews.services.digest import SubscriptionService
 
         return SubscriptionService(self.subscribers_store, self.clock)
+
+    @cached_property
+    def learning(self) -> LearningService:
+        from case_reviews.services.learning import LearningService
+
+        return LearningService(self.records_store, self.search_index, self.clock)
+
+    @cached_property
+    def alerts(self) -> AlertService:
+        from case_reviews.services.alerts import AlertService, SignUpLimits
+
+        alerts = self.settings.alerts
+        return AlertService(
+            store=self.alerts_store,
+            subscriptions=self.subscriptions,
+            limiter=self.rate_limiter,
+            index=self.search_index,
+            mailer=self.mailer,
+            renderer=self.renderer,
+            once=self.once,
+            clock=self.clock,
+            limits=SignUpLimits(
+                per_address=alerts.alert_signups_per_address, per_client=alerts.alert_signups_per_client
+            ),
+            runs=self.alert_runs if alerts.alerts_queue_url else None,
+        )
 
     @cached_property
     def copy_removal(self) -> CopyRemoval:

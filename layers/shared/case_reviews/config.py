@@ -65,17 +65,27 @@ class SearchSettings(_EnvironmentSettings):
     aws_region: str = Field(alias="AWS_REGION", default="eu-west-2")
 
 
-class MailSettings(_EnvironmentSettings):
+class SenderSettings(_EnvironmentSettings):
+    """Who the library's email comes from, and where replies go: all the mailer needs."""
+
     sender_email: str = Field(alias="SENDER_EMAIL", min_length=3)
     # Where boards' replies go (the library's enquiries mailbox); empty: to the sender.
     reply_to_email: str | None = Field(alias="REPLY_TO_EMAIL", default=None)
+
+    @field_validator("reply_to_email", mode="before")
+    @classmethod
+    def _no_reply_to(cls, value: str | None) -> str | None:
+        return value or None
+
+
+class MailSettings(SenderSettings):
     public_base_url: HttpUrl = Field(alias="PUBLIC_BASE_URL")
     # Library staff's mailbox for the daily list of copies about to be removed; empty: no list is sent.
     staff_email: str | None = Field(alias="STAFF_EMAIL", default=None)
     # The page where a board deposits a report, linked from the acknowledgement; empty: PUBLIC_BASE_URL/deposit.
     deposit_page_url: HttpUrl | None = Field(alias="DEPOSIT_PAGE_URL", default=None)
 
-    @field_validator("reply_to_email", "staff_email", "deposit_page_url", mode="before")
+    @field_validator("staff_email", "deposit_page_url", mode="before")
     @classmethod
     def _empty_is_none(cls, value: str | None) -> str | None:
         return value or None
@@ -96,6 +106,25 @@ class MailSettings(_EnvironmentSettings):
 class ApiSettings(_EnvironmentSettings):
     # Swagger UI at /swagger: only the local stack switches it on (template.yaml never sets it).
     enable_swagger_ui: bool = Field(alias="ENABLE_SWAGGER_UI", default=False)
+    # The base of the links the API gives (citations, exports, the feed, alert emails). Empty: the base the
+    # request came in on (API Gateway's host and stage): the API function cannot be told its own
+    # execute-api URL by the template without a dependency cycle.
+    public_base_url: HttpUrl | None = Field(alias="PUBLIC_BASE_URL", default=None)
+
+    @field_validator("public_base_url", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value: str | None) -> str | None:
+        return value or None
+
+
+class AlertSettings(_EnvironmentSettings):
+    """Self-service alerts: how often an address and a client may sign up, and the daily run's queue."""
+
+    # Sign-ups per address a day, and per client (IP address) an hour.
+    alert_signups_per_address: PositiveInt = Field(alias="ALERT_SIGNUPS_PER_ADDRESS", default=5)
+    alert_signups_per_client: PositiveInt = Field(alias="ALERT_SIGNUPS_PER_CLIENT", default=20)
+    # Staff tools queue a run here (the CLI sets it from the stack); the functions never need it.
+    alerts_queue_url: str | None = Field(alias="ALERTS_QUEUE_URL", default=None)
 
 
 class QueueSettings(_EnvironmentSettings):
@@ -111,6 +140,8 @@ class QueueSettings(_EnvironmentSettings):
     retention_dead_letter_queue_url: str = Field(alias="RETENTION_DEAD_LETTER_QUEUE_URL", min_length=1)
     digest_queue_url: str = Field(alias="DIGEST_QUEUE_URL", min_length=1)
     digest_dead_letter_queue_url: str = Field(alias="DIGEST_DEAD_LETTER_QUEUE_URL", min_length=1)
+    alerts_queue_url: str = Field(alias="ALERTS_QUEUE_URL", min_length=1)
+    alerts_dead_letter_queue_url: str = Field(alias="ALERTS_DEAD_LETTER_QUEUE_URL", min_length=1)
 
 
 class RetentionSettings(_EnvironmentSettings):
@@ -154,7 +185,9 @@ class Settings:
     events = _Group(EventSettings)
     review = _Group(ReviewSettings)
     search = _Group(SearchSettings)
+    sender = _Group(SenderSettings)
     mail = _Group(MailSettings)
     api = _Group(ApiSettings)
+    alerts = _Group(AlertSettings)
     queues = _Group(QueueSettings)
     retention = _Group(RetentionSettings)

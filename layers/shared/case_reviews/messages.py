@@ -153,3 +153,21 @@ class DigestRun(BaseModel):
 
 class DigestRunRecord(SqsRecordModel):  # type: ignore[override]
     body: Json[DigestRun]  # type: ignore[assignment]
+
+
+# ---------------------------------------------------------------- Scheduler → SQS (daily alerts)
+
+
+class AlertsRun(BaseModel):
+    """The daily schedule's payload: email the saved searches' matches among yesterday's deposits. Staff
+    may add `as_of` (the run of that day: the deposits of the day before) and a `run_id` to follow it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    task: Literal["alerts"]
+    as_of: date | None = None
+    run_id: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_-]{1,64}$")
+
+
+class AlertsRunRecord(SqsRecordModel):  # type: ignore[override]
+    body: Json[AlertsRun]  # type: ignore[assignment]

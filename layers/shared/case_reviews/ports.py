@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 if TYPE_CHECKING:
     from pydantic import BaseModel
 
+    from case_reviews.domain.alerts import Alert, AlertAddress, AlertRunOutcome, AlertToken
     from case_reviews.domain.audit import AuditEntry
     from case_reviews.domain.digest import Subscriber
     from case_reviews.domain.email import RenderedEmail
@@ -24,7 +25,8 @@ if TYPE_CHECKING:
     from case_reviews.domain.models import Board, CatalogueRecord, Credential, Submission
     from case_reviews.domain.queues import QueueDepth, QueuedMessage
     from case_reviews.domain.runs import RetentionRunPart
-    from case_reviews.domain.search import SearchPage, SearchQuery, YearListing
+    from case_reviews.domain.search import AddedRecord, SearchHit, SearchPage, SearchQuery, YearListing
+    from case_reviews.domain.statistics import Statistics, StatisticsQuery
     from case_reviews.domain.vocabulary import SubmissionStatus
 
 R = TypeVar("R")
@@ -154,6 +156,54 @@ class SubscriberStore(Protocol):
     def subscribers(self) -> Iterator[Subscriber]: ...
 
 
+class AlertStore(Protocol):
+    """Self-service alerts, their addresses and the tokens of their links."""
+
+    def get_address(self, email: str) -> AlertAddress | None: ...
+    def get_alerts(self, alert_ids: Iterable[str]) -> list[Alert]: ...
+    def get_alert(self, alert_id: str) -> Alert | None: ...
+
+    def add_alert(
+        self, alert: Alert, read: AlertAddress | None, live: frozenset[str], limit: int, stop_all_token: str
+    ) -> bool:
+        """Write a pending alert with its links' tokens and list it, with the `live` ids, in its address as
+        `read` (None: create the address with its stop-everything token), all or nothing; False if the
+        address changed meanwhile or would hold more than `limit` alerts."""
+        ...
+
+    def renew_confirmation(self, alert: Alert, token: str) -> Alert:
+        """The pending alert with a new confirmation token (the old one stops working)."""
+        ...
+
+    def get_token(self, token: str) -> AlertToken | None: ...
+
+    def confirm(self, token: AlertToken, now: datetime) -> bool:
+        """Use the confirmation token and confirm its alert, together; False if it was used or has expired."""
+        ...
+
+    def remove_alert(self, alert: Alert) -> None:
+        """The alert, its tokens and its place in its address go (nothing happens if it is gone already)."""
+        ...
+
+    def all_alerts(self) -> Iterator[Alert]:
+        """Every alert, pending or confirmed, by address."""
+        ...
+
+    def record_run(self, run_id: str, outcome: AlertRunOutcome) -> None:
+        """What a followed daily run did (kept a few days, for staff waiting on it)."""
+        ...
+
+    def run_outcome(self, run_id: str) -> AlertRunOutcome | None: ...
+
+
+class RateLimiter(Protocol):
+    """Counts attempts per subject in fixed windows (a store-based counter, kept only as long as its window)."""
+
+    def hit(self, subject: str, window_seconds: int, now: datetime) -> int:
+        """Count one attempt of `subject` in the window `now` falls in; how many there were, this one included."""
+        ...
+
+
 class ImportStore(Protocol):
     def import_claims(self, natural_keys: Sequence[str]) -> dict[str, str]: ...
     def claim_import(self, natural_key: str, reference: str, imported_at: datetime, notes: str | None) -> str: ...
@@ -196,6 +246,18 @@ class SearchIndex(Protocol):
     def published_in(self, year: int) -> YearListing: ...
     def ping(self) -> bool: ...
 
+    def similar(
+        self, record: CatalogueRecord, exclude_boards: tuple[str, ...] = (), limit: int = 10
+    ) -> tuple[SearchHit, ...]:
+        """Records like `record`, most alike first: never itself, nor a record of `exclude_boards`."""
+        ...
+
+    def statistics(self, query: StatisticsQuery) -> Statistics: ...
+
+    def recently_added(self, limit: int) -> tuple[AddedRecord, ...]:
+        """The last `limit` deposits, newest first."""
+        ...
+
 
 class IndexMaintenance(Protocol):
     """Staff upkeep of the concrete indices behind the search alias."""
@@ -231,8 +293,16 @@ class MessageQueues(Protocol):
 
 
 class Mailer(Protocol):
-    def send(self, to: str | Sequence[str], subject: str, text: str, html: str | None = None) -> str:
-        """Send one message (to one address, or to several together); the provider's message id."""
+    def send(
+        self,
+        to: str | Sequence[str],
+        subject: str,
+        text: str,
+        html: str | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> str:
+        """Send one message (to one address, or to several together), with extra header fields (such as
+        List-Unsubscribe); the provider's message id."""
         ...
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 
@@ -18,15 +18,29 @@ class Mailer:
         self.sender = sender
         self.reply_to = reply_to
 
-    def send(self, to: str | Sequence[str], subject: str, text: str, html: str | None = None) -> str:
-        """Send one message, to one address or to several together; returns the SES message id."""
+    def send(
+        self,
+        to: str | Sequence[str],
+        subject: str,
+        text: str,
+        html: str | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> str:
+        """Send one message, to one address or to several together; returns the SES message id.
+
+        `headers` are extra header fields (List-Unsubscribe, List-Unsubscribe-Post): SES v2 takes them
+        with simple content (`Content.Simple.Headers`), so no raw MIME message is built here.
+        """
         body: dict[str, Any] = {"Text": {"Data": text, "Charset": "UTF-8"}}
         if html is not None:
             body["Html"] = {"Data": html, "Charset": "UTF-8"}
+        simple: dict[str, Any] = {"Subject": {"Data": subject, "Charset": "UTF-8"}, "Body": body}
+        if headers:
+            simple["Headers"] = [{"Name": name, "Value": value} for name, value in headers.items()]
         response = self.client.send_email(
             FromEmailAddress=self.sender,
             Destination={"ToAddresses": [to] if isinstance(to, str) else list(to)},
             **({"ReplyToAddresses": [self.reply_to]} if self.reply_to else {}),
-            Content={"Simple": {"Subject": {"Data": subject, "Charset": "UTF-8"}, "Body": body}},
+            Content={"Simple": simple},
         )
         return str(response["MessageId"])

@@ -12,7 +12,7 @@ from typing import Any
 
 from case_reviews.config import QueueSettings
 from case_reviews.domain.queues import QUEUE_ROLES, QueueDepth, QueuedMessage, QueueRoute
-from case_reviews.messages import RetentionRun
+from case_reviews.messages import AlertsRun, RetentionRun
 
 # What a message attribute is made of, as SQS sends and takes it.
 _ATTRIBUTE_PARTS = ("DataType", "StringValue", "BinaryValue")
@@ -123,4 +123,18 @@ class RetentionRunQueue:
         return self.queues.send(
             self.queue_url,
             RetentionRun(task="retention", as_of=as_of, run_id=run_id).model_dump_json(exclude_none=True),
+        )
+
+
+class AlertRunQueue:
+    """Asks the alerts function for a daily run now (staff on demand), followed by its run id."""
+
+    def __init__(self, queues: SqsMessageQueues, queue_url: str) -> None:
+        self.queues = queues
+        self.queue_url = queue_url
+
+    def request(self, as_of: date | None, run_id: str | None = None) -> str:
+        # The same message the schedule sends, with the day and the run's id.
+        return self.queues.send(
+            self.queue_url, AlertsRun(task="alerts", as_of=as_of, run_id=run_id).model_dump_json(exclude_none=True)
         )

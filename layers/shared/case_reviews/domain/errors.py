@@ -39,6 +39,14 @@ class InvalidRequest(CaseReviewsError):
         self.location = location
 
 
+class RateLimited(CaseReviewsError):
+    """Too many attempts of one kind from one address or client: try again after `retry_after_seconds`."""
+
+    def __init__(self, message: str, retry_after_seconds: int) -> None:
+        super().__init__(message)
+        self.retry_after_seconds = retry_after_seconds
+
+
 class DuplicateContent(CaseReviewsError):
     """The same file is already catalogued under `reference`."""
 

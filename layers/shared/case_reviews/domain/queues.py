@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict
 
 # The consumed queues, in template.yaml's order.
-QUEUE_ROLES = ("catalogue", "index", "acknowledge", "retention", "digest")
+QUEUE_ROLES = ("catalogue", "index", "acknowledge", "retention", "digest", "alerts")
 
 
 class QueueRoute(BaseModel):

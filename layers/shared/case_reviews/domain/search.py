@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -50,6 +50,15 @@ class SearchQuery(BaseModel):
     page_size: int = Field(default=20, ge=1, le=100)
     # Opaque position after the last hit of the previous page (the engine's sort values).
     search_after: tuple[Any, ...] | None = None
+    # Only deposits catalogued in [added_from, added_before): the daily saved-search alerts. Not a public parameter.
+    added_from: datetime | None = None
+    added_before: datetime | None = None
+    # Only the hits, without facets or highlights: an export or an alert pages through them.
+    hits_only: bool = False
+
+    def criteria(self) -> dict[str, Any]:
+        """What the search asks for (its words and filters), whatever its order, page or paging."""
+        return self.model_dump(mode="json", exclude={"sort", "page_size", "search_after", "hits_only"})
 
 
 class SearchHit(PublicRecord):
@@ -95,6 +104,15 @@ class FacetCount(BaseModel):
     count: int
     # How the value reads to people (`facet_label`).
     label: str
+
+
+class AddedRecord(BaseModel):
+    """A deposit as the feed of new records lists it: its public view and when it was added."""
+
+    model_config = ConfigDict(frozen=True)
+
+    hit: SearchHit
+    added_at: datetime
 
 
 class SearchPage(BaseModel):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from case_reviews.adapters.dynamodb.alerts import DynamoAlertStore, DynamoRateLimiter
 from case_reviews.adapters.dynamodb.boards import DynamoBoardStore
 from case_reviews.adapters.dynamodb.imports import DynamoImportStore
 from case_reviews.adapters.dynamodb.records import DynamoRecordStore
@@ -11,8 +12,10 @@ from case_reviews.adapters.dynamodb.subscribers import DynamoSubscriberStore
 from case_reviews.adapters.dynamodb.table import Table
 
 __all__ = [
+    "DynamoAlertStore",
     "DynamoBoardStore",
     "DynamoImportStore",
+    "DynamoRateLimiter",
     "DynamoRecordStore",
     "DynamoRetentionStore",
     "DynamoSubmissionStore",

@@ -14,10 +14,12 @@ AVAILABLE_COPIES = f"COPY#{CopyStatus.AVAILABLE.value}"
 HELD_COPIES = "COPY#held"
 # A removal written but not yet announced to the index: the sparse index keeps it until it is.
 UNANNOUNCED_REMOVALS = "COPY#removed-unannounced"
-# gsi1 partitions: the boards, deposited records by when they were added, and the digest's subscribers.
+# gsi1 partitions: the boards, deposited records by when they were added, the digest's subscribers, and
+# the self-service alerts (sk `<email>#<alert id>`).
 BOARDS = "BOARDS"
 ADDED_DEPOSITS = "ADDED"
 SUBSCRIBERS = "SUBSCRIBERS"
+ALERTS = "ALERTS"
 AUDIT_PREFIX = "AUDIT#"
 # One small partition of markers, sk `<available_until>#<reference>`: the expiry warnings already announced.
 EXPIRY_WARNINGS = "EXPIRY_WARNINGS"
@@ -55,6 +57,30 @@ def subscriber_key(email: str) -> Key:
 
 def unsubscribe_key(token: str) -> Key:
     return {"pk": f"UNSUBSCRIBE#{token}", "sk": "UNSUBSCRIBE"}
+
+
+def alert_key(alert_id: str) -> Key:
+    return {"pk": f"ALERT#{alert_id}", "sk": "ALERT"}
+
+
+def alert_token_key(token: str) -> Key:
+    """A link of an alert email: confirm an alert, stop one, or stop every alert of an address."""
+    return {"pk": f"ALERTTOKEN#{token}", "sk": "ALERTTOKEN"}
+
+
+def alert_address_key(email: str) -> Key:
+    """An address with alerts: their ids and its stop-everything token."""
+    return {"pk": f"ALERTADDRESS#{email}", "sk": "ALERTADDRESS"}
+
+
+def alert_run_key(run_id: str) -> Key:
+    """What a daily alerts run that staff follow did (kept a few days)."""
+    return {"pk": f"ALERTRUN#{run_id}", "sk": "ALERTRUN"}
+
+
+def rate_key(subject: str, window_start: int) -> Key:
+    """A rate limit's counter: one subject's attempts in the window starting at `window_start` (epoch seconds)."""
+    return {"pk": f"RATE#{subject}", "sk": f"WINDOW#{window_start}"}
 
 
 def record_key(reference: str) -> Key:

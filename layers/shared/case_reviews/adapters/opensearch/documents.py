@@ -7,14 +7,14 @@ sort it. An anonymous report's document holds neither the board's name nor its i
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
 from case_reviews.domain.models import CatalogueRecord, PublicationDate, PublicRecord
 from case_reviews.domain.review_types import label_of
-from case_reviews.domain.search import SearchHit
+from case_reviews.domain.search import AddedRecord, SearchHit
 from case_reviews.domain.themes import theme_label
 from case_reviews.domain.vocabulary import DatePrecision
 
@@ -43,6 +43,9 @@ class ReviewDocument(PublicRecord):
     body: str | None = None
     board_id: str | None = None
     has_copy: bool
+    # When a deposit was catalogued (published): the feed of new records and the daily alerts read it.
+    # None for a historic import, which is not a new report.
+    added_at: datetime | None = None
     record_version: int
 
 
@@ -61,6 +64,7 @@ def document_from_record(record: CatalogueRecord, body: str | None) -> ReviewDoc
             "body": body if record.has_copy else None,
             "board_id": None if record.anonymous else record.board_id,
             "has_copy": record.has_copy,
+            "added_at": record.created_at if record.submission_id else None,
             "record_version": record.version,
         }
     )
@@ -83,3 +87,8 @@ def hit_from_source(source: dict[str, Any], highlights: list[str]) -> SearchHit:
     )
     public = {name: source[name] for name in PublicRecord.model_fields if name in source}
     return SearchHit.model_validate({**public, "publication_date": published, "highlights": tuple(highlights)})
+
+
+def added_from_source(source: dict[str, Any]) -> AddedRecord:
+    """A deposit of the feed: its search hit and when it was added."""
+    return AddedRecord(hit=hit_from_source(source, []), added_at=datetime.fromisoformat(source["added_at"]))

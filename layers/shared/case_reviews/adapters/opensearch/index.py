@@ -8,17 +8,25 @@ from typing import Any
 from opensearchpy import OpenSearch, helpers
 from opensearchpy.exceptions import ConflictError, NotFoundError, RequestError
 
-from case_reviews.adapters.opensearch.documents import ReviewDocument, document_from_record
+from case_reviews.adapters.opensearch.documents import ReviewDocument, added_from_source, document_from_record
 from case_reviews.adapters.opensearch.queries import (
     CURSOR_MISFIT,
+    SIMILAR_LIMIT,
     build_search_body,
+    empty_statistics,
+    hits_from_response,
     page_from_response,
+    recently_added_body,
+    similar_body,
+    statistics_body,
+    statistics_from_response,
     year_from_response,
     year_list_body,
 )
 from case_reviews.domain.errors import InvalidRequest
 from case_reviews.domain.models import CatalogueRecord
-from case_reviews.domain.search import SearchPage, SearchQuery, YearListing
+from case_reviews.domain.search import AddedRecord, SearchHit, SearchPage, SearchQuery, YearListing
+from case_reviews.domain.statistics import Statistics, StatisticsQuery
 
 
 def versioned_name(alias: str, definition: dict[str, Any]) -> str:
@@ -127,6 +135,38 @@ class OpenSearchIndex:
         except NotFoundError:
             return YearListing(year=year, total=0, hits=(), totals_by_review_type={})
         return year_from_response(year, response)
+
+    def _search(self, body: dict[str, Any]) -> dict[str, Any] | None:
+        """A search of the alias; None before the first report is indexed (there is no index yet)."""
+        try:
+            return self.client.search(index=self.alias, body=body)  # type: ignore[no-any-return]
+        except NotFoundError:
+            return None
+
+    def similar(
+        self,
+        record: CatalogueRecord,
+        exclude_boards: tuple[str, ...] = (),
+        limit: int = SIMILAR_LIMIT,
+    ) -> tuple[SearchHit, ...]:
+        """Up to `limit` records like `record` (never itself, nor any of `exclude_boards`), most alike first."""
+        body = similar_body(
+            self.alias, record.reference, record.themes, record.review_type.value, exclude_boards, limit
+        )
+        response = self._search(body)
+        return hits_from_response(response) if response else ()
+
+    def statistics(self, query: StatisticsQuery) -> Statistics:
+        """The matching records counted by year, nation, review type and theme (aggregations only)."""
+        response = self._search(statistics_body(query))
+        return statistics_from_response(query, response) if response else empty_statistics(query)
+
+    def recently_added(self, limit: int) -> tuple[AddedRecord, ...]:
+        """The last `limit` deposits, newest first."""
+        response = self._search(recently_added_body(limit))
+        if not response:
+            return ()
+        return tuple(added_from_source(raw["_source"]) for raw in response["hits"]["hits"])
 
     def get(self, reference: str) -> ReviewDocument | None:
         try:

@@ -8,7 +8,16 @@ from typing import Any
 
 from case_reviews.adapters.opensearch.documents import hit_from_source
 from case_reviews.domain.errors import InvalidRequest
-from case_reviews.domain.search import FacetCount, SearchPage, SearchQuery, SortOrder, YearListing, facet_label
+from case_reviews.domain.search import (
+    FacetCount,
+    SearchHit,
+    SearchPage,
+    SearchQuery,
+    SortOrder,
+    YearListing,
+    facet_label,
+)
+from case_reviews.domain.statistics import Statistics, StatisticsQuery, years_without_gaps
 from case_reviews.domain.themes import theme_id
 
 HIGHLIGHT_TAGS = ("<mark>", "</mark>")
@@ -77,8 +86,8 @@ def text_query(text: str) -> dict[str, Any]:
     return {"bool": {"should": [words, *exact], "minimum_should_match": 1}}
 
 
-def build_search_body(query: SearchQuery) -> dict[str, Any]:
-    """The OpenSearch request for a search: text relevance, filters, facets, highlights, cursor paging."""
+def search_filters(query: SearchQuery) -> list[dict[str, Any]]:
+    """The filters of a search (every criterion but the words): also what statistics count and alerts keep."""
     filters: list[dict[str, Any]] = []
     for field, values in (
         ("nation", query.nations),
@@ -108,6 +117,19 @@ def build_search_body(query: SearchQuery) -> dict[str, Any]:
         )
     if query.has_copy is not None:
         filters.append({"term": {"has_copy": query.has_copy}})
+    if query.added_from or query.added_before:
+        added: dict[str, Any] = {}
+        if query.added_from:
+            added["gte"] = query.added_from.isoformat()
+        if query.added_before:
+            added["lt"] = query.added_before.isoformat()
+        filters.append({"range": {"added_at": added}})
+    return filters
+
+
+def build_search_body(query: SearchQuery) -> dict[str, Any]:
+    """The OpenSearch request for a search: text relevance, filters, facets, highlights, cursor paging."""
+    filters = search_filters(query)
 
     must: list[dict[str, Any]] = [text_query(query.text)] if query.text else []
 
@@ -125,12 +147,13 @@ def build_search_body(query: SearchQuery) -> dict[str, Any]:
         "query": {"bool": {"must": must or [{"match_all": {}}], "filter": filters}},
         "sort": sort,
         "_source": {"excludes": ["body"]},
-        "aggs": {
+    }
+    if not query.hits_only:
+        body["aggs"] = {
             name: {"terms": {"field": field, "size": 100, **({"order": {"_key": "desc"}} if name == "year" else {})}}
             for name, field in FACET_FIELDS.items()
-        },
-    }
-    if query.text:
+        }
+    if query.text and not query.hits_only:
         body["highlight"] = {
             "pre_tags": [HIGHLIGHT_TAGS[0]],
             "post_tags": [HIGHLIGHT_TAGS[1]],
@@ -217,3 +240,126 @@ def year_from_response(year: int, response: dict[str, Any]) -> YearListing:
         hits=tuple(hit_from_source(raw["_source"], []) for raw in response["hits"]["hits"]),
         totals_by_review_type={str(bucket["key"]): bucket["doc_count"] for bucket in buckets},
     )
+
+
+# ---------------------------------------------------------------- similar records
+
+SIMILAR_LIMIT = 10
+# The words that make two reports alike: those their texts (the full text while the copy is held, and
+# the summary) share most, weighed by how rare they are in the index; then their themes and type.
+SIMILAR_TEXT_FIELDS = ["body", "summary"]
+SIMILAR_THEME_BOOST = 3.0
+SIMILAR_TYPE_BOOST = 1.0
+
+
+def similar_body(
+    alias: str,
+    reference: str,
+    themes: tuple[str, ...],
+    review_type: str,
+    exclude_boards: tuple[str, ...],
+    limit: int = SIMILAR_LIMIT,
+) -> dict[str, Any]:
+    """Records like `reference`: more_like_this over its indexed text (a removed copy's text is not
+    indexed, so it is never used or matched) and the labels of its themes and type, plus its themes and
+    type as exact terms. Never the record itself; never a record of `exclude_boards` (by id or publisher)."""
+    like = [{"_index": alias, "_id": reference}]
+    should: list[dict[str, Any]] = [
+        {
+            "more_like_this": {
+                "fields": SIMILAR_TEXT_FIELDS,
+                "like": like,
+                "min_term_freq": 2,
+                "min_doc_freq": 2,
+                "max_query_terms": 40,
+                "minimum_should_match": "20%",
+            }
+        },
+        {
+            # Each label once in a record: a term counts from its first occurrence.
+            "more_like_this": {
+                "fields": ["subject_terms"],
+                "like": like,
+                "min_term_freq": 1,
+                "min_doc_freq": 1,
+                "max_query_terms": 25,
+                "minimum_should_match": "1",
+            }
+        },
+        {"term": {"review_type": {"value": review_type, "boost": SIMILAR_TYPE_BOOST}}},
+    ]
+    if themes:
+        should.append({"terms": {"themes": list(themes), "boost": SIMILAR_THEME_BOOST}})
+    must_not: list[dict[str, Any]] = [{"ids": {"values": [reference]}}]
+    for board in exclude_boards:
+        must_not += [{"term": {"board_id": board}}, {"term": {"publisher.keyword": board}}]
+    return {
+        "size": limit,
+        "query": {"bool": {"should": should, "minimum_should_match": 1, "must_not": must_not}},
+        "sort": [{"_score": "desc"}, {"reference": "asc"}],
+        "_source": {"excludes": ["body"]},
+    }
+
+
+def hits_from_response(response: dict[str, Any]) -> tuple[SearchHit, ...]:
+    return tuple(hit_from_source(raw["_source"], []) for raw in response["hits"]["hits"])
+
+
+# ---------------------------------------------------------------- statistics
+
+STATISTICS_BUCKETS = 200
+_STATISTICS_FIELDS = {"nation": "nation", "review_type": "review_type", "theme": "themes"}
+
+
+def statistics_body(query: StatisticsQuery) -> dict[str, Any]:
+    """Counts only (no hits): the matching records by publication year, nation, review type and theme."""
+    aggs: dict[str, Any] = {
+        name: {"terms": {"field": field, "size": STATISTICS_BUCKETS}} for name, field in _STATISTICS_FIELDS.items()
+    }
+    aggs["year"] = {"terms": {"field": "publication_year", "size": STATISTICS_BUCKETS, "order": {"_key": "asc"}}}
+    return {
+        "size": 0,
+        "track_total_hits": True,
+        "query": {"bool": {"filter": search_filters(query.as_search())}},
+        "aggs": aggs,
+    }
+
+
+def statistics_from_response(query: StatisticsQuery, response: dict[str, Any]) -> Statistics:
+    aggregations = response.get("aggregations", {})
+
+    def counts(name: str) -> tuple[FacetCount, ...]:
+        buckets = aggregations.get(name, {}).get("buckets", [])
+        return tuple(_facet_count(name, str(bucket["key"]), bucket["doc_count"]) for bucket in buckets)
+
+    years = {int(bucket["key"]): bucket["doc_count"] for bucket in aggregations.get("year", {}).get("buckets", [])}
+    return Statistics(
+        total=response["hits"]["total"]["value"],
+        by_year=years_without_gaps(years, query.from_year, query.to_year),
+        by_nation=counts("nation"),
+        by_review_type=counts("review_type"),
+        by_theme=counts("theme"),
+    )
+
+
+def empty_statistics(query: StatisticsQuery) -> Statistics:
+    return Statistics(
+        total=0,
+        by_year=years_without_gaps({}, query.from_year, query.to_year),
+        by_nation=(),
+        by_review_type=(),
+        by_theme=(),
+    )
+
+
+# ---------------------------------------------------------------- the feed of new records
+
+
+def recently_added_body(limit: int) -> dict[str, Any]:
+    """The last `limit` deposits, newest first (historic imports have no added_at and are not listed)."""
+    return {
+        "size": limit,
+        "query": {"bool": {"filter": [{"exists": {"field": "added_at"}}]}},
+        "sort": [{"added_at": "desc"}, {"reference": "asc"}],
+        "_source": {"excludes": ["body"]},
+    }

@@ -1,0 +1,405 @@
+"""Alerts people sign up for themselves: sign-up with double opt-in, the links of the emails, the daily run.
+
+The sign-up answers the same whatever the address already has (so it reveals no subscriber): every
+outcome that depends on the address is told to the address itself, by one email (a confirmation, or a
+note that it already has that alert or has reached the limit). It is rate-limited per address and per
+client before anything is looked up or sent.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import date, timedelta
+
+from pydantic import BaseModel, ConfigDict
+
+from case_reviews.domain.alerts import (
+    MAX_ALERTS_PER_ADDRESS,
+    MAX_RECORDS_PER_ALERT,
+    Alert,
+    AlertAddress,
+    AlertDay,
+    AlertDelivery,
+    AlertKind,
+    AlertRunOutcome,
+    TokenPurpose,
+    describe_search,
+)
+from case_reviews.domain.errors import NotFound, RateLimited
+from case_reviews.domain.exports import record_link
+from case_reviews.domain.review_types import label_of
+from case_reviews.domain.search import SearchHit, SearchQuery, SortOrder
+from case_reviews.observability import logger
+from case_reviews.ports import AlertStore, Clock, EmailRenderer, Mailer, Once, RateLimiter, RunQueue, SearchIndex
+from case_reviews.services.digest import SubscriptionService
+
+DIGEST_NAME = "New in the Library"
+# Another sign-up racing this one for the same address: try again this many times before giving up.
+_ATTEMPTS = 3
+
+
+class SignUpLimits(BaseModel):
+    """How many sign-ups one address, and one client, may ask for in a window (seconds)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    per_address: int = 5
+    address_window_s: int = 24 * 3600
+    per_client: int = 20
+    client_window_s: int = 3600
+
+
+class StopTarget(BaseModel):
+    """What an unsubscribe link stops: one alert (described), or every alert of the address."""
+
+    model_config = ConfigDict(frozen=True)
+
+    everything: bool
+    description: str
+
+
+def unsubscribe_headers(url: str) -> dict[str, str]:
+    """RFC 2369 and RFC 8058 one-click unsubscribe: a mail client POSTs to `url` to stop the alert."""
+    return {"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+
+
+def _hashed(email: str) -> str:
+    # Counters never hold an address in clear, even for the day they live.
+    return hashlib.sha256(email.encode()).hexdigest()[:32]
+
+
+class AlertService:
+    """Sign-ups, their confirmation and unsubscribe links, staff's list, and the daily saved-search run."""
+
+    def __init__(
+        self,
+        store: AlertStore,
+        subscriptions: SubscriptionService,
+        limiter: RateLimiter,
+        index: SearchIndex,
+        mailer: Mailer,
+        renderer: EmailRenderer,
+        once: Once,
+        clock: Clock,
+        limits: SignUpLimits | None = None,
+        runs: RunQueue | None = None,
+    ) -> None:
+        self.store = store
+        self.subscriptions = subscriptions
+        self.limiter = limiter
+        self.index = index
+        self.mailer = mailer
+        self.renderer = renderer
+        self.once = once
+        self.clock = clock
+        self.limits = limits or SignUpLimits()
+        self.runs = runs
+
+    # ---------------------------------------------------------------- sign-up
+
+    def check_rate(self, email: str, client: str) -> None:
+        """RateLimited when the address or the client has asked too often in its window (both are counted)."""
+        now = self.clock.now()
+        limits = self.limits
+        by_address = self.limiter.hit(f"alerts-address#{_hashed(email)}", limits.address_window_s, now)
+        by_client = self.limiter.hit(f"alerts-client#{client}", limits.client_window_s, now)
+        if by_address > limits.per_address or by_client > limits.per_client:
+            window = limits.address_window_s if by_address > limits.per_address else limits.client_window_s
+            elapsed = int(now.timestamp()) % window
+            raise RateLimited(
+                "Too many sign-ups from here or for this address; please try again later.", window - elapsed
+            )
+
+    def sign_up(
+        self, email: str, kind: AlertKind, search: str | None, query: SearchQuery | None, public_base_url: str
+    ) -> None:
+        """Send the address one email: a confirmation of the new alert, or a note saying why none is needed.
+
+        `search` is the /search page query string, already read into `query` (the same rules as GET /reviews).
+        """
+        base = public_base_url.rstrip("/")
+        for _ in range(_ATTEMPTS):
+            read = self.store.get_address(email)
+            alerts = self.store.get_alerts(read.alert_ids) if read else []
+            now = self.clock.now()
+            live = [alert for alert in alerts if alert.confirmed or now <= alert.confirm_by]
+            same = next((alert for alert in live if alert.same_as(kind, query)), None)
+            if kind is AlertKind.DIGEST and self.subscriptions.store.get_subscriber(email) is not None:
+                self._send_notice(email, "already_digest", base, None, read)
+                return
+            if same is not None and same.confirmed:
+                self._send_notice(email, "already", base, same, read)
+                return
+            if same is not None:
+                renewed = self.store.renew_confirmation(same, secrets.token_urlsafe(24))
+                self._send_confirmation(renewed, base)
+                return
+            if len(live) >= MAX_ALERTS_PER_ADDRESS:
+                self._send_notice(email, "limit", base, None, read)
+                return
+            alert = Alert(
+                alert_id=secrets.token_hex(6),
+                email=email,
+                kind=kind,
+                search=search,
+                query=query,
+                created_at=now,
+                confirm_token=secrets.token_urlsafe(24),
+                stop_token=secrets.token_urlsafe(24),
+            )
+            stop_all = read.stop_token if read else secrets.token_urlsafe(24)
+            live_ids = frozenset(alert.alert_id for alert in live)
+            if self.store.add_alert(alert, read, live_ids, MAX_ALERTS_PER_ADDRESS, stop_all):
+                self._send_confirmation(alert, base)
+                return
+        raise RuntimeError(f"the alerts of an address kept changing during {_ATTEMPTS} sign-up attempts")
+
+    def _what(self, alert: Alert) -> str:
+        if alert.kind is AlertKind.DIGEST:
+            return f'"{DIGEST_NAME}", the weekly email of the case reviews added to the library'
+        assert alert.query is not None
+        return f"new case reviews matching your search: {describe_search(alert.query)}"
+
+    def _send_confirmation(self, alert: Alert, base: str) -> None:
+        cancel = f"{base}/alerts/unsubscribe/{alert.stop_token}"
+        email = self.renderer.render(
+            "alert_confirmation",
+            {
+                "what": self._what(alert),
+                "confirm_url": f"{base}/alerts/confirm/{alert.confirm_token}",
+                "valid_until": f"{alert.confirm_by:%-d %B %Y}",
+                "cancel_url": cancel,
+            },
+        )
+        self.mailer.send(alert.email, email.subject, email.text, email.html, headers=unsubscribe_headers(cancel))
+
+    def _send_notice(self, email: str, reason: str, base: str, alert: Alert | None, read: AlertAddress | None) -> None:
+        if reason == "already_digest":
+            subscriber = self.subscriptions.store.get_subscriber(email)
+            assert subscriber is not None
+            stop = f"{base}/subscriptions/{subscriber.token}"
+            what = f'"{DIGEST_NAME}"'
+        elif reason == "already":
+            assert alert is not None
+            stop = f"{base}/alerts/unsubscribe/{alert.stop_token}"
+            what = self._what(alert)
+        else:
+            assert read is not None
+            stop = f"{base}/alerts/unsubscribe/{read.stop_token}"
+            what = ""
+        rendered = self.renderer.render(
+            "alert_notice",
+            {
+                "reason": "limit" if reason == "limit" else "already",
+                "what": what,
+                "limit": MAX_ALERTS_PER_ADDRESS,
+                "stop_url": stop,
+            },
+        )
+        self.mailer.send(email, rendered.subject, rendered.text, rendered.html, headers=unsubscribe_headers(stop))
+
+    # ---------------------------------------------------------------- the links
+
+    def pending_confirmation(self, token: str) -> str:
+        """What a confirmation link confirms (for the page that asks); NotFound if it cannot be used."""
+        found = self.store.get_token(token)
+        if found is None or found.purpose is not TokenPurpose.CONFIRM or not found.usable(self.clock.now()):
+            raise NotFound("This confirmation link is not valid: it was used already, or it has expired.")
+        alert = self.store.get_alert(found.alert_id or "")
+        if alert is None:
+            raise NotFound("This confirmation link is not valid: the sign-up was cancelled or has expired.")
+        return self._what(alert)
+
+    def confirm(self, token: str) -> str:
+        """Confirm the alert of a confirmation link (a used link confirms nothing more); what it confirmed.
+
+        A digest sign-up joins the digest's subscribers; a saved search is run from the next day on.
+        """
+        now = self.clock.now()
+        found = self.store.get_token(token)
+        if found is None or found.purpose is not TokenPurpose.CONFIRM:
+            raise NotFound("This confirmation link is not valid.")
+        alert = self.store.get_alert(found.alert_id or "")
+        if found.used_at is not None:
+            return self._what(alert) if alert else "your alert"
+        if alert is None or not found.usable(now):
+            raise NotFound("This confirmation link has expired (links work for 7 days); please sign up again.")
+        if alert.kind is AlertKind.DIGEST:
+            self.subscriptions.subscribe(alert.email)
+        self.store.confirm(found, now)
+        if alert.kind is AlertKind.DIGEST:
+            # It lives on as a digest subscription, stopped by the link in every digest.
+            self.store.remove_alert(alert)
+        return self._what(alert)
+
+    def stop_target(self, token: str) -> StopTarget:
+        """What an unsubscribe link would stop (for the page that asks); NotFound if nothing."""
+        found = self.store.get_token(token)
+        if found is None or found.purpose is TokenPurpose.CONFIRM:
+            raise NotFound("This unsubscribe link is not valid (perhaps it was used already).")
+        if found.purpose is TokenPurpose.STOP_ALL:
+            return StopTarget(everything=True, description="every alert sent to this address")
+        alert = self.store.get_alert(found.alert_id or "")
+        if alert is None:
+            raise NotFound("This unsubscribe link is not valid (perhaps it was used already).")
+        return StopTarget(everything=False, description=self._what(alert))
+
+    def stop(self, token: str) -> None:
+        """Stop the link's alert, or every alert of its address; nothing when there is nothing left to stop."""
+        found = self.store.get_token(token)
+        if found is None or found.purpose is TokenPurpose.CONFIRM:
+            return
+        if found.purpose is TokenPurpose.STOP_ALL:
+            address = self.store.get_address(found.email or "")
+            for alert in self.store.get_alerts(address.alert_ids if address else ()):
+                self.store.remove_alert(alert)
+            return
+        alert = self.store.get_alert(found.alert_id or "")
+        if alert is not None:
+            self.store.remove_alert(alert)
+
+    # ---------------------------------------------------------------- staff
+
+    def alerts(self) -> list[Alert]:
+        """Every alert, pending or confirmed (pending ones past their 7 days are left out: they are going)."""
+        now = self.clock.now()
+        return [alert for alert in self.store.all_alerts() if alert.confirmed or now <= alert.confirm_by]
+
+    def remove(self, alert_id: str) -> Alert:
+        alert = self.store.get_alert(alert_id)
+        if alert is None:
+            raise NotFound(f"No alert {alert_id}.")
+        self.store.remove_alert(alert)
+        return alert
+
+    def request_run(self, as_of: date | None, run_id: str | None = None) -> str:
+        """Queue a daily run now, as the schedule does (the alerts function does it, with its own role)."""
+        if self.runs is None:
+            raise RuntimeError("no alerts queue is configured")
+        return self.runs.request(as_of, run_id=run_id)
+
+    def run_outcome(self, run_id: str) -> AlertRunOutcome | None:
+        return self.store.run_outcome(run_id)
+
+    # ---------------------------------------------------------------- the daily run
+
+    def run(self, public_base_url: str, as_of: date | None = None, run_id: str | None = None) -> AlertRunOutcome:
+        """Email each address with confirmed saved searches the deposits catalogued the day before `as_of`
+        (default today) that match them: one email per address and day, however often the run is
+        delivered or repeated; nothing to an address whose searches found nothing."""
+        day = AlertDay(as_of=as_of or self.clock.now().date())
+        base = public_base_url.rstrip("/")
+        found: dict[str, tuple[tuple[SearchHit, ...], int] | None] = {}
+        by_address: dict[str, list[Alert]] = {}
+        skipped: list[str] = []
+        searches = [alert for alert in self.store.all_alerts() if alert.kind is AlertKind.SEARCH and alert.confirmed]
+        for alert in searches:
+            if self._found(alert, day, found) is None:
+                skipped.append(alert.alert_id)
+                continue
+            by_address.setdefault(alert.email, []).append(alert)
+        with_news = {
+            email: alerts
+            for email, alerts in by_address.items()
+            if any(self._found(a, day, found)[1] for a in alerts)  # type: ignore[index]
+        }
+        delivered = 0
+        for email in with_news:
+            delivery = AlertDelivery(email=email, day=day.covered)
+            message_id = self.once(
+                "alerts.delivery", delivery, lambda delivery=delivery: self._deliver(delivery, base, found), returns=str
+            )
+            delivered += 1 if message_id else 0
+        outcome = AlertRunOutcome(
+            as_of=day.as_of,
+            covered=day.covered,
+            alerts=len(searches),
+            addresses=len(with_news),
+            delivered=delivered,
+            records=len({hit.reference for result in found.values() if result for hit in result[0]}),
+            skipped=skipped,
+        )
+        if run_id:
+            self.store.record_run(run_id, outcome)
+        return outcome
+
+    def _found(
+        self, alert: Alert, day: AlertDay, found: dict[str, tuple[tuple[SearchHit, ...], int] | None]
+    ) -> tuple[tuple[SearchHit, ...], int] | None:
+        """The day's new records matching the alert's search (and how many), once per search; None if the
+        saved search can no longer be run (it is skipped and logged, the others go on)."""
+        assert alert.query is not None
+        key = alert.query.model_dump_json()
+        if key not in found:
+            query = alert.query.model_copy(
+                update={
+                    "added_from": day.start,
+                    "added_before": day.end,
+                    "hits_only": True,
+                    "page_size": MAX_RECORDS_PER_ALERT,
+                    "sort": SortOrder.NEWEST,
+                    "search_after": None,
+                }
+            )
+            try:
+                page = self.index.search(query)
+                found[key] = (page.hits, page.total)
+            except Exception:
+                logger.exception("A saved search could not be run", extra={"alert_id": alert.alert_id})
+                found[key] = None
+        return found[key]
+
+    def _deliver(
+        self, delivery: AlertDelivery, base: str, found: dict[str, tuple[tuple[SearchHit, ...], int] | None]
+    ) -> str:
+        """Render and send one address's email of the day (its alerts read again: one stopped meanwhile is
+        left out); the SES message id, or "" when nothing is left to send."""
+        address = self.store.get_address(delivery.email)
+        if address is None:
+            return ""
+        day = AlertDay(as_of=delivery.day + timedelta(days=1))
+        sections = []
+        for alert in sorted(self.store.get_alerts(address.alert_ids), key=lambda a: a.created_at):
+            if alert.kind is not AlertKind.SEARCH or not alert.confirmed:
+                continue
+            result = self._found(alert, day, found)
+            if not result or not result[1]:
+                continue
+            hits, total = result
+            assert alert.query is not None
+            sections.append(
+                {
+                    "description": describe_search(alert.query),
+                    "search_url": f"{base}/search?{alert.search}" if alert.search else f"{base}/search",
+                    "total": total,
+                    "more": max(0, total - len(hits)),
+                    "entries": [
+                        {
+                            "reference": hit.reference,
+                            "title": hit.title,
+                            "publisher": hit.publisher,
+                            "review_type": label_of(hit.review_type),
+                            "year": hit.publication_date.value.year,
+                            "url": record_link(base, hit.reference),
+                        }
+                        for hit in hits
+                    ],
+                    "stop_url": f"{base}/alerts/unsubscribe/{alert.stop_token}",
+                }
+            )
+        if not sections:
+            return ""
+        stop_all = f"{base}/alerts/unsubscribe/{address.stop_token}"
+        email = self.renderer.render(
+            "daily_alert",
+            {
+                "day": f"{delivery.day:%-d %B %Y}",
+                "sections": sections,
+                "records": sum(section["total"] for section in sections),
+                "stop_all_url": stop_all,
+            },
+        )
+        return self.mailer.send(
+            delivery.email, email.subject, email.text, email.html, headers=unsubscribe_headers(stop_all)
+        )
