@@ -162,7 +162,7 @@ def test_record_view_of_a_named_report_shows_the_board_as_publisher_and_copyrigh
     # Given a record deposited by a named board
     record = a_record(anonymous=False)
     # When it is shown to the public
-    view = record_view(record)
+    view = record_view(record, "https://reviews.example.org/v1")
     # Then the board is the publisher and the copyright holder, and the record links to itself
     assert view.publisher == BOARD_NAME
     assert view.rights.copyright_holder == BOARD_NAME
@@ -177,7 +177,7 @@ def test_record_view_of_an_anonymous_report_names_neither_the_board_nor_its_id_a
     # Given an anonymous record whose board has a name and an id
     record = a_record(anonymous=True)
     # When it is shown to the public, as JSON
-    view = record_view(record)
+    view = record_view(record, "https://reviews.example.org/v1")
     dumped = view.model_dump_json()
     # Then the publisher is "Anonymous" and nothing in the whole document names the board
     assert view.publisher == "Anonymous"
@@ -195,7 +195,7 @@ def test_record_view_of_an_available_copy_gives_its_last_day_and_a_download_link
     # Given a record with an available copy until 26 November 2031
     record = a_record(electronic_copy=available_copy(available_until=date(2031, 11, 26)))
     # When it is shown
-    copy = record_view(record).model_dump(mode="json")["electronic_copy"]
+    copy = record_view(record, "https://reviews.example.org/v1").model_dump(mode="json")["electronic_copy"]
     # Then the copy is available until that day, through the record's download link
     assert copy == {
         "status": "available",
@@ -208,7 +208,7 @@ def test_record_view_of_a_removed_copy_says_when_and_why_without_a_link() -> Non
     # Given a record whose copy was removed
     record = a_record(electronic_copy=removed_copy(removed_on=date(2031, 11, 27), removal_reason="Five years"))
     # When it is shown
-    copy = record_view(record).model_dump(mode="json")["electronic_copy"]
+    copy = record_view(record, "https://reviews.example.org/v1").model_dump(mode="json")["electronic_copy"]
     # Then it says removed, on which day and why, and offers no download
     assert copy == {"status": "removed", "removed_on": "2031-11-27", "reason": "Five years"}
 
@@ -217,7 +217,7 @@ def test_record_view_of_a_record_without_a_copy_has_no_electronic_copy() -> None
     # Given a historic record that never had an electronic copy, known to a year
     record = a_record(electronic_copy=None, commissioned_date=None, publication_date=PublicationDate.parse("1998"))
     # When it is shown
-    view = record_view(record)
+    view = record_view(record, "https://reviews.example.org/v1")
     # Then electronic_copy is null and the date shows only the year
     assert view.electronic_copy is None
     assert view.publication_date == "1998"

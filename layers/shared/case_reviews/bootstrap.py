@@ -276,14 +276,12 @@ class Services:
     @cached_property
     def indexing(self) -> IndexingService:
         from case_reviews.services.indexing import IndexingService
-    from case_reviews.services.learning import LearningService
 
         return IndexingService(self.records_store, self.files, self.search_index)
 
     @cached_property
     def acknowledgements(self) -> AcknowledgementService:
         from case_reviews.services.acknowledgement import AcknowledgementService
-    from case_reviews.services.alerts import AlertService
 
         mail = self.settings.mail
         return AcknowledgementService(

@@ -17,7 +17,7 @@ from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConf
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from case_reviews.api import boards, operations, problems, search, subscriptions
+from case_reviews.api import alerts, boards, learning, operations, problems, search, subscriptions
 from case_reviews.api.openapi import API_TITLE, API_VERSION, allowed_methods, document, security_schemes
 
 # Browser clients on any site may read the public API; nothing relies on cookies, so no credentials.
@@ -33,7 +33,14 @@ _INLINE_CODE = re.compile(r"<(script|style)>(.*?)</\1>", re.DOTALL)
 def build_app(swagger_ui: bool = False) -> APIGatewayRestResolver:
     """The resolver with every route; `swagger_ui` adds Swagger UI at /swagger (the local stack only)."""
     app = APIGatewayRestResolver(enable_validation=True, cors=CORS)
-    for router in (boards.router, search.router, subscriptions.router, operations.router):
+    for router in (
+        boards.router,
+        search.router,
+        learning.router,
+        subscriptions.router,
+        alerts.router,
+        operations.router,
+    ):
         app.include_router(router)
     problems.register(app)
     openapi = cache(lambda: document(app))

@@ -23,13 +23,17 @@ from pydantic import (
     StrictBool,
     StringConstraints,
     ValidationError,
+    model_validator,
 )
 
+from case_reviews.domain.alerts import MAX_SEARCH_LENGTH, SAVED_SEARCH_PATTERN
 from case_reviews.domain.errors import InvalidRequest
+from case_reviews.domain.exports import citation, record_link
 from case_reviews.domain.files import PresignedUpload
 from case_reviews.domain.models import (
     ANONYMOUS_PUBLISHER,
     CatalogueRecord,
+    EmailAddress,
     PublicationDate,
     PublicCopy,
     PublicRecord,
@@ -40,7 +44,8 @@ from case_reviews.domain.models import (
 )
 from case_reviews.domain.review_types import label_of
 from case_reviews.domain.rules import EARLIEST_PUBLICATION
-from case_reviews.domain.search import SearchHit, SearchPage, SearchQuery, SortOrder, YearListing
+from case_reviews.domain.search import FacetCount, SearchHit, SearchPage, SearchQuery, SortOrder, YearListing
+from case_reviews.domain.statistics import Statistics
 from case_reviews.domain.themes import vocabulary
 from case_reviews.domain.vocabulary import CopyStatus, ReviewType, SubmissionStatus
 from case_reviews.services.submissions import BoardDeposits
@@ -270,6 +275,9 @@ class Rights(_Wire):
 
 class RecordView(ReviewView):
     rights: Rights
+    citation: str = Field(
+        description="The record cited: publisher (or Anonymous), year, title, review type, reference, permanent link."
+    )
 
 
 class YearView(_Wire):
@@ -335,9 +343,10 @@ def rights(record: PublicRecord) -> Rights:
     return Rights(copyright_holder=record.rights_holder or ANONYMOUS_PUBLISHER, statement=rights_statement(record))
 
 
-def record_view(record: CatalogueRecord) -> RecordView:
+def record_view(record: CatalogueRecord, public_base_url: str) -> RecordView:
     public = record.public()
-    return RecordView.model_validate({**_view_fields(public), "rights": rights(public)})
+    cited = citation(public, record_link(public_base_url, public.reference))
+    return RecordView.model_validate({**_view_fields(public), "rights": rights(public), "citation": cited})
 
 
 class ThemeView(_Wire):
@@ -358,6 +367,80 @@ def theme_list() -> ThemeList:
             for concept in vocabulary()
         ]
     )
+
+
+# ---------------------------------------------------------------- following the learning
+
+
+class SimilarView(_Wire):
+    reference: str
+    items: list[SearchItem] = Field(description="Up to 10 records like it, most alike first (never itself).")
+
+
+def similar_view(reference: str, hits: tuple[SearchHit, ...]) -> SimilarView:
+    return SimilarView(reference=reference, items=[search_item(hit) for hit in hits])
+
+
+class StatisticsView(_Wire):
+    total: int = Field(description="How many records match the filters.")
+    by_year: list[FacetBucket] = Field(
+        description="Records per publication year, every year from the first to the last (zeros included)."
+    )
+    by_nation: list[FacetBucket]
+    by_review_type: list[FacetBucket]
+    by_theme: list[FacetBucket] = Field(description="A record with several themes counts once under each.")
+
+
+def statistics_view(statistics: Statistics) -> StatisticsView:
+    def buckets(counts: tuple[FacetCount, ...]) -> list[FacetBucket]:
+        return [FacetBucket(value=count.value, count=count.count, label=count.label) for count in counts]
+
+    return StatisticsView(
+        total=statistics.total,
+        by_year=buckets(statistics.by_year),
+        by_nation=buckets(statistics.by_nation),
+        by_review_type=buckets(statistics.by_review_type),
+        by_theme=buckets(statistics.by_theme),
+    )
+
+
+class AlertRequest(_Wire):
+    """`POST /alerts`: an address and what to send it, "New in the Library" or a saved search."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        defer_build=True,
+        json_schema_extra={
+            "examples": [
+                {"email": "reader@example.org", "digest": True},
+                {"email": "reader@example.org", "search": "q=neglect&theme=Neglect&nation=england"},
+            ]
+        },
+    )
+
+    email: EmailAddress
+    digest: Literal[True] | None = Field(default=None, description='true: the weekly "New in the Library".')
+    search: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=MAX_SEARCH_LENGTH,
+        pattern=SAVED_SEARCH_PATTERN,
+        description=(
+            "The query string of a /search page (the parameters of GET /reviews, which check their values "
+            "alike): new records that match it, every day."
+        ),
+    )
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> AlertRequest:
+        if (self.digest is None) == (self.search is None):
+            raise ValueError('give either "digest": true or a "search", not both')
+        return self
+
+
+class AlertAccepted(_Wire):
+    status: Literal["confirmation_sent"] = "confirmation_sent"
+    detail: str
 
 
 # ---------------------------------------------------------------- paging cursor

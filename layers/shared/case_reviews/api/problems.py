@@ -13,7 +13,7 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import (
 )
 
 from case_reviews.api.models import Problem
-from case_reviews.domain.errors import CopyRemoved, InvalidRequest, NotFound, Unauthorised
+from case_reviews.domain.errors import CopyRemoved, InvalidRequest, NotFound, RateLimited, Unauthorised
 from case_reviews.observability import logger
 
 if TYPE_CHECKING:
@@ -90,6 +90,12 @@ def register(app: APIGatewayRestResolver) -> None:
     @app.exception_handler(InvalidRequest)
     def _breaks_a_rule(error: InvalidRequest) -> Response[str]:
         return problem(HTTPStatus.BAD_REQUEST, str(error), [{"location": error.location, "message": str(error)}])
+
+    @app.exception_handler(RateLimited)
+    def _too_many(error: RateLimited) -> Response[str]:
+        return problem(
+            HTTPStatus.TOO_MANY_REQUESTS, str(error), headers={"Retry-After": str(max(1, error.retry_after_seconds))}
+        )
 
     @app.exception_handler(RequestUnsupportedContentType)
     def _not_json(error: RequestUnsupportedContentType) -> Response[str]:

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import inspect
+from collections.abc import Mapping
+from functools import cache
 from http import HTTPStatus
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any, get_args, get_origin, get_type_hints
+from urllib.parse import parse_qsl, urlencode
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+from pydantic import BaseModel, ConfigDict, ValidationError, create_model
 
 from case_reviews import bootstrap
+from case_reviews.api.links import public_base_url
 from case_reviews.api.models import (
     PartialDate,
     RecordView,
@@ -24,6 +30,7 @@ from case_reviews.api.models import (
 )
 from case_reviews.api.problems import documented
 from case_reviews.domain.errors import InvalidRequest
+from case_reviews.domain.exports import MAX_EXPORT_RECORDS, MEDIA_TYPES, ExportFormat
 from case_reviews.domain.models import PublicationDate, Theme
 from case_reviews.domain.rules import EARLIEST_PUBLICATION, FIRST_LISTED_YEAR, LATEST_YEAR
 from case_reviews.domain.search import SearchQuery, SortOrder
@@ -38,15 +45,40 @@ from case_reviews.domain.vocabulary import (
     ReviewType,
 )
 
+if TYPE_CHECKING:
+    from case_reviews.services.learning import Export
+
+
+def with_exports(responses: dict[int, dict[str, Any]]) -> dict[int, dict[str, Any]]:
+    """A route's responses with its 200 also answered as a RIS or CSV file (?format=ris|csv)."""
+    answer = responses[HTTPStatus.OK.value]
+    answer["content"] = {**answer["content"], **EXPORT_CONTENT}
+    answer["headers"] = {**answer.get("headers", {}), **EXPORT_HEADERS}
+    return responses
+
+
 router = Router()
 Reference = Annotated[str, Path(min_length=1, max_length=40)]
+FORMAT_DESCRIPTION = (
+    f"json (default): one page of results; ris or csv: the search's first {MAX_EXPORT_RECORDS:,} results as a "
+    "file (cursor and page_size do not apply)"
+)
+# An export's answer: the file, with the name to save it under.
+EXPORT_CONTENT = {media_type.split(";")[0]: {"schema": {"type": "string"}} for media_type in MEDIA_TYPES.values()}
+EXPORT_HEADERS = {
+    "Content-Disposition": {"description": "attachment, with the file's name", "schema": {"type": "string"}},
+    "X-Total-Count": {"description": "How many records the search matched", "schema": {"type": "integer"}},
+    "X-Export-Count": {"description": "How many of them the file holds", "schema": {"type": "integer"}},
+}
 
 
 @router.get(
     "/reviews",
     tags=["Search"],
     summary="Search the catalogue",
-    responses=documented(HTTPStatus.OK, "One page of results, with facets", SearchResponse, HTTPStatus.BAD_REQUEST),
+    responses=with_exports(
+        documented(HTTPStatus.OK, "One page of results, with facets", SearchResponse, HTTPStatus.BAD_REQUEST)
+    ),
 )
 def search_reviews(
     q: Annotated[str | None, Query(max_length=500, description="Words from the text or the metadata")] = None,
@@ -67,7 +99,25 @@ def search_reviews(
     sort: Annotated[SortOrder, Query()] = SortOrder.RELEVANCE,
     page_size: Annotated[int, Query(ge=1, le=100)] = 20,
     cursor: Annotated[str | None, Query(max_length=1000)] = None,
-) -> SearchResponse:
+    format: Annotated[ExportFormat, Query(description=FORMAT_DESCRIPTION)] = ExportFormat.JSON,
+) -> Response[Any]:
+    query = search_query(locals())
+    if format is not ExportFormat.JSON:
+        services = bootstrap.services()
+        return export_response(services.learning.search_export(query, format, public_base_url(router.current_event)))
+    if cursor:
+        query = query.model_copy(update={"search_after": decode_cursor(cursor, query)})
+    return Response(
+        status_code=HTTPStatus.OK.value,
+        content_type="application/json",
+        body=search_response(bootstrap.services().search.search(query), query).model_dump(mode="json"),
+    )
+
+
+def search_query(parameters: Mapping[str, Any]) -> SearchQuery:
+    """The search GET /reviews' parameters ask for, once each is valid: a year, from and to are periods
+    that narrow each other. The one reading of them: saved searches and the site's pages use it too."""
+    from_, to, year, q = (parameters.get(name) for name in ("from_", "to", "year", "q"))
     published_from = PublicationDate.parse(from_).value if from_ else None
     published_to = PublicationDate.parse(to).last_day() if to else None
     if published_from and published_to and published_from > published_to:
@@ -75,43 +125,126 @@ def search_reviews(
     if year is not None:
         published_from = max(filter(None, [published_from, PublicationDate.parse(str(year)).value]))
         published_to = min(filter(None, [published_to, PublicationDate.parse(str(year)).last_day()]))
-    query = SearchQuery(
+    listed = {name: tuple(parameters.get(name) or ()) for name in _LISTS}
+    return SearchQuery(
         text=q.strip() if q and q.strip() else None,
         published_from=published_from,
         published_to=published_to,
-        nations=tuple(nation or ()),
-        review_types=tuple(review_type or ()),
-        document_types=tuple(document_type or ()),
-        themes=tuple(theme or ()),
-        outcomes=tuple(outcome or ()),
-        age_bands=tuple(age_band or ()),
-        review_models=tuple(review_model or ()),
-        regions=tuple(region or ()),
-        languages=tuple(language or ()),
-        board=board,
-        has_copy=has_copy,
-        sort=sort,
-        page_size=page_size,
+        **{field: listed[name] for name, field in _LISTS.items()},
+        board=parameters.get("board"),
+        has_copy=parameters.get("has_copy"),
+        sort=parameters.get("sort") or SortOrder.RELEVANCE,
+        page_size=parameters.get("page_size") or 20,
     )
-    if cursor:
-        query = query.model_copy(update={"search_after": decode_cursor(cursor, query)})
-    return search_response(bootstrap.services().search.search(query), query)
+
+
+# The repeatable parameters of GET /reviews and the query's field each fills.
+_LISTS = {
+    "nation": "nations",
+    "review_type": "review_types",
+    "document_type": "document_types",
+    "theme": "themes",
+    "outcome": "outcomes",
+    "age_band": "age_bands",
+    "review_model": "review_models",
+    "region": "regions",
+    "language": "languages",
+}
+# What a page of results adds to a search without changing what it finds: not part of a saved search.
+_PAGING = ("cursor", "page_size", "sort", "format")
+
+
+@cache
+def _saved_search_model() -> type[BaseModel]:
+    """GET /reviews' parameters as one model, made from the route's own signature (the one list of them
+    and their limits), for reading a search given as a query string."""
+    hints = get_type_hints(search_reviews, include_extras=True)
+    fields: dict[str, Any] = {
+        name: (hints[name], parameter.default)
+        for name, parameter in inspect.signature(search_reviews).parameters.items()
+        if name not in _PAGING
+    }
+    return create_model("SavedSearchParameters", __config__=ConfigDict(extra="forbid"), **fields)
+
+
+def saved_search(text: str, location: str = "body.search") -> tuple[str, SearchQuery]:
+    """A /search page's query string (`q=neglect&theme=Neglect`) read as GET /reviews reads its parameters:
+    the same names, values and limits. Blank values are left out (as a form leaves an empty field), and so
+    are paging and format, which do not change what a search finds. Returns the query string as kept (the
+    parameters given, in their order) and the search; InvalidRequest at `location` naming what is wrong."""
+    pairs = [(name, value) for name, value in parse_qsl(text.lstrip("?"), max_num_fields=200) if value.strip()]
+    kept = [(name, value) for name, value in pairs if name not in _PAGING]
+    model = _saved_search_model()
+    values: dict[str, Any] = {}
+    for name, value in kept:
+        field = next((f for f, info in model.model_fields.items() if (info.alias or f) == name), name)
+        info = model.model_fields.get(field)
+        if info is not None and _repeatable(info.annotation):
+            values.setdefault(name, []).append(value)
+        elif name in values:
+            raise InvalidRequest(f"The search gives '{name}' more than once.", location=location)
+        else:
+            values[name] = value
+    try:
+        parameters = model.model_validate(values)
+    except ValidationError as error:
+        problems = "; ".join(
+            f"'{'.'.join(str(part) for part in item['loc'])}': "
+            + ("not a search parameter" if item["type"] == "extra_forbidden" else item["msg"])
+            for item in error.errors()
+        )
+        raise InvalidRequest(f"The search is not valid: {problems}.", location=location) from error
+    try:
+        query = search_query(dict(parameters))
+    except InvalidRequest as error:
+        raise InvalidRequest(f"The search is not valid: {error}", location=location) from error
+    return urlencode(kept), query
+
+
+def _repeatable(annotation: Any) -> bool:
+    return any(get_origin(part) is list for part in (annotation, *get_args(annotation)))
+
+
+def export_response(export: Export) -> Response[str]:
+    """An export as a download: its type, and a file name for the browser to save it under."""
+    return Response(
+        status_code=HTTPStatus.OK.value,
+        content_type=export.media_type,
+        body=export.body,
+        headers={
+            "Content-Disposition": f'attachment; filename="{export.filename}"',
+            "X-Total-Count": str(export.total),
+            "X-Export-Count": str(export.records),
+        },
+    )
 
 
 @router.get(
     "/reviews/<reference>",
     tags=["Search"],
     summary="A catalogue record",
-    responses=documented(
-        HTTPStatus.OK,
-        "The catalogue record (never the full text)",
-        RecordView,
-        HTTPStatus.BAD_REQUEST,
-        HTTPStatus.NOT_FOUND,
+    responses=with_exports(
+        documented(
+            HTTPStatus.OK,
+            "The catalogue record (never the full text), with its citation",
+            RecordView,
+            HTTPStatus.BAD_REQUEST,
+            HTTPStatus.NOT_FOUND,
+        )
     ),
 )
-def get_review(reference: Reference) -> RecordView:
-    return record_view(bootstrap.services().search.record(reference))
+def get_review(
+    reference: Reference,
+    format: Annotated[ExportFormat, Query(description="json (default), or the record as a ris or csv file")] = (
+        ExportFormat.JSON
+    ),
+) -> Response[Any]:
+    services = bootstrap.services()
+    base = public_base_url(router.current_event)
+    if format is not ExportFormat.JSON:
+        return export_response(services.learning.record_export(reference, format, base))
+    view = record_view(services.search.record(reference), base)
+    return Response(status_code=HTTPStatus.OK.value, content_type="application/json", body=view.model_dump(mode="json"))
 
 
 @router.get(

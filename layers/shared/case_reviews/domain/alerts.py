@@ -27,6 +27,8 @@ CONFIRMATION_VALID_FOR = timedelta(days=7)
 MAX_RECORDS_PER_ALERT = 50
 # The longest saved search accepted: a /search page's query string.
 MAX_SEARCH_LENGTH = 2000
+# Its shape: name=value pairs joined by & (each value is then checked as GET /reviews checks that parameter).
+SAVED_SEARCH_PATTERN = r"^\??[A-Za-z_]+=[^&#]*(&[A-Za-z_]+=[^&#]*)*$"
 # Tokens are URL-safe (secrets.token_urlsafe(24) is 32 characters).
 TOKEN_PATTERN = r"^[A-Za-z0-9_-]{16,64}$"
 

@@ -26,6 +26,7 @@ from case_reviews.domain.alerts import (
     TokenPurpose,
     describe_search,
 )
+from case_reviews.domain.email import one_click_unsubscribe
 from case_reviews.domain.errors import NotFound, RateLimited
 from case_reviews.domain.exports import record_link
 from case_reviews.domain.review_types import label_of
@@ -57,11 +58,6 @@ class StopTarget(BaseModel):
 
     everything: bool
     description: str
-
-
-def unsubscribe_headers(url: str) -> dict[str, str]:
-    """RFC 2369 and RFC 8058 one-click unsubscribe: a mail client POSTs to `url` to stop the alert."""
-    return {"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
 
 
 def _hashed(email: str) -> str:
@@ -172,7 +168,7 @@ class AlertService:
                 "cancel_url": cancel,
             },
         )
-        self.mailer.send(alert.email, email.subject, email.text, email.html, headers=unsubscribe_headers(cancel))
+        self.mailer.send(alert.email, email.subject, email.text, email.html, headers=one_click_unsubscribe(cancel))
 
     def _send_notice(self, email: str, reason: str, base: str, alert: Alert | None, read: AlertAddress | None) -> None:
         if reason == "already_digest":
@@ -197,7 +193,7 @@ class AlertService:
                 "stop_url": stop,
             },
         )
-        self.mailer.send(email, rendered.subject, rendered.text, rendered.html, headers=unsubscribe_headers(stop))
+        self.mailer.send(email, rendered.subject, rendered.text, rendered.html, headers=one_click_unsubscribe(stop))
 
     # ---------------------------------------------------------------- the links
 
@@ -401,5 +397,5 @@ class AlertService:
             },
         )
         return self.mailer.send(
-            delivery.email, email.subject, email.text, email.html, headers=unsubscribe_headers(stop_all)
+            delivery.email, email.subject, email.text, email.html, headers=one_click_unsubscribe(stop_all)
         )

@@ -7,6 +7,7 @@ import secrets
 from pydantic import BaseModel
 
 from case_reviews.domain.digest import DigestPeriod, Subscriber, previous_week, week_labelled
+from case_reviews.domain.email import one_click_unsubscribe
 from case_reviews.domain.errors import NotFound
 from case_reviews.observability import logger
 from case_reviews.ports import Clock, EmailRenderer, Mailer, Once, RecordStore, SubscriberStore
@@ -118,15 +119,19 @@ class DigestService:
             logger.info("Unsubscribed before the digest went out", extra={"week": delivery.week})
             return ""
         entries = self._entries_for(period)
+        unsubscribe_url = f"{self.public_base_url}/subscriptions/{subscriber.token}"
         email = self.renderer.render(
             "weekly_digest",
             {
                 "entries": [entry.model_dump() for entry in entries],
                 "week_of": f"{period.start.day} {period.start:%B %Y}",
-                "unsubscribe_url": f"{self.public_base_url}/subscriptions/{subscriber.token}",
+                "unsubscribe_url": unsubscribe_url,
             },
         )
-        return self.mailer.send(subscriber.email, email.subject, email.text, email.html)
+        # One click in the mail client unsubscribes (RFC 8058): it POSTs to the page's own address.
+        return self.mailer.send(
+            subscriber.email, email.subject, email.text, email.html, headers=one_click_unsubscribe(unsubscribe_url)
+        )
 
     def _entries_for(self, period: DigestPeriod) -> list[DigestEntry]:
         if period.label not in self._entries:
