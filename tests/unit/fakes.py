@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
+from case_reviews.domain.alerts import Alert, AlertAddress, AlertRunOutcome, AlertToken, TokenPurpose
 from case_reviews.domain.digest import Subscriber
 from case_reviews.domain.events import DetailType
 from case_reviews.domain.files import PresignedUpload
 from case_reviews.domain.models import Board, CatalogueRecord, Credential, Submission
+from case_reviews.domain.search import SearchHit, SearchPage, SearchQuery
 from case_reviews.domain.vocabulary import SubmissionStatus
 
 R = TypeVar("R")
@@ -166,13 +168,23 @@ class RecordingEventBus:
 
 
 class RecordingMailer:
-    """The Mailer port: every message sent, as (to, subject, text, html); `to` as given (one or several)."""
+    """The Mailer port: every message sent, as (to, subject, text, html); `to` as given (one or several);
+    `headers` the extra header fields of each, in the same order."""
 
     def __init__(self) -> None:
         self.sent: list[tuple[str | Sequence[str], str, str, str | None]] = []
+        self.headers: list[dict[str, str]] = []
 
-    def send(self, to: str | Sequence[str], subject: str, text: str, html: str | None = None) -> str:
+    def send(
+        self,
+        to: str | Sequence[str],
+        subject: str,
+        text: str,
+        html: str | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> str:
         self.sent.append((to, subject, text, html))
+        self.headers.append(dict(headers or {}))
         return f"message-{len(self.sent)}"
 
 
@@ -198,3 +210,115 @@ class RecordingUploads:
     def presign_upload(self, key: str, max_bytes: int, ttl_seconds: int, now: datetime) -> PresignedUpload:
         self.signed.append(key)
         return PresignedUpload(url="https://bucket.example/", fields={"key": key}, expires_at=now, max_bytes=max_bytes)
+
+
+class InMemoryAlertStore:
+    """The AlertStore port over dictionaries (one address's changes are atomic, as the table's transaction)."""
+
+    def __init__(self) -> None:
+        self.alerts: dict[str, Alert] = {}
+        self.tokens: dict[str, AlertToken] = {}
+        self.addresses: dict[str, AlertAddress] = {}
+        self.runs: dict[str, AlertRunOutcome] = {}
+
+    def get_address(self, email: str) -> AlertAddress | None:
+        return self.addresses.get(email)
+
+    def get_alerts(self, alert_ids: Iterable[str]) -> list[Alert]:
+        return [self.alerts[alert_id] for alert_id in alert_ids if alert_id in self.alerts]
+
+    def get_alert(self, alert_id: str) -> Alert | None:
+        return self.alerts.get(alert_id)
+
+    def get_token(self, token: str) -> AlertToken | None:
+        return self.tokens.get(token)
+
+    def add_alert(
+        self, alert: Alert, read: AlertAddress | None, live: frozenset[str], limit: int, stop_all_token: str
+    ) -> bool:
+        if self.addresses.get(alert.email) != read or len(live) + 1 > limit:
+            return False
+        self.alerts[alert.alert_id] = alert
+        self.tokens[alert.confirm_token] = AlertToken(
+            token=alert.confirm_token,
+            purpose=TokenPurpose.CONFIRM,
+            alert_id=alert.alert_id,
+            expires_at=alert.confirm_by,
+        )
+        self.tokens[alert.stop_token] = AlertToken(
+            token=alert.stop_token, purpose=TokenPurpose.STOP, alert_id=alert.alert_id
+        )
+        stop = read.stop_token if read else stop_all_token
+        if read is None:
+            self.tokens[stop] = AlertToken(token=stop, purpose=TokenPurpose.STOP_ALL, email=alert.email)
+        self.addresses[alert.email] = AlertAddress(
+            email=alert.email, alert_ids=live | {alert.alert_id}, stop_token=stop
+        )
+        return True
+
+    def renew_confirmation(self, alert: Alert, token: str) -> Alert:
+        renewed = alert.model_copy(update={"confirm_token": token})
+        self.tokens.pop(alert.confirm_token, None)
+        self.tokens[token] = AlertToken(
+            token=token, purpose=TokenPurpose.CONFIRM, alert_id=alert.alert_id, expires_at=renewed.confirm_by
+        )
+        self.alerts[alert.alert_id] = renewed
+        return renewed
+
+    def confirm(self, token: AlertToken, now: datetime) -> bool:
+        stored = self.tokens.get(token.token)
+        if stored is None or stored.used_at is not None or token.alert_id not in self.alerts:
+            return False
+        self.tokens[token.token] = stored.model_copy(update={"used_at": now})
+        alert = self.alerts[token.alert_id]
+        self.alerts[alert.alert_id] = alert.model_copy(update={"confirmed_at": now})
+        return True
+
+    def remove_alert(self, alert: Alert) -> None:
+        self.alerts.pop(alert.alert_id, None)
+        self.tokens.pop(alert.confirm_token, None)
+        self.tokens.pop(alert.stop_token, None)
+        address = self.addresses.get(alert.email)
+        if address is not None:
+            self.addresses[alert.email] = address.model_copy(update={"alert_ids": address.alert_ids - {alert.alert_id}})
+
+    def all_alerts(self) -> Iterator[Alert]:
+        yield from sorted(self.alerts.values(), key=lambda alert: (alert.email, alert.alert_id))
+
+    def record_run(self, run_id: str, outcome: AlertRunOutcome) -> None:
+        self.runs[run_id] = outcome
+
+    def run_outcome(self, run_id: str) -> AlertRunOutcome | None:
+        return self.runs.get(run_id)
+
+
+class CountingRateLimiter:
+    """The RateLimiter port: attempts per (subject, window start)."""
+
+    def __init__(self) -> None:
+        self.hits: dict[tuple[str, int], int] = {}
+
+    def hit(self, subject: str, window_seconds: int, now: datetime) -> int:
+        key = (subject, int(now.timestamp()) // window_seconds)
+        self.hits[key] = self.hits.get(key, 0) + 1
+        return self.hits[key]
+
+
+class ScriptedSearchIndex:
+    """The SearchIndex port's searches, answered from a list of hits each query filters by its themes and
+    added window (what the daily alerts need); every query asked is kept."""
+
+    def __init__(self, *hits: tuple[SearchHit, datetime]) -> None:
+        self.hits = list(hits)
+        self.queries: list[SearchQuery] = []
+
+    def search(self, query: SearchQuery) -> SearchPage:
+        self.queries.append(query)
+        found = [
+            hit
+            for hit, added in self.hits
+            if (not query.themes or set(query.themes) & set(hit.themes))
+            and (query.added_from is None or added >= query.added_from)
+            and (query.added_before is None or added < query.added_before)
+        ]
+        return SearchPage(total=len(found), hits=tuple(found[: query.page_size]), facets={})

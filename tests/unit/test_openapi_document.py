@@ -25,6 +25,14 @@ ROUTES = {
     ("get", "/robots.txt"),
     ("get", "/subscriptions/{token}"),
     ("post", "/subscriptions/{token}"),
+    ("get", "/reviews/{reference}/similar"),
+    ("get", "/statistics"),
+    ("get", "/feeds/new.atom"),
+    ("post", "/alerts"),
+    ("get", "/alerts/confirm/{token}"),
+    ("post", "/alerts/confirm/{token}"),
+    ("get", "/alerts/unsubscribe/{token}"),
+    ("post", "/alerts/unsubscribe/{token}"),
 }
 
 

@@ -186,12 +186,27 @@ def test_the_api_reads_and_writes_only_the_items_it_serves() -> None:
     assert allows(api, "dynamodb:DeleteItem", TABLE, (pk(keys.subscriber_key("a@b.org")),))
     assert allows(api, "dynamodb:DeleteItem", TABLE, (pk(keys.unsubscribe_key("t")),))
     assert allows(api, "dynamodb:GetItem", TABLE, ("HEALTH",))
+    # ...and sign people up for alerts: a pending alert, its tokens and address, the rate counters, the
+    # confirmation (which makes a "New in the Library" sign-up a digest subscriber), and the unsubscribe links
+    for action, key in [
+        ("dynamodb:PutItem", pk(keys.alert_key("a1"))),
+        ("dynamodb:PutItem", pk(keys.alert_token_key("t"))),
+        ("dynamodb:UpdateItem", pk(keys.alert_address_key("a@b.org"))),
+        ("dynamodb:UpdateItem", pk(keys.rate_key("alerts-client#192.0.2.1", 0))),
+        ("dynamodb:UpdateItem", pk(keys.alert_token_key("t"))),
+        ("dynamodb:PutItem", pk(keys.subscriber_key("a@b.org"))),
+        ("dynamodb:PutItem", pk(keys.unsubscribe_key("t"))),
+        ("dynamodb:DeleteItem", pk(keys.alert_key("a1"))),
+        ("dynamodb:BatchGetItem", pk(keys.alert_key("a1"))),
+    ]:
+        assert allows(api, action, TABLE, (key,)), (action, key)
     # And it cannot mint a key, create a board, write a record, draw a reference or change anything
     for action, key in [
         ("dynamodb:PutItem", pk(keys.credential_key("h"))),
         ("dynamodb:PutItem", pk(keys.board_key("b"))),
         ("dynamodb:PutItem", pk(keys.record_key("CR-2016-0001"))),
-        ("dynamodb:PutItem", pk(keys.subscriber_key("a@b.org"))),
+        ("dynamodb:PutItem", pk(keys.alert_run_key("r"))),
+        ("dynamodb:UpdateItem", pk(keys.subscriber_key("a@b.org"))),
         ("dynamodb:UpdateItem", pk(keys.credential_key("h"))),
         ("dynamodb:UpdateItem", pk(keys.submission_key("s"))),
         ("dynamodb:UpdateItem", pk(keys.counter_key(2016))),
@@ -202,9 +217,42 @@ def test_the_api_reads_and_writes_only_the_items_it_serves() -> None:
     # Nor list other partitions of the boards index (every board, every subscriber), nor scan
     assert not allows(api, "dynamodb:Query", BOARDS_INDEX, (keys.BOARDS,))
     assert not allows(api, "dynamodb:Query", BOARDS_INDEX, (keys.SUBSCRIBERS,))
+    assert not allows(api, "dynamodb:Query", BOARDS_INDEX, (keys.ALERTS,))
     assert not allows(api, "dynamodb:Scan", TABLE)
     # Nor touch the idempotency table
     assert not allows(api, "dynamodb:GetItem", IDEMPOTENCY, ("catalogue.upload#x",))
+
+
+@pytest.mark.parametrize("source", ["role", "domain access policy"])
+def test_the_alerts_function_may_only_search_the_alias(source: str) -> None:
+    statements = [
+        s for s in statements_of("AlertsFunctionRole") if any(str(a).startswith("es:") for a in as_list(s["Action"]))
+    ]
+    if source != "role":
+        statements = domain_statements_for("AlertsFunctionRole")
+    assert allows(statements, "es:ESHttpPost", f"{DOMAIN}/reviews/_search")
+    for action, path in [("es:ESHttpPut", "reviews/_doc/CR-2016-0001"), ("es:ESHttpPost", "_bulk")]:
+        assert not allows(statements, action, f"{DOMAIN}/{path}"), (action, path)
+
+
+def test_the_alerts_function_reads_the_alerts_and_records_only_its_runs() -> None:
+    alerts = statements_of("AlertsFunctionRole")
+    # What the daily run does: list the alerts, read an address and its alerts, record a followed run
+    assert allows(alerts, "dynamodb:Query", BOARDS_INDEX, (keys.ALERTS,))
+    assert allows(alerts, "dynamodb:GetItem", TABLE, (pk(keys.alert_address_key("a@b.org")),))
+    assert allows(alerts, "dynamodb:BatchGetItem", TABLE, (pk(keys.alert_key("a1")),))
+    assert allows(alerts, "dynamodb:PutItem", TABLE, (pk(keys.alert_run_key("r")),))
+    assert allows(alerts, "dynamodb:PutItem", IDEMPOTENCY, ("alerts.delivery#hash",))
+    # And it cannot change an alert, read the tokens of their links, or touch records or subscribers
+    for action, key in [
+        ("dynamodb:PutItem", pk(keys.alert_key("a1"))),
+        ("dynamodb:GetItem", pk(keys.alert_token_key("t"))),
+        ("dynamodb:GetItem", pk(keys.record_key("CR-2016-0001"))),
+        ("dynamodb:PutItem", pk(keys.subscriber_key("a@b.org"))),
+    ]:
+        assert not allows(alerts, action, TABLE, (key,)), (action, key)
+    assert not allows(alerts, "dynamodb:Query", BOARDS_INDEX, (keys.SUBSCRIBERS,))
+    assert not allows(alerts, "dynamodb:PutItem", IDEMPOTENCY, ("digest.delivery#hash",))
 
 
 def test_the_catalogue_function_writes_records_but_cannot_mint_board_keys() -> None:
