@@ -14,6 +14,7 @@
     case-reviews [OPTIONS] queues show | replay QUEUE [--max N]
     case-reviews [OPTIONS] index check | rebuild
     case-reviews [OPTIONS] subscribers add EMAIL | remove EMAIL | list
+    case-reviews [OPTIONS] alerts list | remove ID | run [--as-of DATE] [--no-wait] [--timeout MINUTES]
     case-reviews [OPTIONS] import CSV
 
     OPTIONS: [--local] [--state-file PATH] [--stack NAME] [--json], before the group or after the command
@@ -30,6 +31,7 @@ from collections.abc import Sequence
 import typer
 
 from case_reviews_cli import (
+    alerts,
     boards,
     deposit,
     importing,
@@ -63,6 +65,7 @@ app.add_typer(index.group, name="index")
 app.add_typer(subscribers.group, name="subscribers")
 app.add_typer(themes.group, name="themes")
 app.add_typer(review.group, name="review")
+app.add_typer(alerts.group, name="alerts")
 # `import CSV` and `deposit FILE` are commands of their own, not groups.
 app.add_typer(importing.group)
 app.add_typer(deposit.group)

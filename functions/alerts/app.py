@@ -16,7 +16,7 @@ from case_reviews.observability import count, logger, sqs_handler
 
 def record_handler(record: AlertsRunRecord) -> dict[str, Any]:
     services = bootstrap.services()
-    outcome = services.alerts.run(
+    outcome = services.daily_alerts.run(
         str(services.settings.mail.public_base_url), as_of=record.body.as_of, run_id=record.body.run_id
     )
     logger.info("Daily alerts", extra={**outcome.model_dump(mode="json"), "run_id": record.body.run_id})

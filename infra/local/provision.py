@@ -17,8 +17,16 @@ from case_reviews.domain.events import EVENT_SOURCE, ROUTES
 
 REGION = "eu-west-2"
 MAX_RECEIVE_COUNT = 5
-# Seconds, per queue, as template.yaml sets them (function timeouts: catalogue 60, retention 120, others 30).
-VISIBILITY_TIMEOUT_S = {"catalogue": 390, "index": 210, "acknowledge": 210, "retention": 750, "digest": 210}
+# Seconds, per queue, as template.yaml sets them (function timeouts: catalogue and alerts 60, retention 120,
+# others 30).
+VISIBILITY_TIMEOUT_S = {
+    "catalogue": 390,
+    "index": 210,
+    "acknowledge": 210,
+    "retention": 750,
+    "digest": 210,
+    "alerts": 390,
+}
 
 
 @dataclass(frozen=True)
@@ -30,6 +38,7 @@ class QueueNames:
     acknowledge: str = "case-reviews-acknowledge"
     retention: str = "case-reviews-retention"
     digest: str = "case-reviews-digest"
+    alerts: str = "case-reviews-alerts"
 
     def all(self) -> dict[str, str]:
         return {
@@ -38,6 +47,7 @@ class QueueNames:
             "acknowledge": self.acknowledge,
             "retention": self.retention,
             "digest": self.digest,
+            "alerts": self.alerts,
         }
 
 

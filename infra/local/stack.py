@@ -48,6 +48,7 @@ DEMO_BOARD_NAME = "Demoshire Safeguarding Children Partnership"
 SCHEDULE_ZONE = ZoneInfo("Europe/London")
 SCHEDULE_HOUR = 3  # as template.yaml's cron(0 3 * * ? *)
 DIGEST_HOUR = 8  # as template.yaml's cron(0 8 ? * MON *)
+ALERTS_HOUR = 6  # as template.yaml's cron(0 6 * * ? *)
 # Local fake credentials: moto accepts anything, and nothing here may reach a real account.
 LOCAL_CREDENTIALS = {"aws_access_key_id": "local", "aws_secret_access_key": "local", "aws_session_token": "local"}
 # Powertools' switches on the local stack: quiet logs, no X-Ray, no CloudWatch metrics.
@@ -229,6 +230,21 @@ class DigestSchedule(LocalSchedule):
         return run.astimezone(UTC)
 
 
+class AlertsSchedule(LocalSchedule):
+    """The daily alerts, at 06:00 Europe/London as template.yaml's cron(0 6 * * ? *)."""
+
+    def __init__(self, sqs: Any, queue_url: str) -> None:
+        super().__init__(sqs, queue_url, {"task": "alerts"})
+
+    @staticmethod
+    def next_run(after: datetime) -> datetime:
+        local = after.astimezone(SCHEDULE_ZONE)
+        run = local.replace(hour=ALERTS_HOUR, minute=0, second=0, microsecond=0)
+        if run <= local:
+            run = (run + timedelta(days=1)).replace(hour=ALERTS_HOUR)
+        return run.astimezone(UTC)
+
+
 def _write_state(path: Path, state: dict[str, Any]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_suffix(".tmp")
@@ -375,6 +391,7 @@ def main(argv: list[str] | None = None) -> int:
         services = bootstrap.build(settings, clients, options.clock)
         bootstrap.install(services)
         from functions.acknowledge import app as acknowledge
+        from functions.alerts import app as alerts
         from functions.api import app as api
         from functions.catalogue import app as catalogue
         from functions.digest import app as digest
@@ -394,6 +411,7 @@ def main(argv: list[str] | None = None) -> int:
             "acknowledge": (acknowledge, 30.0),
             "retention": (retention, 120.0),
             "digest": (digest, 30.0),
+            "alerts": (alerts, 60.0),
         }
         threads = []
         for role, (module, timeout_s) in functions.items():
@@ -402,6 +420,7 @@ def main(argv: list[str] | None = None) -> int:
         for name, schedule in (
             ("retention-schedule", RetentionSchedule(sqs, provisioned.queue_urls["retention"])),
             ("digest-schedule", DigestSchedule(sqs, provisioned.queue_urls["digest"])),
+            ("alerts-schedule", AlertsSchedule(sqs, provisioned.queue_urls["alerts"])),
         ):
             threads.append(threading.Thread(target=schedule.run, args=(stop, services.clock), name=name, daemon=True))
         for thread in threads:

@@ -73,6 +73,7 @@ class Pipeline:
 
     def __init__(self, provisioned: Provisioned) -> None:
         from functions.acknowledge import app as acknowledge
+        from functions.alerts import app as alerts
         from functions.catalogue import app as catalogue
         from functions.digest import app as digest
         from functions.index import app as index
@@ -87,6 +88,7 @@ class Pipeline:
             "acknowledge": QueuePoller(sqs, urls["acknowledge"], acknowledge.lambda_handler, "acknowledge"),
             "retention": QueuePoller(sqs, urls["retention"], retention.lambda_handler, "retention"),
             "digest": QueuePoller(sqs, urls["digest"], digest.lambda_handler, "digest"),
+            "alerts": QueuePoller(sqs, urls["alerts"], alerts.lambda_handler, "alerts"),
         }
 
     def drain(self, rounds: int = 10) -> dict[str, int]:
@@ -109,7 +111,7 @@ def pipeline(aws: Provisioned) -> Pipeline:
 
 
 def sent_emails() -> list[dict[str, Any]]:
-    """Messages the embedded SES has accepted."""
+    """Messages the embedded SES has accepted (its body is the HTML part when there is one)."""
     from moto.core import DEFAULT_ACCOUNT_ID
     from moto.ses.models import ses_backends
 

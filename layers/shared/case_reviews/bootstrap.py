@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     from case_reviews.adapters.ses import Mailer
     from case_reviews.adapters.sqs import AlertRunQueue, RetentionRunQueue, SqsMessageQueues
     from case_reviews.services.acknowledgement import AcknowledgementService
-    from case_reviews.services.alerts import AlertService
+    from case_reviews.services.alerts import AlertAdministration, AlertSignUp, DailyAlerts
     from case_reviews.services.attachment import CopyAttachmentService
     from case_reviews.services.boards import BoardService
     from case_reviews.services.catalogue import CatalogueService
@@ -325,24 +325,34 @@ class Services:
         return LearningService(self.records_store, self.search_index, self.clock)
 
     @cached_property
-    def alerts(self) -> AlertService:
-        from case_reviews.services.alerts import AlertService, SignUpLimits
+    def alert_signup(self) -> AlertSignUp:
+        from case_reviews.services.alerts import AlertSignUp, SignUpLimits
 
         alerts = self.settings.alerts
-        return AlertService(
+        return AlertSignUp(
             store=self.alerts_store,
             subscriptions=self.subscriptions,
             limiter=self.rate_limiter,
-            index=self.search_index,
             mailer=self.mailer,
             renderer=self.renderer,
-            once=self.once,
             clock=self.clock,
             limits=SignUpLimits(
                 per_address=alerts.alert_signups_per_address, per_client=alerts.alert_signups_per_client
             ),
-            runs=self.alert_runs if alerts.alerts_queue_url else None,
         )
+
+    @cached_property
+    def daily_alerts(self) -> DailyAlerts:
+        from case_reviews.services.alerts import DailyAlerts
+
+        return DailyAlerts(self.alerts_store, self.search_index, self.mailer, self.renderer, self.once, self.clock)
+
+    @cached_property
+    def alert_admin(self) -> AlertAdministration:
+        from case_reviews.services.alerts import AlertAdministration
+
+        queued = self.settings.alerts.alerts_queue_url is not None
+        return AlertAdministration(self.alerts_store, self.clock, self.alert_runs if queued else None)
 
     @cached_property
     def copy_removal(self) -> CopyRemoval:

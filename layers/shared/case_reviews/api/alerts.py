@@ -67,7 +67,7 @@ def sign_up(request: AlertRequest) -> Response[str]:
         # Checked before anything is counted or sent: a bad search is the caller's to fix.
         kind = AlertKind.SEARCH
         search, query = saved_search(request.search)
-    alerts = bootstrap.services().alerts
+    alerts = bootstrap.services().alert_signup
     alerts.check_rate(request.email, client_address(event))
     alerts.sign_up(request.email, kind, search, query, public_base_url(event))
     return Response(
@@ -88,7 +88,7 @@ def sign_up(request: AlertRequest) -> Response[str]:
     },
 )
 def confirmation_page(token: AlertToken) -> Response[str]:
-    what = bootstrap.services().alerts.pending_confirmation(token)
+    what = bootstrap.services().alert_signup.pending_confirmation(token)
     return _page(
         "Confirm your alert",
         f'<p>Send this address {escape(what)}?</p><form method="post"><button type="submit">Confirm</button></form>',
@@ -105,7 +105,7 @@ def confirmation_page(token: AlertToken) -> Response[str]:
     },
 )
 def confirm(token: AlertToken) -> Response[str]:
-    what = bootstrap.services().alerts.confirm(token)
+    what = bootstrap.services().alert_signup.confirm(token)
     return _page("Your alert is confirmed", f"<p>This address will receive {escape(what)}.</p>")
 
 
@@ -119,7 +119,7 @@ def confirm(token: AlertToken) -> Response[str]:
     },
 )
 def unsubscribe_page(token: AlertToken) -> Response[str]:
-    target = bootstrap.services().alerts.stop_target(token)
+    target = bootstrap.services().alert_signup.stop_target(token)
     return _page(
         "Stop an alert",
         f"<p>Stop {escape(target.description)}?</p>"
@@ -137,6 +137,6 @@ def unsubscribe_page(token: AlertToken) -> Response[str]:
     },
 )
 def unsubscribe(token: AlertToken) -> Response[str]:
-    bootstrap.services().alerts.stop(token)
+    bootstrap.services().alert_signup.stop(token)
     # The same answer whether or not there was anything left to stop: a second click is not an error.
     return _page("You are unsubscribed", "<p>You will not receive that alert any more.</p>")

@@ -65,34 +65,34 @@ def _hashed(email: str) -> str:
     return hashlib.sha256(email.encode()).hexdigest()[:32]
 
 
-class AlertService:
-    """Sign-ups, their confirmation and unsubscribe links, staff's list, and the daily saved-search run."""
+def what_it_sends(alert: Alert) -> str:
+    """An alert in words, for its emails and pages."""
+    if alert.kind is AlertKind.DIGEST:
+        return f'"{DIGEST_NAME}", the weekly email of the case reviews added to the library'
+    assert alert.query is not None
+    return f"new case reviews matching your search: {describe_search(alert.query)}"
+
+
+class AlertSignUp:
+    """Sign-ups, and what the links of their emails do: confirm an alert, stop one, or stop them all."""
 
     def __init__(
         self,
         store: AlertStore,
         subscriptions: SubscriptionService,
         limiter: RateLimiter,
-        index: SearchIndex,
         mailer: Mailer,
         renderer: EmailRenderer,
-        once: Once,
         clock: Clock,
         limits: SignUpLimits | None = None,
-        runs: RunQueue | None = None,
     ) -> None:
         self.store = store
         self.subscriptions = subscriptions
         self.limiter = limiter
-        self.index = index
         self.mailer = mailer
         self.renderer = renderer
-        self.once = once
         self.clock = clock
         self.limits = limits or SignUpLimits()
-        self.runs = runs
-
-    # ---------------------------------------------------------------- sign-up
 
     def check_rate(self, email: str, client: str) -> None:
         """RateLimited when the address or the client has asked too often in its window (both are counted)."""
@@ -152,10 +152,7 @@ class AlertService:
         raise RuntimeError(f"the alerts of an address kept changing during {_ATTEMPTS} sign-up attempts")
 
     def _what(self, alert: Alert) -> str:
-        if alert.kind is AlertKind.DIGEST:
-            return f'"{DIGEST_NAME}", the weekly email of the case reviews added to the library'
-        assert alert.query is not None
-        return f"new case reviews matching your search: {describe_search(alert.query)}"
+        return what_it_sends(alert)
 
     def _send_confirmation(self, alert: Alert, base: str) -> None:
         cancel = f"{base}/alerts/unsubscribe/{alert.stop_token}"
@@ -255,7 +252,14 @@ class AlertService:
         if alert is not None:
             self.store.remove_alert(alert)
 
-    # ---------------------------------------------------------------- staff
+
+class AlertAdministration:
+    """What staff do with alerts: list them, remove one, and ask for the daily run now."""
+
+    def __init__(self, store: AlertStore, clock: Clock, runs: RunQueue | None = None) -> None:
+        self.store = store
+        self.clock = clock
+        self.runs = runs
 
     def alerts(self) -> list[Alert]:
         """Every alert, pending or confirmed (pending ones past their 7 days are left out: they are going)."""
@@ -278,7 +282,19 @@ class AlertService:
     def run_outcome(self, run_id: str) -> AlertRunOutcome | None:
         return self.store.run_outcome(run_id)
 
-    # ---------------------------------------------------------------- the daily run
+
+class DailyAlerts:
+    """The daily run: each address's new matches of its confirmed saved searches, in one email a day."""
+
+    def __init__(
+        self, store: AlertStore, index: SearchIndex, mailer: Mailer, renderer: EmailRenderer, once: Once, clock: Clock
+    ) -> None:
+        self.store = store
+        self.index = index
+        self.mailer = mailer
+        self.renderer = renderer
+        self.once = once
+        self.clock = clock
 
     def run(self, public_base_url: str, as_of: date | None = None, run_id: str | None = None) -> AlertRunOutcome:
         """Email each address with confirmed saved searches the deposits catalogued the day before `as_of`
