@@ -274,9 +274,10 @@ class InMemoryAlertStore:
         self.alerts[alert.alert_id] = alert.model_copy(update={"confirmed_at": now})
         return True
 
-    def remove_alert(self, alert: Alert) -> None:
+    def remove_alert(self, alert: Alert, keep_confirmation: bool = False) -> None:
         self.alerts.pop(alert.alert_id, None)
-        self.tokens.pop(alert.confirm_token, None)
+        if not keep_confirmation:
+            self.tokens.pop(alert.confirm_token, None)
         self.tokens.pop(alert.stop_token, None)
         address = self.addresses.get(alert.email)
         if address is not None:

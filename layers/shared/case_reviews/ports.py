@@ -181,8 +181,9 @@ class AlertStore(Protocol):
         """Use the confirmation token and confirm its alert, together; False if it was used or has expired."""
         ...
 
-    def remove_alert(self, alert: Alert) -> None:
-        """The alert, its tokens and its place in its address go (nothing happens if it is gone already)."""
+    def remove_alert(self, alert: Alert, keep_confirmation: bool = False) -> None:
+        """The alert, its tokens (but a used confirmation's, with `keep_confirmation`) and its place in its
+        address go (nothing happens if it is gone already)."""
         ...
 
     def all_alerts(self) -> Iterator[Alert]:

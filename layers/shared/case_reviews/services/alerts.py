@@ -223,7 +223,7 @@ class AlertSignUp:
         self.store.confirm(found, now)
         if alert.kind is AlertKind.DIGEST:
             # It lives on as a digest subscription, stopped by the link in every digest.
-            self.store.remove_alert(alert)
+            self.store.remove_alert(alert, keep_confirmation=True)
         return self._what(alert)
 
     def stop_target(self, token: str) -> StopTarget:

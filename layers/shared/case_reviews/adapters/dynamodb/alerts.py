@@ -195,12 +195,13 @@ class DynamoAlertStore:
             return False
         raise cancelled.error
 
-    def remove_alert(self, alert: Alert) -> None:
-        """The alert and its tokens, then its id from its address (an address already without it is left)."""
+    def remove_alert(self, alert: Alert, keep_confirmation: bool = False) -> None:
+        """The alert and its tokens (`keep_confirmation`: not its used confirmation link, which then still
+        answers "confirmed" until it expires), then its id from its address (one already without it is left)."""
+        tokens = [alert.stop_token] if keep_confirmation else [alert.stop_token, alert.confirm_token]
         cancelled = self.table.transact(
             {"Delete": {"Key": to_attributes(keys.alert_key(alert.alert_id))}},
-            {"Delete": {"Key": to_attributes(keys.alert_token_key(alert.confirm_token))}},
-            {"Delete": {"Key": to_attributes(keys.alert_token_key(alert.stop_token))}},
+            *({"Delete": {"Key": to_attributes(keys.alert_token_key(token))}} for token in tokens),
         )
         if cancelled is not None:
             raise cancelled.error
