@@ -141,7 +141,7 @@ def test_a_removed_copy_s_text_neither_finds_nor_is_found(library):
     assert search.get("CR-2019-0006").body is None
     assert like_removed[:1] == ["CR-2019-0007"]
     assert like_available[:1] == ["CR-2019-0006"]
-    status, found, _ = call_api("GET", f"/reviews?q={RARE}")
+    _, found, _ = call_api("GET", f"/reviews?q={RARE}")
     assert [item["reference"] for item in found["items"]] == ["CR-2019-0007"]
 
 

@@ -139,7 +139,8 @@ class AlertDelivery(BaseModel):
 
 
 class AlertRunOutcome(BaseModel):
-    """What a daily run did: the day it covered, the saved searches it ran, the addresses it emailed."""
+    """What a daily run did: the day it covered, the saved searches it ran, the addresses with news, the
+    emails it sent (a repeat of the day sends none: each address had its email already)."""
 
     model_config = ConfigDict(frozen=True)
 

@@ -316,19 +316,24 @@ class DailyAlerts:
             for email, alerts in by_address.items()
             if any(self._found(a, day, found)[1] for a in alerts)  # type: ignore[index]
         }
-        delivered = 0
+        sent: list[str] = []
+
+        def deliver(delivery: AlertDelivery) -> str:
+            message_id = self._deliver(delivery, base, found)
+            if message_id:
+                sent.append(delivery.email)
+            return message_id
+
         for email in with_news:
             delivery = AlertDelivery(email=email, day=day.covered)
-            message_id = self.once(
-                "alerts.delivery", delivery, lambda delivery=delivery: self._deliver(delivery, base, found), returns=str
-            )
-            delivered += 1 if message_id else 0
+            # A repeat of the day's run gets the first run's answer, and sends nothing.
+            self.once("alerts.delivery", delivery, lambda delivery=delivery: deliver(delivery), returns=str)
         outcome = AlertRunOutcome(
             as_of=day.as_of,
             covered=day.covered,
             alerts=len(searches),
             addresses=len(with_news),
-            delivered=delivered,
+            delivered=len(sent),
             records=len({hit.reference for result in found.values() if result for hit in result[0]}),
             skipped=skipped,
         )
