@@ -542,6 +542,26 @@ def measure_search_latency(state: dict[str, Any], records: int) -> Measured:
     return Measured(metrics, samples)
 
 
+def measure_similar_relevance(state: dict[str, Any]) -> Measured:
+    """For records sharing a theme, the share of their top 5 "similar reviews" that share it, on a generated
+    corpus in an alias of its own (bench/similar.py); baseline: 5 records drawn at random."""
+    from bench.similar import QUERIES, RECORDS, TOP, measure
+
+    found = measure(state["opensearch_url"], RECORDS, QUERIES)
+    print(
+        f"  {found['share']:.1%} of the top {TOP} share a theme (at random {found['baseline']:.1%}); "
+        f"{found['queries']} records asked, median {found['median_ms']:.1f} ms",
+        flush=True,
+    )
+    entry = {
+        **metric(found["share"], "share", found["results"], baseline=found["baseline"], digits=3),
+        "records": found["records"],
+        "queries": found["queries"],
+        "median_ms": round(found["median_ms"], 1),
+    }
+    return Measured({"similar_top5_theme_share": entry}, {"similar_top5_theme_share": found})
+
+
 # ---------------------------------------------------------------- the report
 
 
@@ -674,6 +694,8 @@ def main(argv: list[str] | None = None) -> int:
             # Last: its corpus (in an index of its own) must not weigh on the deposits or the import.
             print(f"search latency: {options.search_records:,} indexed records…", flush=True)
             more.add(measure_search_latency(state, options.search_records))
+            print("similar reviews: top 5 sharing a theme, on a generated corpus…", flush=True)
+            more.add(measure_similar_relevance(state))
     except (BenchError, TimeoutError, RuntimeError, subprocess.TimeoutExpired) as error:
         print(f"\nbench failed: {error}", file=sys.stderr)
         return 1

@@ -119,6 +119,7 @@ def test_queue_depths_are_reported_for_every_queue(staff, pipeline):
         "acknowledge": {"queue": "acknowledge", "waiting": 2, "in_flight": 1, "dead_letters": 0},
         "retention": {"queue": "retention", "waiting": 0, "in_flight": 0, "dead_letters": 2},
         "digest": {"queue": "digest", "waiting": 0, "in_flight": 0, "dead_letters": 0},
+        "alerts": {"queue": "alerts", "waiting": 0, "in_flight": 0, "dead_letters": 0},
     }
 
 

@@ -11,6 +11,7 @@ import pytest
 from case_reviews import bootstrap
 from case_reviews.api import search as api
 from case_reviews.api.models import BadCursor, encode_cursor
+from case_reviews.domain.errors import InvalidRequest
 from case_reviews.domain.models import ReportMetadata
 from case_reviews.domain.search import SearchPage, SearchQuery, SortOrder
 from tests.unit.factories import metadata_fields
@@ -102,3 +103,13 @@ def test_a_theme_with_hyphens_or_double_spaces_filters_on_the_stored_value(
     query = asked(searches, theme=[theme])
     # Then the filter uses the stored value
     assert query.themes == stored
+
+
+def test_a_year_outside_from_and_to_is_a_400_at_the_year(searches: RecordingSearchService) -> None:
+    # Given a year that no period from `from` to `to` can meet
+    # When the route builds the query
+    with pytest.raises(InvalidRequest) as refused:
+        api.search_reviews(to="0001", year=1900)
+    # Then it is refused, saying which parameter, and nothing is searched
+    assert refused.value.location == "query.year"
+    assert searches.queries == []

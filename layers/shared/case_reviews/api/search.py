@@ -125,6 +125,9 @@ def search_query(parameters: Mapping[str, Any]) -> SearchQuery:
     if year is not None:
         published_from = max(filter(None, [published_from, PublicationDate.parse(str(year)).value]))
         published_to = min(filter(None, [published_to, PublicationDate.parse(str(year)).last_day()]))
+        if published_from > published_to:
+            # A year outside from/to: no period meets all three (the engine refuses such a range).
+            raise InvalidRequest(f"'year' ({year}) is outside 'from' and 'to'.", location="query.year")
     listed = {name: tuple(parameters.get(name) or ()) for name in _LISTS}
     return SearchQuery(
         text=q.strip() if q and q.strip() else None,
