@@ -138,7 +138,7 @@ def test_staff_see_a_deposited_record_the_queues_and_an_index_in_step(stack: Sta
     assert unknown.returncode == 1
     assert unknown.stderr.strip().splitlines() == ["case-reviews: error: No record CR-1900-9999."]
     # ... every queue, none with dead letters
-    assert [queue["queue"] for queue in queues] == ["catalogue", "index", "acknowledge", "retention", "digest"]
+    assert [queue["queue"] for queue in queues] == ["catalogue", "index", "acknowledge", "retention", "digest", "alerts"]
     assert all(queue["dead_letters"] == 0 for queue in queues), queues
     # ... and the index in step with the catalogue, the deposit included
     assert checked.returncode == 0, checked.stdout + checked.stderr

@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from case_reviews.domain.events import DetailType
 from case_reviews.messages import (
     BUS_EVENTS,
+    AlertsRunRecord,
     BoardNotificationRecord,
     CatalogueChangeRecord,
     DigestRunRecord,
@@ -29,6 +30,7 @@ MODEL_FOR_FOLDER = {
     "acknowledge": BoardNotificationRecord,
     "retention": RetentionRunRecord,
     "digest": DigestRunRecord,
+    "alerts": AlertsRunRecord,
 }
 SAMPLES = sorted(
     f"{path.parent.name}/{path.name}" for folder in MODEL_FOR_FOLDER for path in (EVENTS / folder).glob("*.json")
