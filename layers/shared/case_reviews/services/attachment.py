@@ -10,6 +10,7 @@ from case_reviews.domain.audit import AuditAction, AuditEntry
 from case_reviews.domain.errors import ChangedMeanwhile, DuplicateContent, NotFound, RulingRefused, UploadRejected
 from case_reviews.domain.events import DetailType, RecordChanged
 from case_reviews.domain.files import DownloadedObject
+from case_reviews.domain.holds import checked_copy
 from case_reviews.domain.models import new_copy
 from case_reviews.observability import logger
 from case_reviews.ports import Clock, EventBus, FileStore, PdfInspector, RecordStore
@@ -75,7 +76,9 @@ class CopyAttachmentService:
                 inspected = checked_inspection(self.inspector, file, Path(workdir), self.max_bytes, record.anonymous)
             except UploadRejected as rejection:
                 raise RulingRefused(f"{path.name} cannot be attached: {rejection}") from None
-            changed = record.with_copy_attached(new_copy(reference, file.sha256, inspected, now.date()), now)
+            changed = record.with_copy_attached(
+                new_copy(reference, checked_copy(inspected, file.sha256), now.date()), now
+            )
             copy = changed.electronic_copy
             assert copy is not None and copy.object_key and copy.text_key
             self.store.write_pdf_file(copy.object_key, inspected.stored_path)
