@@ -136,15 +136,20 @@ class PublicationDate(_Frozen):
         """Known only to the year or the month."""
         return self.precision is not DatePrecision.DAY
 
-    def label(self) -> str:
-        """As the yearly lists write it: "14 May 1973", "May 1973, day unknown", "1973, month unknown"."""
+    def in_words(self) -> str:
+        """As much as is known, in words: "14 May 1973", "May 1973" or "1973"."""
         match self.precision:
             case DatePrecision.YEAR:
-                return f"{self.value.year}, month unknown"
+                return f"{self.value.year}"
             case DatePrecision.MONTH:
-                return f"{_MONTHS[self.value.month - 1]} {self.value.year}, day unknown"
+                return f"{_MONTHS[self.value.month - 1]} {self.value.year}"
             case _:
-                return f"{self.value.day} {_MONTHS[self.value.month - 1]} {self.value.year}"
+                return day_in_words(self.value)
+
+    def label(self) -> str:
+        """As the yearly lists write it: "14 May 1973", "May 1973, day unknown", "1973, month unknown"."""
+        unknown = {DatePrecision.YEAR: ", month unknown", DatePrecision.MONTH: ", day unknown"}
+        return self.in_words() + unknown.get(self.precision, "")
 
     def __str__(self) -> str:
         match self.precision:
@@ -154,6 +159,11 @@ class PublicationDate(_Frozen):
                 return f"{self.value.year:04d}-{self.value.month:02d}"
             case _:
                 return self.value.isoformat()
+
+
+def day_in_words(day: date) -> str:
+    """A day as people write it, whatever the machine's locale: "26 November 2031"."""
+    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
 
 
 def last_day_of(published: PublicationDate | date | str) -> date:
