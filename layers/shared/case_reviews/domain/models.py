@@ -425,7 +425,8 @@ class CatalogueRecord(Description):
         """
         view = PublicRecord.model_validate(self, from_attributes=True)
         if self.anonymous:
-            withheld = {"rights_holder": ANONYMOUS_PUBLISHER, "local_authority": None, "region": None}
+            # `related` too: it would tie the record to the same board's named ones.
+            withheld = {"rights_holder": ANONYMOUS_PUBLISHER, "local_authority": None, "region": None, "related": ()}
             return view.model_copy(update=withheld)
         return view.model_copy(update={"rights_holder": self.rights_holder or self.board_name})
 
