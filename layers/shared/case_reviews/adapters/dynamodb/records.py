@@ -78,16 +78,14 @@ class DynamoRecordStore:
                     # A deposit held for review is published the same way, once staff approve it.
                     "UpdateExpression": "SET #status = :catalogued, #reference = :reference, updated_at = :now "
                     "REMOVE #hold",
-                    "ConditionExpression": "#status IN (:awaiting, :processing, :in_review)",
+                    "ConditionExpression": keys.IS_UNDECIDED,
                     "ExpressionAttributeNames": {"#status": "status", "#reference": "reference", "#hold": "hold"},
                     "ExpressionAttributeValues": to_attributes(
                         {
                             ":catalogued": SubmissionStatus.CATALOGUED.value,
                             ":reference": record.reference,
                             ":now": now.isoformat(),
-                            ":awaiting": keys.OPEN_STATUSES[0],
-                            ":processing": keys.OPEN_STATUSES[1],
-                            ":in_review": keys.UNDECIDED_STATUSES[2],
+                            **keys.UNDECIDED_VALUES,
                         }
                     ),
                 }
