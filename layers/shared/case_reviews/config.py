@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from typing import Literal, Self
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, PositiveInt, field_validator
 
@@ -98,6 +99,23 @@ class ApiSettings(_EnvironmentSettings):
     enable_swagger_ui: bool = Field(alias="ENABLE_SWAGGER_UI", default=False)
 
 
+class SiteSettings(_EnvironmentSettings):
+    """The pages for people: where they are published (links, and where S3 sends a browser after an upload)."""
+
+    # The base URL people open (a custom domain, or the execute-api URL with its stage); links carry its path.
+    public_base_url: HttpUrl = Field(alias="PUBLIC_BASE_URL")
+
+    @property
+    def base_url(self) -> str:
+        """The public base URL without a trailing slash (https://reviews.library.example.org/v1)."""
+        return str(self.public_base_url).rstrip("/")
+
+    @property
+    def base_path(self) -> str:
+        """The path every link starts with: "" on a domain of its own, "/v1" behind the stage's URL."""
+        return urlsplit(self.base_url).path.rstrip("/")
+
+
 class QueueSettings(_EnvironmentSettings):
     """Each consumed queue's URL and its dead-letter queue's (staff tools: set by the CLI from the stack)."""
 
@@ -156,5 +174,6 @@ class Settings:
     search = _Group(SearchSettings)
     mail = _Group(MailSettings)
     api = _Group(ApiSettings)
+    site = _Group(SiteSettings)
     queues = _Group(QueueSettings)
     retention = _Group(RetentionSettings)
