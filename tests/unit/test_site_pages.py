@@ -471,3 +471,15 @@ def test_dates_and_times_on_the_pages_come_from_the_clock(site: Site, clock: Set
 def test_a_copy_still_available_says_until_when(site: Site) -> None:
     site.records.records["CR-2016-0001"] = a_record()
     assert "Available until 26 November 2031." in site.get("/record/CR-2016-0001")["body"]
+
+
+def test_without_a_public_base_url_the_pages_are_where_the_request_came_to(site: Site) -> None:
+    # Given a site deployed without PublicBaseUrl (its requests come to the execute-api host, stage v1)
+    site.services.settings = Settings({})
+    # When a board deposits
+    body = site.post("/deposit", deposit_form(site.key))["body"]
+    (submission,) = site.submissions.submissions.values()
+    # Then S3 sends the browser back to the status page on that host, under the stage, and links keep the stage
+    back = f"https://localhost/v1/deposit/{submission.submission_id}"
+    assert f'name="success_action_redirect" value="{back}"' in body
+    assert 'href="/v1/deposit"' in body

@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from typing import Literal, Self
-from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, PositiveInt, field_validator
 
@@ -100,20 +99,16 @@ class ApiSettings(_EnvironmentSettings):
 
 
 class SiteSettings(_EnvironmentSettings):
-    """The pages for people: where they are published (links, and where S3 sends a browser after an upload)."""
+    """The pages for people: where they are published (their links, and where S3 sends a browser back to)."""
 
-    # The base URL people open (a custom domain, or the execute-api URL with its stage); links carry its path.
-    public_base_url: HttpUrl = Field(alias="PUBLIC_BASE_URL")
+    # The base URL people open (a custom domain, perhaps with a path); empty: the address of each request
+    # (the execute-api host and its stage), as template.yaml cannot name the API to its own site function.
+    public_base_url: HttpUrl | None = Field(alias="PUBLIC_BASE_URL", default=None)
 
-    @property
-    def base_url(self) -> str:
-        """The public base URL without a trailing slash (https://reviews.library.example.org/v1)."""
-        return str(self.public_base_url).rstrip("/")
-
-    @property
-    def base_path(self) -> str:
-        """The path every link starts with: "" on a domain of its own, "/v1" behind the stage's URL."""
-        return urlsplit(self.base_url).path.rstrip("/")
+    @field_validator("public_base_url", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value: str | None) -> str | None:
+        return value or None
 
 
 class QueueSettings(_EnvironmentSettings):

@@ -57,10 +57,20 @@ _IMMUTABLE = "public, max-age=31536000, immutable"
 
 def build_site() -> APIGatewayRestResolver:
     """The resolver with every page of the site."""
-    services = bootstrap.services()
-    site = services.settings.site
-    pages = Pages(site.base_path, lambda: bootstrap.services().clock.now().year)
     app = APIGatewayRestResolver()
+
+    def base_url() -> str:
+        """Where the pages are: the configured public base URL, else this request's host and stage."""
+        configured = bootstrap.services().settings.site.public_base_url
+        if configured is not None:
+            return str(configured).rstrip("/")
+        event = app.current_event
+        context = event.request_context
+        # The request's path as the client sent it, less the path the resource was matched on: its stage.
+        stage = context.path[: len(context.path) - len(event.path)] if context.path.endswith(event.path) else ""
+        return f"https://{context.domain_name}{stage.rstrip('/')}"
+
+    pages = Pages(base_url, lambda: bootstrap.services().clock.now().year)
 
     def query() -> dict[str, list[str]]:
         return dict(app.current_event.multi_value_query_string_parameters or {})
@@ -158,7 +168,7 @@ def build_site() -> APIGatewayRestResolver:
         if not errors and board is not None and attempt.metadata is not None:
             try:
                 opened = services.submissions.open(
-                    board, attempt.metadata, return_to=lambda submission_id: f"{site.base_url}/deposit/{submission_id}"
+                    board, attempt.metadata, return_to=lambda submission_id: f"{base_url()}/deposit/{submission_id}"
                 )
             except InvalidRequest as error:
                 errors.append(error_of_request(error))

@@ -142,8 +142,9 @@ def day_in_words(day: date) -> str:
 class Pages:
     """Renders the site's templates into responses: autoescaped, with the pages' security headers."""
 
-    def __init__(self, base_path: str, now_year: Callable[[], int]) -> None:
-        self.base_path = base_path
+    def __init__(self, base_url: Callable[[], str], now_year: Callable[[], int]) -> None:
+        # The public base URL of the request being answered (its path starts every link).
+        self.base_url = base_url
         self.now_year = now_year
 
     @cached_property
@@ -176,7 +177,7 @@ class Pages:
 
     def url(self, path: str, query: list[tuple[str, str]] | Mapping[str, str] | None = None) -> str:
         """A link to one of the product's paths, under the public base URL's path (its stage, if any)."""
-        link = f"{self.base_path}{path}"
+        link = f"{urlsplit(self.base_url()).path.rstrip('/')}{path}"
         return f"{link}?{urlencode(query)}" if query else link
 
     def asset(self, name: str) -> str:
