@@ -13,7 +13,7 @@ from http import HTTPStatus
 from typing import Any
 from urllib.parse import parse_qs
 
-from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConfig, Response
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from pydantic import ValidationError
 
@@ -57,7 +57,9 @@ _IMMUTABLE = "public, max-age=31536000, immutable"
 
 def build_site() -> APIGatewayRestResolver:
     """The resolver with every page of the site."""
-    app = APIGatewayRestResolver()
+    # Only the status page is readable from another origin (see deposit_status); Powertools answers the
+    # browser's preflight for it.
+    app = APIGatewayRestResolver(cors=CORSConfig(allow_origin="*", max_age=600, allow_credentials=False))
 
     def base_url() -> str:
         """Where the pages are: the configured public base URL, else this request's host and stage."""
@@ -81,13 +83,13 @@ def build_site() -> APIGatewayRestResolver:
     def not_found(message: str) -> Response[str]:
         return pages.render("error.html", HTTPStatus.NOT_FOUND, heading="Page not found", message=message)
 
-    @app.get("/")
+    @app.get("/", cors=False)
     def home() -> Response[str]:
         latest = bootstrap.services().search.latest_additions(LATEST_SHOWN)
         items = [search_item(SearchHit.model_validate({**dict(record), "highlights": ()})) for record in latest]
         return pages.render("home.html", latest=items, years=listed_years())
 
-    @app.get("/search")
+    @app.get("/search", cors=False)
     def search() -> Response[str]:
         errors: list[str] = []
         form = SearchForm()
@@ -125,7 +127,7 @@ def build_site() -> APIGatewayRestResolver:
             next_url=next_url,
         )
 
-    @app.get("/record/<reference>")
+    @app.get("/record/<reference>", cors=False)
     def record(reference: str) -> Response[str]:
         if len(reference) > 40:
             return not_found(f"There is no catalogue record {reference[:40]}….")
@@ -135,7 +137,7 @@ def build_site() -> APIGatewayRestResolver:
             return not_found(f"There is no catalogue record {reference}.")
         return pages.render("record.html", record=record_view(found))
 
-    @app.get("/published/<year>")
+    @app.get("/published/<year>", cors=False)
     def published(year: str) -> Response[str]:
         if not _YEAR.fullmatch(year):
             return not_found("A yearly list is at /published/ and the year, such as /published/2016.")
@@ -146,12 +148,12 @@ def build_site() -> APIGatewayRestResolver:
             return not_found(f"The yearly lists run from {first} to {last}.")
         return pages.render("year.html", listing=year_view(listing), years=listed_years())
 
-    @app.get("/deposit")
+    @app.get("/deposit", cors=False)
     def deposit_form() -> Response[str]:
         values = form_values({name: values[-1:] for name, values in query().items() if name == "nation"})
         return pages.render("deposit.html", values=values, errors=[], labels=LABELS, cache="no-store")
 
-    @app.post("/deposit")
+    @app.post("/deposit", cors=False)
     def deposit() -> Response[str]:
         services = bootstrap.services()
         form = parse_qs(app.current_event.decoded_body or "", keep_blank_values=True, max_num_fields=100)
@@ -193,7 +195,9 @@ def build_site() -> APIGatewayRestResolver:
             cache="no-store",
         )
 
-    @app.get("/deposit/<submission_id>")
+    # The upload page's script posts to S3, whose redirect brings it here from S3's origin (Origin: null):
+    # it may read that the upload arrived. The page holds nothing its address does not already give.
+    @app.get("/deposit/<submission_id>", cors=True)
     def deposit_status(submission_id: str) -> Response[str]:
         if not _SUBMISSION_ID.fullmatch(submission_id):
             return not_found("There is no deposit at this address.")
@@ -206,14 +210,12 @@ def build_site() -> APIGatewayRestResolver:
         return pages.render(
             "status.html",
             cache="no-store",
-            # The upload's script follows S3's redirect here across origins: it may read that it arrived.
-            headers={"Access-Control-Allow-Origin": "*"},
             submission=submission,
             words=status_words(submission, arrived),
             refresh_url=pages.url(f"/deposit/{submission_id}"),
         )
 
-    @app.get("/static/<name>")
+    @app.get("/static/<name>", cors=False)
     def static(name: str) -> Response[str]:
         content = static_file(name)
         if content is None:
