@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -26,11 +27,14 @@ from case_reviews.services.submissions import SubmissionService
 from case_reviews.site.app import build_site
 from infra.local.api_gateway import proxy_event
 from infra.local.lambda_runtime import LocalContext
+from tests.support.events import load_event
 from tests.unit.factories import a_hit, a_record, removed_copy
 from tests.unit.fakes import InMemoryBoardStore, InMemoryRecordStore, InMemorySubmissionStore, RecordingUploads
 
 BASE_URL = "https://reviews.library.example.org/v1"
 BOARD = Board(board_id="northshire-1a2b3c", name="Northshire Safeguarding Children Partnership")
+# What Chromium asks for when it opens a page.
+BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8"
 HOSTILE_TITLE = 'Serious Case Review <script>alert("x")</script> & "Child K"'
 
 
@@ -65,11 +69,16 @@ class Site:
     key: str
     app: Any = None
 
-    def answer(self, method: str, target: str, form: dict[str, Any] | None = None) -> dict[str, Any]:
+    def answer(
+        self, method: str, target: str, form: dict[str, Any] | None = None, accept: str = BROWSER_ACCEPT
+    ) -> dict[str, Any]:
         if self.app is None:
             self.app = build_site()
         body = urlencode(form or {}, doseq=True) if method == "POST" else None
-        headers = {"Content-Type": "application/x-www-form-urlencoded"} if body is not None else {}
+        headers = {
+            "Accept": accept,
+            **({"Content-Type": "application/x-www-form-urlencoded"} if body is not None else {}),
+        }
         response = handle(self.app, proxy_event(method, target, headers, body), LocalContext(function_name="site"))
         headers = {name: values[-1] for name, values in response["multiValueHeaders"].items()}
         return {"status": response["statusCode"], "headers": headers, "body": response["body"]}
@@ -483,3 +492,33 @@ def test_without_a_public_base_url_the_pages_are_where_the_request_came_to(site:
     back = f"https://localhost/v1/deposit/{submission.submission_id}"
     assert f'name="success_action_redirect" value="{back}"' in body
     assert 'href="/v1/deposit"' in body
+
+
+def test_a_program_that_does_not_ask_for_html_gets_the_apis_problems_instead_of_error_pages(site: Site) -> None:
+    # Given a script (curl's Accept: */*) that posts a bad deposit and asks for a record that does not exist
+    refused = site.answer("POST", "/deposit", deposit_form("", title="x"), accept="*/*")
+    missing = site.answer("GET", "/record/CR-1999-0001", accept="*/*")
+    # Then each is an RFC 9457 problem, the deposit's naming each field as the API does
+    assert refused["status"] == 400 and refused["headers"]["Content-Type"] == "application/problem+json"
+    assert json.loads(refused["body"])["errors"] == [
+        {"location": "body.board_key", "message": "Enter your board key"},
+        {"location": "body.title", "message": "Title must be at least 3 characters"},
+    ]
+    assert missing["status"] == 404 and json.loads(missing["body"])["title"] == "Not Found"
+    # And a page that works is still a page
+    assert site.answer("GET", "/deposit", accept="*/*")["headers"]["Content-Type"].startswith("text/html")
+
+
+def test_the_site_function_answers_its_sample_events(site: Site) -> None:
+    # Given the site function's handler, as Lambda calls it, and a record the sample event names
+    from functions.site.app import lambda_handler
+
+    site.records.records["CR-2016-0042"] = a_record(reference="CR-2016-0042")
+    site.index.hits = [a_hit()]
+    # When API Gateway sends it the sample events of a search and of a record page
+    for name in ("site/search.json", "site/record.json"):
+        response = lambda_handler(load_event(name), LocalContext(function_name="site"))
+        # Then each is a page, with what every answer carries
+        assert response["statusCode"] == 200, name
+        assert response["multiValueHeaders"]["X-Robots-Tag"] == ["noindex, nofollow"]
+        assert "<h1>" in response["body"]

@@ -19,6 +19,7 @@ from pydantic import ValidationError
 
 from case_reviews import bootstrap
 from case_reviews.api.models import decode_cursor, record_view, search_item, search_response, year_view
+from case_reviews.api.problems import problem
 from case_reviews.domain.errors import InvalidRequest, NotFound, Unauthorised
 from case_reviews.domain.models import Board
 from case_reviews.domain.rules import FIRST_LISTED_YEAR
@@ -80,8 +81,22 @@ def build_site() -> APIGatewayRestResolver:
     def listed_years() -> list[int]:
         return list(range(bootstrap.services().clock.now().year, FIRST_LISTED_YEAR - 1, -1))
 
+    def for_a_program() -> bool:
+        """A client that does not ask for HTML (a script, curl) gets the API's problem answers instead of
+        pages: every browser asks for text/html."""
+        accepted = app.current_event.headers.get("accept") or app.current_event.headers.get("Accept") or ""
+        return "text/html" not in accepted
+
+    def failure(
+        status: HTTPStatus, template: str, detail: str, problems: list[dict[str, str]] | None = None, **values: Any
+    ) -> Response[str]:
+        """A page that says what went wrong (status 4xx/5xx), or for a program the same as a problem."""
+        if for_a_program():
+            return problem(status, detail, problems)
+        return pages.render(template, status, **values)
+
     def not_found(message: str) -> Response[str]:
-        return pages.render("error.html", HTTPStatus.NOT_FOUND, heading="Page not found", message=message)
+        return failure(HTTPStatus.NOT_FOUND, "error.html", message, heading="Page not found", message=message)
 
     @app.get("/", cors=False)
     def home() -> Response[str]:
@@ -103,9 +118,11 @@ def build_site() -> APIGatewayRestResolver:
         except (ValueError, InvalidRequest) as error:
             errors = [str(error)]
         if errors:
-            return pages.render(
-                "search.html",
+            return failure(
                 HTTPStatus.BAD_REQUEST,
+                "search.html",
+                "The search is not valid; see errors.",
+                [{"location": "query", "message": error} for error in errors],
                 form=form,
                 errors=errors,
                 results=None,
@@ -186,11 +203,14 @@ def build_site() -> APIGatewayRestResolver:
         values = attempt.values
         if board is None:
             values = {**values, "board_key": ""}  # a key that did not open is not shown again
-        return pages.render(
-            "deposit.html",
+        listed = in_page_order(errors)
+        return failure(
             HTTPStatus.BAD_REQUEST,
+            "deposit.html",
+            "The deposit is not valid; see errors.",
+            [{"location": f"body.{error.field}", "message": error.message} for error in listed],
             values=values,
-            errors=in_page_order(errors),
+            errors=listed,
             labels=LABELS,
             cache="no-store",
         )
@@ -238,9 +258,10 @@ def build_site() -> APIGatewayRestResolver:
     @app.exception_handler(Exception)
     def unexpected(error: Exception) -> Response[str]:
         logger.exception("Unhandled error")
-        return pages.render(
-            "error.html",
+        return failure(
             HTTPStatus.INTERNAL_SERVER_ERROR,
+            "error.html",
+            "Something went wrong on our side; please try again later.",
             heading="Sorry, there is a problem with the service",
             message="Something went wrong on our side. Try again later.",
         )
