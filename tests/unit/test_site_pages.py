@@ -25,6 +25,7 @@ from case_reviews.services.boards import BoardService
 from case_reviews.services.search import SearchService
 from case_reviews.services.submissions import SubmissionService
 from case_reviews.site.app import build_site
+from case_reviews.site.forms import split_list
 from infra.local.api_gateway import proxy_event
 from infra.local.lambda_runtime import LocalContext
 from tests.support.events import load_event
@@ -522,3 +523,18 @@ def test_the_site_function_answers_its_sample_events(site: Site) -> None:
         assert response["statusCode"] == 200, name
         assert response["multiValueHeaders"]["X-Robots-Tag"] == ["noindex, nofollow"]
         assert "<h1>" in response["body"]
+
+
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [
+        ("Neglect; CSE, multi-agency working", ["Neglect", "CSE", "multi-agency working"]),
+        ("Race, culture and faith, neglect", ["Race, culture and faith", "neglect"]),
+        ("neglect;; ,", ["neglect"]),
+        ("", []),
+    ],
+)
+def test_a_list_box_is_split_at_commas_and_semicolons_but_not_inside_a_themes_label(
+    text: str, values: list[str]
+) -> None:
+    assert split_list(text) == values

@@ -24,6 +24,7 @@ from case_reviews.domain.models import PublicationDate, ReportMetadata
 from case_reviews.domain.review_types import LABELS as REVIEW_TYPE_LABELS
 from case_reviews.domain.rules import EARLIEST_PUBLICATION, LATEST_YEAR, check_publication_date
 from case_reviews.domain.search import SearchQuery, SortOrder, published_between
+from case_reviews.domain.themes import accepted_spellings, fold
 from case_reviews.domain.vocabulary import DocumentType, Nation, ReviewType, label
 
 # What a form posts (or a query string holds): each name with every value given for it.
@@ -152,7 +153,7 @@ def _metadata_input(values: Mapping[str, Any]) -> tuple[dict[str, Any], list[Fie
                 if day is not None:
                     given[name] = day.isoformat()
             case "list":
-                items = [item.strip() for item in _SEPARATORS.split(value or "") if item.strip()]
+                items = split_list(value or "")
                 if items:
                     given[name] = items
             case "checkbox":
@@ -161,6 +162,28 @@ def _metadata_input(values: Mapping[str, Any]) -> tuple[dict[str, Any], list[Fie
                 if value and value.strip():
                     given[name] = value
     return given, errors
+
+
+def split_list(text: str) -> list[str]:
+    """The values of a list box, separated by commas or semicolons; a theme's label that holds a comma
+    ("Race, culture and faith") stays one value."""
+    spellings = {fold(spelling) for spelling in accepted_spellings()}
+    pieces = [piece.strip() for piece in _SEPARATORS.split(text)]
+    commas = [match.group() == "," for match in _SEPARATORS.finditer(text)]
+    values: list[str] = []
+    start = 0
+    while start < len(pieces):
+        end = start + 1
+        # The longest run of comma-joined pieces that is a theme's spelling, else the piece alone.
+        for stop in range(len(pieces), start + 1, -1):
+            if all(commas[start : stop - 1]) and fold(", ".join(pieces[start:stop])) in spellings:
+                end = stop
+                break
+        value = ", ".join(pieces[start:end])
+        if value:
+            values.append(value)
+        start = end
+    return values
 
 
 def _humane(text: str) -> str:
