@@ -202,6 +202,9 @@ class RecordingUploads:
     def __init__(self) -> None:
         self.signed: list[str] = []
 
-    def presign_upload(self, key: str, max_bytes: int, ttl_seconds: int, now: datetime) -> PresignedUpload:
+    def presign_upload(
+        self, key: str, max_bytes: int, ttl_seconds: int, now: datetime, redirect_to: str | None = None
+    ) -> PresignedUpload:
         self.signed.append(key)
-        return PresignedUpload(url="https://bucket.example/", fields={"key": key}, expires_at=now, max_bytes=max_bytes)
+        fields = {"key": key, **({"success_action_redirect": redirect_to} if redirect_to else {})}
+        return PresignedUpload(url="https://bucket.example/", fields=fields, expires_at=now, max_bytes=max_bytes)

@@ -98,6 +98,19 @@ class ApiSettings(_EnvironmentSettings):
     enable_swagger_ui: bool = Field(alias="ENABLE_SWAGGER_UI", default=False)
 
 
+class SiteSettings(_EnvironmentSettings):
+    """The pages for people: where they are published (their links, and where S3 sends a browser back to)."""
+
+    # The base URL people open (a custom domain, perhaps with a path); empty: the address of each request
+    # (the execute-api host and its stage), as template.yaml cannot name the API to its own site function.
+    public_base_url: HttpUrl | None = Field(alias="PUBLIC_BASE_URL", default=None)
+
+    @field_validator("public_base_url", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value: str | None) -> str | None:
+        return value or None
+
+
 class QueueSettings(_EnvironmentSettings):
     """Each consumed queue's URL and its dead-letter queue's (staff tools: set by the CLI from the stack)."""
 
@@ -156,5 +169,6 @@ class Settings:
     search = _Group(SearchSettings)
     mail = _Group(MailSettings)
     api = _Group(ApiSettings)
+    site = _Group(SiteSettings)
     queues = _Group(QueueSettings)
     retention = _Group(RetentionSettings)

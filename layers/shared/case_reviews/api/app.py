@@ -64,21 +64,29 @@ def build_app(swagger_ui: bool = False) -> APIGatewayRestResolver:
     return app
 
 
-def content_security_policy(page: str) -> str:
+def content_security_policy(page: str, own_files: bool = False, upload_to: str | None = None) -> str:
     """The policy of one HTML page: nothing from elsewhere, no framing, forms only back to this API, and
-    only the page's own inline scripts and styles, each by its hash (a page without any runs none)."""
+    only the page's own inline scripts and styles, each by its hash (a page without any runs none).
+
+    The site's pages (`own_files`) also load the product's own stylesheet and script and call back to it;
+    its upload page (`upload_to`, the bucket's origin) posts the file straight to S3.
+    """
     hashes: dict[str, list[str]] = {"script": [], "style": []}
     for tag, code in _INLINE_CODE.findall(page):
         digest = base64.b64encode(hashlib.sha256(code.encode("utf-8")).digest()).decode("ascii")
         hashes[tag].append(f"'sha256-{digest}'")
+    own = ["'self'"] if own_files else []
+    upload = [upload_to] if upload_to else []
     directives = {"default-src": "'none'"}
-    if hashes["script"]:
-        # Swagger UI's "Try it out" calls this API.
-        directives |= {"script-src": " ".join(hashes["script"]), "connect-src": "'self'"}
+    if hashes["script"] or own:
+        # Swagger UI's "Try it out" calls this API; the site's script refreshes a status and uploads.
+        directives |= {"script-src": " ".join([*own, *hashes["script"]]), "connect-src": " ".join(["'self'", *upload])}
+    if hashes["style"] or own:
+        directives["style-src"] = " ".join([*own, *hashes["style"]])
     if hashes["style"]:
         # Swagger UI's stylesheet draws its icons from data: URLs.
-        directives |= {"style-src": " ".join(hashes["style"]), "img-src": "data:"}
-    directives |= {"form-action": "'self'", "frame-ancestors": "'none'", "base-uri": "'none'"}
+        directives["img-src"] = "data:"
+    directives |= {"form-action": " ".join(["'self'", *upload]), "frame-ancestors": "'none'", "base-uri": "'none'"}
     return "; ".join(f"{name} {value}" for name, value in directives.items())
 
 
@@ -90,8 +98,10 @@ def handle(app: APIGatewayRestResolver, event: dict[str, Any], context: LambdaCo
     headers = response.setdefault("multiValueHeaders", {})
     content_type = next((values[-1] for name, values in headers.items() if name.lower() == "content-type"), "")
     if content_type.startswith("text/html"):
-        # Before HEAD drops the body: the policy of a HEAD is the policy of its GET.
-        headers["Content-Security-Policy"] = [content_security_policy(response.get("body") or "")]
+        # Before HEAD drops the body: the policy of a HEAD is the policy of its GET. A page that set its own
+        # (the site's, made by content_security_policy too) keeps it.
+        if not any(name.lower() == "content-security-policy" for name in headers):
+            headers["Content-Security-Policy"] = [content_security_policy(response.get("body") or "")]
         headers["X-Frame-Options"] = ["DENY"]
     if head:
         response.update(body="", isBase64Encoded=False)

@@ -115,3 +115,22 @@ class YearListing(BaseModel):
     total: int
     hits: tuple[SearchHit, ...]
     totals_by_review_type: dict[str, int]
+
+
+def published_between(
+    year: int | None, published_from: str | None, published_to: str | None
+) -> tuple[date | None, date | None]:
+    """The days a search's `year`, `from` and `to` bound publication to, combined by intersection; each
+    of `from` and `to` a year, a month or a day (the period's first day, the period's last).
+    ValueError when `from` comes after `to`."""
+    from case_reviews.domain.models import PublicationDate
+
+    first = PublicationDate.parse(published_from).value if published_from else None
+    last = PublicationDate.parse(published_to).last_day() if published_to else None
+    if first and last and first > last:
+        raise ValueError(f"'from' ({published_from}) is after 'to' ({published_to})")
+    if year is not None:
+        whole_year = PublicationDate.parse(f"{year:04d}")
+        first = max(filter(None, [first, whole_year.value]))
+        last = min(filter(None, [last, whole_year.last_day()]))
+    return first, last
