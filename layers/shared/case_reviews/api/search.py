@@ -44,7 +44,13 @@ Reference = Annotated[str, Path(min_length=1, max_length=40)]
     "/reviews",
     tags=["Search"],
     summary="Search the catalogue",
-    responses=documented(HTTPStatus.OK, "One page of results, with facets", SearchResponse, HTTPStatus.BAD_REQUEST),
+    responses=documented(
+        HTTPStatus.OK,
+        "One page of results, with facets",
+        SearchResponse,
+        HTTPStatus.BAD_REQUEST,
+        HTTPStatus.SERVICE_UNAVAILABLE,
+    ),
 )
 def search_reviews(
     q: Annotated[str | None, Query(max_length=500, description="Words from the text or the metadata")] = None,
@@ -136,7 +142,11 @@ def download_review(reference: Reference) -> Response[None]:
     tags=["Search"],
     summary="Everything published in a year, in date order",
     responses=documented(
-        HTTPStatus.OK, "The year's list, with totals by review type", YearView, HTTPStatus.BAD_REQUEST
+        HTTPStatus.OK,
+        "The year's list, with totals by review type",
+        YearView,
+        HTTPStatus.BAD_REQUEST,
+        HTTPStatus.SERVICE_UNAVAILABLE,
     ),
 )
 def list_year(
