@@ -23,7 +23,6 @@ from case_reviews.domain.vocabulary import (
     label,
 )
 
-
 MAX_SEARCH_TEXT_LENGTH = 500
 # A search's words are bounded, so that no single request is costly to run: at most this many terms,
 # and a prefix (`negl*`) of at least this many characters (a shorter one expands to most of the index).
