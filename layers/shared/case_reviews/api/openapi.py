@@ -64,6 +64,20 @@ def _state_deposit_rules(deposit: dict[str, Any], last_day: date) -> None:
         if variant.get("type") == "string":
             variant["pattern"] = days
 
+    # The old names of types are accepted too, read as the types that replaced them.
+    properties["review_type"] = {
+        "anyOf": [
+            properties["review_type"],
+            {
+                "type": "string",
+                "enum": list(ALIASES),
+                "deprecated": True,
+                "description": "Old names, read as the types that replaced them: "
+                + "; ".join(f"{old} is {new}" for old, new in ALIASES.items()),
+            },
+        ]
+    }
+
     def names(rule: ReviewTypeRule) -> list[str]:
         return [str(rule.review_type), *(old for old, new in ALIASES.items() if new is rule.review_type)]
 
