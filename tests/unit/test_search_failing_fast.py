@@ -263,3 +263,18 @@ def test_the_apis_client_tries_once_with_the_request_timeout_and_writers_wait_an
     assert writers.transport.connection_pool.connections[0].timeout == 20
     # And each is made once and kept
     assert clients.opensearch(settings, request_path=True) is request_path
+
+
+def test_an_interrupted_trial_neither_counts_nor_keeps_the_breaker_open(clock: SetClock) -> None:
+    # Given a breaker whose open period has passed
+    guard = breaker(clock, failures=1, open_seconds=10)
+    with pytest.raises(Down):
+        guard.call(fail(Down()))
+    clock.advance(timedelta(seconds=11))
+    # When its trial call is interrupted (not by the dependency)
+    with pytest.raises(KeyboardInterrupt):
+        guard.call(fail(KeyboardInterrupt()))
+    # Then the next call is the trial again, and its success closes the breaker
+    assert guard.state is BreakerState.HALF_OPEN
+    assert guard.call(lambda: "back") == "back"
+    assert guard.state is BreakerState.CLOSED

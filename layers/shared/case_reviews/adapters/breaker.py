@@ -89,8 +89,12 @@ class CircuitBreaker:
             raise BreakerOpen(self.retry_after_seconds())
         try:
             result = action()
-        except BaseException as error:
+        except Exception as error:
             self._record(failed=self.is_failure(error))
+            raise
+        except BaseException:  # interrupted: says nothing of the dependency, but must not leave a trial running
+            with self._lock:
+                self._trial_running = False
             raise
         self._record(failed=False)
         return result
