@@ -181,7 +181,13 @@ class _ApiRequestHandler(BaseHTTPRequestHandler):
         else:
             sys.stderr.write(f"api  {self.command} {self.path}: {what}\n{traceback.format_exc()}")
 
-    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = _proxy
+    def __getattr__(self, name: str) -> Any:
+        # http.server answers a method it has no do_<METHOD> for with its own 501 HTML page. API Gateway
+        # hands every method to the function, which answers an unknown one with its 405 problem (Allow
+        # lists the path's methods): so every method, TRACE and CONNECT included, goes to the function.
+        if name.startswith("do_"):
+            return self._proxy
+        raise AttributeError(name)
 
     def log_message(self, format: str, *args: Any) -> None:
         pass  # one line per request is printed by _proxy

@@ -26,7 +26,7 @@ from case_reviews.api.problems import documented
 from case_reviews.domain.errors import InvalidRequest
 from case_reviews.domain.models import PublicationDate, Theme
 from case_reviews.domain.rules import EARLIEST_PUBLICATION, FIRST_LISTED_YEAR, LATEST_YEAR
-from case_reviews.domain.search import SearchQuery, SortOrder
+from case_reviews.domain.search import MAX_SEARCH_TEXT_LENGTH, SearchQuery, SearchText, SortOrder
 from case_reviews.domain.vocabulary import (
     AgeBand,
     DocumentType,
@@ -46,10 +46,16 @@ Reference = Annotated[str, Path(min_length=1, max_length=40)]
     "/reviews",
     tags=["Search"],
     summary="Search the catalogue",
-    responses=documented(HTTPStatus.OK, "One page of results, with facets", SearchResponse, HTTPStatus.BAD_REQUEST),
+    responses=documented(
+        HTTPStatus.OK,
+        "One page of results, with facets",
+        SearchResponse,
+        HTTPStatus.BAD_REQUEST,
+        HTTPStatus.SERVICE_UNAVAILABLE,
+    ),
 )
 def search_reviews(
-    q: Annotated[str | None, Query(max_length=500, description="Words from the text or the metadata")] = None,
+    q: Annotated[SearchText | None, Query(max_length=MAX_SEARCH_TEXT_LENGTH)] = None,
     year: Annotated[int | None, Query(ge=EARLIEST_PUBLICATION.year, le=LATEST_YEAR)] = None,
     from_: Annotated[PartialDate | None, Query(alias="from", description="Published on or after")] = None,
     to: Annotated[PartialDate | None, Query(description="Published on or before")] = None,
@@ -138,7 +144,11 @@ def download_review(reference: Reference) -> Response[None]:
     tags=["Search"],
     summary="Everything published in a year, in date order",
     responses=documented(
-        HTTPStatus.OK, "The year's list, with totals by review type", YearView, HTTPStatus.BAD_REQUEST
+        HTTPStatus.OK,
+        "The year's list, with totals by review type",
+        YearView,
+        HTTPStatus.BAD_REQUEST,
+        HTTPStatus.SERVICE_UNAVAILABLE,
     ),
 )
 def list_year(

@@ -180,7 +180,9 @@ class Description(_Frozen):
     publication_date: PublicationDate
     nation: Nation
     # The old name of a type is read as the type that replaced it (child_safeguarding_practice_review).
-    review_type: Annotated[ReviewType, BeforeValidator(lambda given: ALIASES.get(given, given))]
+    review_type: Annotated[
+        ReviewType, BeforeValidator(lambda given: ALIASES.get(given, given) if isinstance(given, str) else given)
+    ]
     # A Welsh child practice review is concise or extended.
     form: ReviewForm | None = None
     document_type: DocumentType

@@ -30,6 +30,9 @@ class SearchService:
         self.download_ttl_seconds = min(download_ttl_seconds, MAX_DOWNLOAD_TTL_SECONDS)
 
     def search(self, query: SearchQuery) -> SearchPage:
+        """One page of results. A year outside the from/to range leaves no day to match: nothing is found."""
+        if query.published_from and query.published_to and query.published_from > query.published_to:
+            return SearchPage(total=0, hits=(), facets={}, next_search_after=None)
         return self.index.search(query)
 
     def published_in(self, year: int) -> YearListing:
