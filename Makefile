@@ -10,8 +10,14 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 SAM := scripts/sam.sh
 CHECKOV := scripts/checkov.sh
+# The browser tests: Debian's Chromium (never a downloaded browser build) and axe-core from npm, installed
+# into a git-ignored folder of the tests (its MPL-2.0 script is not committed).
+CHROMIUM ?= /usr/bin/chromium
+AXE_CORE_VERSION := 4.14.1
+AXE_DIR := tests/e2e/vendor
+AXE := $(AXE_DIR)/node_modules/axe-core/axe.min.js
 
-.PHONY: help install run test test-on test-unit test-integration test-e2e template iac-scan lint build bench clean
+.PHONY: help install browser run test test-on test-unit test-integration test-e2e template iac-scan lint build bench clean
 
 help:
 	@echo "make run     start the local stack (embedded AWS, OpenSearch, API on :3000, pollers, schedule)"
@@ -29,7 +35,17 @@ $(STAMP): layers/shared/requirements.txt requirements-dev.txt pyproject.toml
 	$(PY) -m pip install --quiet --no-deps -e .
 	@touch $@
 
-install: $(STAMP)
+# Chromium from Debian's packages when it is missing (CI is a fresh machine, as root).
+browser:
+	@test -x $(CHROMIUM) || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+	@test -x $(CHROMIUM) || { echo "make: no Chromium at $(CHROMIUM); install Debian's chromium package" >&2; exit 1; }
+
+$(AXE):
+	@command -v npm >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm; }
+	npm install --silent --no-save --no-package-lock --no-audit --no-fund --prefix $(AXE_DIR) axe-core@$(AXE_CORE_VERSION)
+	@test -f $@ && touch $@
+
+install: $(STAMP) browser $(AXE)
 	@# The OpenSearch distribution and its modules, downloaded once and cached.
 	$(PY) -c "from infra.local.opensearch_server import ensure_installed; print('opensearch:', ensure_installed())"
 

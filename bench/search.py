@@ -67,7 +67,9 @@ def ensure_corpus(opensearch_url: str, region: str, count: int = RECORDS) -> tup
 
     started = time.perf_counter()
     definition = index_definition()
-    client = build_client(opensearch_url.rstrip("/"), credentials=None, region=region)
+    client = build_client(
+        opensearch_url.rstrip("/"), credentials=None, region=region, timeout_seconds=30, max_retries=3
+    )
     index = OpenSearchMaintenance(client, BENCH_ALIAS, definition)
     name = concrete_index_name(definition["schema_version"], count)
     if index.indices_behind_alias() == [name] and client.count(index=BENCH_ALIAS)["count"] == count:
@@ -115,7 +117,7 @@ def measure_search(
     # The handler publishes no metrics on a search; Powertools warns about that (once) on stderr.
     warnings.filterwarnings("ignore", message="No application metrics to publish")
     # The body the API sends, from the function's own client (one call; its result is checked too).
-    client = services.search_index.client
+    client = services.public_search.client
     bodies: list[dict[str, Any]] = []
     original = client.search
 
@@ -134,7 +136,9 @@ def measure_search(
     if not (0 < page["total"] < records) or not any(item.get("highlights") for item in page["items"]):
         raise RuntimeError(f"the bench query found {page['total']} records (highlights: none); is the corpus right?")
 
-    direct = build_client(opensearch_url.rstrip("/"), credentials=None, region=region)
+    direct = build_client(
+        opensearch_url.rstrip("/"), credentials=None, region=region, timeout_seconds=30, max_retries=3
+    )
 
     def straight() -> float:
         started = time.perf_counter()

@@ -18,7 +18,10 @@ POLL_S = 1.0
 
 def _metadata_given(text: str) -> dict[str, Any]:
     """The metadata as JSON, given inline or as @file.json."""
-    source = Path(text[1:]).read_text(encoding="utf-8") if text.startswith("@") else text
+    try:
+        source = Path(text[1:]).read_text(encoding="utf-8") if text.startswith("@") else text
+    except OSError as error:
+        raise typer.BadParameter(f"cannot read {text[1:]} ({error.strerror})", param_hint="'--metadata'") from None
     try:
         given = json.loads(source)
     except json.JSONDecodeError as error:
@@ -69,7 +72,10 @@ def deposit(
     submission = services.submissions.deposit_on_behalf(board, declared, file)
     if wait:
         deadline = time.monotonic() + timeout
-        while not submission.status.is_final and time.monotonic() < deadline:
+        # Until decided, or held for the library's check (which waits for a person, not for the pipeline).
+        while (
+            not (submission.status.is_final or submission.status.value == "in_review") and time.monotonic() < deadline
+        ):
             time.sleep(POLL_S)
             submission = services.submissions.get(board, submission.submission_id)
     result = submission.model_dump(mode="json", include={"submission_id", "status", "reference", "reason"})

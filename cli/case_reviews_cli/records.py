@@ -161,12 +161,17 @@ def attach(
     staff: Staff,
     reference: Reference,
     file: Annotated[Path, typer.Argument(metavar="FILE", help="The report's PDF.", show_default=False)],
+    despite_mentions: Annotated[
+        bool,
+        typer.Option("--despite-mentions", help="Attach to an anonymous record although its text names the publisher."),
+    ] = False,
 ) -> None:
     """Give a catalogue-only (historic) record its electronic copy: the file meets a deposit's checks, and
     is available for five years from today."""
     if not file.is_file():
         raise typer.BadParameter(f"{file} is not a file", param_hint="'FILE'")
-    _ruled(staff, staff.services.attachment.attach(reference, file, staff.identity()))
+    outcome = staff.services.attachment.attach(reference, file, staff.identity(), despite_mentions=despite_mentions)
+    _ruled(staff, outcome)
 
 
 def _ruled(staff: Staff, outcome: Any) -> None:

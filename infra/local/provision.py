@@ -100,8 +100,13 @@ class Provisioned:
         }
 
 
-def provision(names: StackNames | None = None, clients: Clients | None = None) -> Provisioned:
-    """Create every resource (idempotently: creating what exists is a no-op in moto and AWS alike)."""
+def provision(
+    names: StackNames | None = None, clients: Clients | None = None, site_origin: str | None = None
+) -> Provisioned:
+    """Create every resource (idempotently: creating what exists is a no-op in moto and AWS alike).
+
+    `site_origin`: where the site's pages are, whose script may post uploads to the bucket (its CORS rule).
+    """
     names = names or StackNames()
     clients = clients or Clients(region=names.region)
     sqs, s3, dynamodb, events, ses = (clients.aws(s) for s in ("sqs", "s3", "dynamodb", "events", "sesv2"))
@@ -138,6 +143,8 @@ def provision(names: StackNames | None = None, clients: Clients | None = None) -
     )
     s3.put_bucket_versioning(Bucket=names.bucket, VersioningConfiguration={"Status": "Enabled"})
     s3.put_bucket_lifecycle_configuration(Bucket=names.bucket, LifecycleConfiguration=bucket_lifecycle(names))
+    if site_origin:
+        s3.put_bucket_cors(Bucket=names.bucket, CORSConfiguration=bucket_cors(site_origin))
     s3.put_bucket_notification_configuration(
         Bucket=names.bucket,
         NotificationConfiguration={
@@ -231,6 +238,23 @@ def bucket_lifecycle(names: StackNames) -> dict[str, Any]:
                 "Filter": {"Prefix": ""},
                 "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 1},
             },
+        ]
+    }
+
+
+def bucket_cors(site_origin: str) -> dict[str, Any]:
+    """The bucket's CORS rule, as template.yaml's ReportsBucket has it: the site's upload page may post a
+    file with its script (for the progress bar) and read S3's answer; nothing else, from nowhere else."""
+    return {
+        "CORSRules": [
+            {
+                "ID": "site-uploads",
+                "AllowedOrigins": [site_origin],
+                "AllowedMethods": ["POST"],
+                "AllowedHeaders": ["*"],
+                "ExposeHeaders": ["Location", "ETag"],
+                "MaxAgeSeconds": 600,
+            }
         ]
     }
 

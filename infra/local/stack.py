@@ -27,12 +27,14 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from case_reviews.adapters.aws import Clients
 from case_reviews.adapters.clock import SetClock
 from case_reviews.config import Settings
 from case_reviews.ports import Clock
+from case_reviews.site.routes import is_site_path
 from infra.local.api_gateway import RequestRejected, body_length, problem_parts, proxy_event, response_parts
 from infra.local.lambda_runtime import invoke
 from infra.local.moto_server import MotoServer
@@ -66,16 +68,17 @@ DRAIN_TIMEOUT_S = 1.0
 
 
 class ApiFront(ThreadingHTTPServer):
-    """API Gateway in front of the API function: every request becomes a REST proxy event.
+    """API Gateway in front of the API and site functions: every request becomes a REST proxy event.
 
     It listens as soon as it is made (port 0: any free port, see `port`); requests wait until
-    `serve_forever` runs, by which time `function` must be set.
+    `serve_forever` runs, by which time `function` (and `site_function`) must be set.
     """
 
     daemon_threads = True
 
-    def __init__(self, port: int, handler: Any = None) -> None:
+    def __init__(self, port: int, handler: Any = None, site_handler: Any = None) -> None:
         self.function = handler
+        self.site_function = site_handler
         # One request at a time, as one Lambda execution environment serves one invocation at a time.
         self.invocation_lock = threading.Lock()
         super().__init__(("127.0.0.1", port), _ApiRequestHandler)
@@ -83,6 +86,13 @@ class ApiFront(ThreadingHTTPServer):
     @property
     def port(self) -> int:
         return int(self.server_address[1])
+
+    def function_for(self, target: str) -> tuple[Any, str]:
+        """The function API Gateway invokes for this path, and its name: the site's pages go to the site
+        function (the same routing table as template.yaml's SiteFunction events), all else to the API."""
+        if self.site_function is not None and is_site_path(urlsplit(target).path or "/"):
+            return self.site_function, "site"
+        return self.function, "api"
 
 
 class _ApiRequestHandler(BaseHTTPRequestHandler):
@@ -114,9 +124,10 @@ class _ApiRequestHandler(BaseHTTPRequestHandler):
         length = body_length(self.headers.items())
         body = self.rfile.read(length) if length else None
         event = proxy_event(self.command, self.path, dict(self.headers.items()), body, self.client_address[0])
+        function, name = self.server.function_for(self.path)
         try:
             with self.server.invocation_lock:
-                result = invoke(self.server.function, event, "api")
+                result = invoke(function, event, name)
             status, headers, payload = response_parts(result)
         except Exception:
             # What API Gateway answers when the function fails or its answer is not a proxy response.
@@ -171,7 +182,13 @@ class _ApiRequestHandler(BaseHTTPRequestHandler):
         else:
             sys.stderr.write(f"api  {self.command} {self.path}: {what}\n{traceback.format_exc()}")
 
-    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = _proxy
+    def __getattr__(self, name: str) -> Any:
+        # http.server answers a method it has no do_<METHOD> for with its own 501 HTML page. API Gateway
+        # hands every method to the function, which answers an unknown one with its 405 problem (Allow
+        # lists the path's methods): so every method, TRACE and CONNECT included, goes to the function.
+        if name.startswith("do_"):
+            return self._proxy
+        raise AttributeError(name)
 
     def log_message(self, format: str, *args: Any) -> None:
         pass  # one line per request is printed by _proxy
@@ -283,6 +300,7 @@ def walkthrough(api_url: str, key: str, submission: Path, pdf: Path) -> str:
     )
     return f"""
   The local stack is up: {api_url}
+  The site:   {api_url}/  (open it in a browser to search, read and deposit; the board key is below)
   Demo board: {DEMO_BOARD_NAME} ({DEMO_BOARD_ID})
   Its key:    {key}
 
@@ -376,7 +394,8 @@ def main(argv: list[str] | None = None) -> int:
         for name, value in POWERTOOLS_LOCAL.items():
             os.environ.setdefault(name, value)
         clients = Clients(region=names.region, endpoint_url=moto.url, credentials=LOCAL_CREDENTIALS)
-        provisioned = provision(names, clients=clients)
+        # The site is on the API's base URL: the bucket lets its pages' script post uploads (CORS).
+        provisioned = provision(names, clients=clients, site_origin=api_url)
         settings = Settings(
             {
                 **provisioned.function_environment(opensearch_url=opensearch_url, public_base_url=api_url),
@@ -397,6 +416,7 @@ def main(argv: list[str] | None = None) -> int:
         from functions.digest import app as digest
         from functions.index import app as index
         from functions.retention import app as retention
+        from functions.site import app as site
 
         services.search_index.ensure_index()
         boards = services.boards
@@ -427,11 +447,14 @@ def main(argv: list[str] | None = None) -> int:
             thread.start()
 
         front.function = api.lambda_handler
+        front.site_function = site.lambda_handler
         threading.Thread(target=front.serve_forever, name="api", daemon=True).start()
         cleanup.callback(front.shutdown)
 
         state = {
             "api_url": api_url,
+            # The pages for people: the same base URL as the API (docs/interface.md, "The site").
+            "site_url": f"{api_url}/",
             "aws_endpoint_url": moto.url,
             "region": names.region,
             "opensearch_url": opensearch_url,
@@ -449,6 +472,7 @@ def main(argv: list[str] | None = None) -> int:
         if not options.quiet:
             submission, pdf = _demo_files(work / "demo")
             print(walkthrough(api_url, demo_key, submission, pdf).replace("<aws_endpoint_url>", moto.url), flush=True)
+        print(f"api:  {api_url}\nsite: {api_url}/  (open it in a browser: search, read, deposit)", flush=True)
         print(f"ready: {options.state_file}", flush=True)
 
         while not stop.wait(1.0):

@@ -17,6 +17,7 @@ import pytest
 import requests
 
 from infra.local.launcher import running_stack, wait_healthy
+from tests.e2e.browser import browser, page, page_without_js  # noqa: F401 - the site's browser fixtures
 
 STARTUP_TIMEOUT_S = 240
 

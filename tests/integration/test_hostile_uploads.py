@@ -141,13 +141,21 @@ def test_a_second_upload_to_a_rejected_submission_is_quarantined_too_and_tells_t
     assert_rejected_and_quarantined(aws, key, created["submission_id"], "not a PDF")
 
 
-def test_a_scanned_report_is_catalogued_and_flagged_for_staff(aws, pipeline, board_key):
+def test_a_scanned_report_waits_for_the_library_and_is_catalogued_without_a_text_layer(aws, pipeline, board_key):
     # Given a report that is page images only
     _, key = board_key
     submission_id = deposit(key, pdfs.image_only_pdf(pages=3))
 
     # When the pipeline runs
     pipeline.drain()
+
+    # Then it waits for a person: its words cannot be searched or checked
+    held = submission_status(key, submission_id)
+    assert held["status"] == "in_review", held
+    assert "no text layer" in held["reason"]
+
+    # When staff approve it
+    bootstrap.services().review.approve(submission_id, "staff:test")
 
     # Then it is catalogued, and the record staff see says it has no text layer
     outcome = submission_status(key, submission_id)

@@ -57,6 +57,16 @@ def test_an_anonymous_report_whose_text_names_its_board_waits_unseen_until_staff
     acknowledgements = [mail for mail in sent_emails() if status["reference"] in mail["subject"]]
     assert len(acknowledgements) == 1
 
+    # When staff approve it again (as after a crash between publishing and announcing), or reject it now
+    again = bootstrap.services().review.approve(submission_id, "staff:test")
+    pipeline.drain()
+
+    # Then it is announced again but sends nothing more, and a rejection is refused
+    assert again.status == "catalogued"
+    assert len([mail for mail in sent_emails() if status["reference"] in mail["subject"]]) == 1
+    with pytest.raises(RulingRefused, match="not waiting for review"):
+        bootstrap.services().review.reject(submission_id, "Too late for that.", "staff:test")
+
 
 def test_a_held_deposit_staff_reject_tells_the_board_why_and_leaves_nothing(aws, search, pipeline, board_key):
     # Given an anonymous deposit held because its summary names the board by an alias staff keep
@@ -120,3 +130,24 @@ def test_the_board_s_status_route_documents_in_review(aws):
     statuses = document["components"]["schemas"]["SubmissionStatus"]["enum"]
     # Then in_review is one of them
     assert "in_review" in statuses
+
+
+def test_staff_attaching_to_an_anonymous_record_a_copy_naming_its_publisher_must_say_they_checked(
+    aws, search, tmp_path
+):
+    # Given an anonymous historic record, and a PDF whose second page names its publisher
+    from tests.integration.test_search_api import catalogue_without_pipeline, historic_record
+
+    catalogue_without_pipeline(historic_record("CR-1990-0001", "1990", anonymous=True, board_name="Old County Council"))
+    pdf = tmp_path / "report.pdf"
+    pdf.write_bytes(make_pdf(FILLER * 2, "As the OLD COUNTY\nCouncil found, " + FILLER))
+    attachment = bootstrap.services().attachment
+
+    # When staff attach it, and then again saying they have checked it
+    with pytest.raises(RulingRefused, match=r"page 2 of report\.pdf names Old County Council"):
+        attachment.attach("CR-1990-0001", pdf, "staff:test")
+    attached = attachment.attach("CR-1990-0001", pdf, "staff:test", despite_mentions=True)
+
+    # Then only the second attaches it
+    assert attached.action == "attached"
+    assert attached.electronic_copy is not None and attached.electronic_copy.metadata_stripped

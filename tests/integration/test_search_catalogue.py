@@ -197,3 +197,39 @@ def test_a_yearly_list_puts_approximate_dates_at_the_end_of_their_period_with_a_
         ("CR-1973-0014", "2 November 1973"),
         ("CR-1973-0011", "1973, month unknown"),
     ]
+
+
+def test_an_alternative_label_of_several_words_finds_the_preferred_label_in_the_text(aws, search):
+    # Given a report whose text says "domestic abuse", and one that says neither
+    indexed_with_text(
+        a_report("CR-2022-0001", "Child U", FILLER + "Domestic abuse was a feature of the household. " + FILLER),
+        a_report("CR-2022-0002", "Child V", FILLER * 2),
+    )
+    # When a searcher types an older word for it, unquoted or as a phrase
+    # Then the report is found
+    assert found_references("q=domestic%20violence") == ["CR-2022-0001"]
+    assert found_references("q=%22domestic%20violence%22") == ["CR-2022-0001"]
+    # And an exclusion still excludes
+    assert found_references("q=household%20-abuse") == []
+
+
+def test_a_yearly_list_puts_a_day_before_the_month_or_year_that_ends_with_it(aws, search):
+    # Given dates that end on the same day: the last of June, the month of June; the last of the year,
+    # December, and the year
+    catalogue_without_pipeline(
+        historic_record("CR-1973-0021", "1973"),
+        historic_record("CR-1973-0022", "1973-12"),
+        historic_record("CR-1973-0023", "1973-12-31"),
+        historic_record("CR-1973-0024", "1973-06"),
+        historic_record("CR-1973-0025", "1973-06-30"),
+    )
+    # When the yearly list is asked for
+    _, year, _ = call_api("GET", "/years/1973")
+    # Then the day comes before the month, and the month before the year
+    assert [item["reference"] for item in year["items"]] == [
+        "CR-1973-0025",
+        "CR-1973-0024",
+        "CR-1973-0023",
+        "CR-1973-0022",
+        "CR-1973-0021",
+    ]

@@ -12,6 +12,7 @@ from case_reviews.domain.alerts import Alert, AlertAddress, AlertRunOutcome, Ale
 from case_reviews.domain.digest import Subscriber
 from case_reviews.domain.events import DetailType
 from case_reviews.domain.files import PresignedUpload
+from case_reviews.domain.holds import ReviewHold
 from case_reviews.domain.models import Board, CatalogueRecord, Credential, Submission
 from case_reviews.domain.search import SearchHit, SearchPage, SearchQuery
 from case_reviews.domain.vocabulary import SubmissionStatus
@@ -88,7 +89,7 @@ class InMemorySubmissionStore:
         current = self.submissions.get(submission_id)
         if current is None:
             raise LookupError(submission_id)
-        if current.status.is_final:
+        if current.status.is_final or current.status is SubmissionStatus.IN_REVIEW:
             return current
         moved = current.model_copy(update={"status": SubmissionStatus.PROCESSING, "updated_at": now})
         self.submissions[submission_id] = moved
@@ -110,13 +111,19 @@ class InMemorySubmissionStore:
         now: datetime,
         reason: str | None = None,
         reference: str | None = None,
+        hold: ReviewHold | None = None,
     ) -> Submission:
         current = self.submissions[submission_id]
         if not current.status.is_final:
             changes = {"status": status, "updated_at": now, "reason": reason or current.reason}
-            current = current.model_copy(update={**changes, "reference": reference or current.reference})
+            changes |= {"reference": reference or current.reference, "hold": hold or current.hold}
+            current = current.model_copy(update=changes)
             self.submissions[submission_id] = current
         return current
+
+    def submissions_in_review(self) -> list[Submission]:
+        held = (s for s in self.submissions.values() if s.status is SubmissionStatus.IN_REVIEW)
+        return sorted(held, key=lambda submission: submission.created_at)
 
 
 class InMemoryRecordStore:
@@ -207,9 +214,12 @@ class RecordingUploads:
     def __init__(self) -> None:
         self.signed: list[str] = []
 
-    def presign_upload(self, key: str, max_bytes: int, ttl_seconds: int, now: datetime) -> PresignedUpload:
+    def presign_upload(
+        self, key: str, max_bytes: int, ttl_seconds: int, now: datetime, redirect_to: str | None = None
+    ) -> PresignedUpload:
         self.signed.append(key)
-        return PresignedUpload(url="https://bucket.example/", fields={"key": key}, expires_at=now, max_bytes=max_bytes)
+        fields = {"key": key, **({"success_action_redirect": redirect_to} if redirect_to else {})}
+        return PresignedUpload(url="https://bucket.example/", fields=fields, expires_at=now, max_bytes=max_bytes)
 
 
 class InMemoryAlertStore:

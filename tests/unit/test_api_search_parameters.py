@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import json
+import re
 from datetime import date
 from types import SimpleNamespace
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 
 from case_reviews import bootstrap
 from case_reviews.api import search as api
 from case_reviews.api.models import BadCursor, encode_cursor
-from case_reviews.domain.errors import InvalidRequest
 from case_reviews.domain.models import ReportMetadata
 from case_reviews.domain.search import SearchPage, SearchQuery, SortOrder
 from tests.unit.factories import metadata_fields
@@ -105,11 +107,72 @@ def test_a_theme_with_hyphens_or_double_spaces_filters_on_the_stored_value(
     assert query.themes == stored
 
 
-def test_a_year_outside_from_and_to_is_a_400_at_the_year(searches: RecordingSearchService) -> None:
-    # Given a year that no period from `from` to `to` can meet
-    # When the route builds the query
-    with pytest.raises(InvalidRequest) as refused:
-        api.search_reviews(to="0001", year=1900)
-    # Then it is refused, saying which parameter, and nothing is searched
-    assert refused.value.location == "query.year"
+def answer(target: str) -> tuple[int, dict[str, Any]]:
+    """A GET through the API's resolver (with its validation and problems), as API Gateway sends it."""
+    from case_reviews.api.app import build_app, handle
+    from infra.local.api_gateway import proxy_event
+    from infra.local.lambda_runtime import LocalContext
+
+    response = handle(build_app(), proxy_event("GET", target), LocalContext(function_name="api"))
+    return response["statusCode"], json.loads(response["body"])
+
+
+@pytest.mark.parametrize(
+    "q",
+    ["negl*", "child -neglect", '"voice of the child" | neglect*', "multi-agency working", " ".join(["word"] * 30)],
+    ids=["prefix of 4", "exclusion", "phrase or prefix", "hyphenated", "30 words"],
+)
+def test_search_text_within_the_limits_is_searched(searches: RecordingSearchService, q: str) -> None:
+    # Given search words with prefixes of at least 3 characters and at most 30 words
+    # When they are searched for through the API
+    status, _ = answer(f"/reviews?{urlencode({'q': q})}")
+    # Then the search is made with them
+    assert status == 200
+    assert searches.queries[-1].text == q
+
+
+@pytest.mark.parametrize(
+    ("q", "message"),
+    [
+        (
+            "ne*",
+            "'ne*': a prefix search needs at least 3 characters before the *, which ends the word (for example negl*)",
+        ),
+        ("child *", "'*': a prefix search needs at least 3 characters before the *"),
+        ("abc*def", "'abc*def': a prefix search needs at least 3 characters before the *"),
+        (" ".join(["word"] * 31), "search for at most 30 words at once; this has 31"),
+        ("|".join(["w"] * 31), "search for at most 30 words at once; this has 31"),
+    ],
+    ids=["short prefix", "bare star", "star inside a word", "31 words", "31 alternatives"],
+)
+def test_search_text_beyond_the_limits_is_a_400_saying_which(
+    searches: RecordingSearchService, q: str, message: str
+) -> None:
+    # Given search words with a short prefix, a misplaced *, or too many words
+    # When they are searched for through the API
+    status, problem = answer(f"/reviews?{urlencode({'q': q})}")
+    # Then the answer is a 400 problem at query.q saying which limit it breaks, and nothing is searched
+    assert status == 400
+    (error,) = problem["errors"]
+    assert error["location"] == "query.q"
+    assert message in error["message"]
     assert searches.queries == []
+
+
+@pytest.mark.parametrize(
+    ("q", "valid"),
+    [("negl*", True), ("ne*", False), ("a b c", True), (" ".join(["w"] * 31), False), ("éé*", False), ("ééé*", True)],
+)
+def test_the_documents_pattern_for_q_states_the_same_limits(q: str, valid: bool) -> None:
+    # Given the pattern the OpenAPI document states for q
+    from case_reviews.domain.search import SEARCH_TEXT_PATTERN, check_search_text
+
+    # When a text is matched against it, and checked as the API checks it
+    matches = re.fullmatch(SEARCH_TEXT_PATTERN, q) is not None
+    try:
+        check_search_text(q)
+        accepted = True
+    except ValueError:
+        accepted = False
+    # Then both agree
+    assert matches is accepted is valid

@@ -337,12 +337,18 @@ def test_a_deposit_s_public_view_names_its_rights_holder_and_the_statement_says_
 def test_an_anonymous_record_s_public_view_withholds_its_board_its_area_and_its_holder() -> None:
     # Given an anonymous record that names its local authority, region and holder for staff
     record = a_record(
-        anonymous=True, rights_holder=BOARD_NAME, local_authority="Northshire County Council", region="north_east"
+        anonymous=True,
+        rights_holder=BOARD_NAME,
+        local_authority="Northshire County Council",
+        region="north_east",
+        related=("CR-2016-0002",),
     )
     # When the public view is made
     public = record.public()
     # Then none of them is public: the holder is "Anonymous", the area is withheld
     assert (public.rights_holder, public.local_authority, public.region) == (ANONYMOUS_PUBLISHER, None, None)
+    # (nor the board's other, named, documents of the case)
+    assert public.related == ()
     assert BOARD_NAME not in public.model_dump_json()
     # (staff still see them)
     assert record.local_authority == "Northshire County Council"

@@ -424,6 +424,32 @@ def test_a_percent_encoded_path_reaches_the_function_with_a_decoded_path_paramet
     assert json.loads(body)["pathParameters"] == {"proxy": "reviews/<script>"}
 
 
+@pytest.mark.parametrize("method", ["TRACE", "CONNECT", "PROPFIND", "GET", "DELETE"])
+def test_every_method_reaches_the_function(front: ApiFront, method: str) -> None:
+    # Given a request with a method http.server has no handler of its own for (or a usual one)
+    request = f"{method} /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode()
+    # When it reaches the front
+    status, _, _ = exchange(front.port, request)
+    # Then it is passed to the function as it came, which answers it (not a 501 page of the front's own)
+    assert status == 200
+    assert [event["httpMethod"] for event in front.function.events] == [method]
+
+
+def test_a_method_the_api_does_not_answer_gets_its_405_problem_through_the_front(front: ApiFront) -> None:
+    # Given the front in front of the API itself
+    from case_reviews.api.app import build_app, handle
+
+    app = build_app()
+    front.function = lambda event, context: handle(app, event, context)
+    # When a TRACE request reaches it
+    status, headers, body = exchange(front.port, b"TRACE /reviews HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+    # Then the API's 405 problem comes back, naming the methods the path answers
+    assert status == 405
+    assert headers["content-type"] == "application/problem+json"
+    assert headers["allow"] == "GET, HEAD"
+    assert json.loads(body)["status"] == 405
+
+
 def test_a_function_that_raises_gets_a_502_problem(front: ApiFront) -> None:
     # Given an API function that fails
     front.function = RecordingFunction(error=RuntimeError("boom"))

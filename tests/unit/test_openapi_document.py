@@ -58,14 +58,19 @@ def test_errors_are_documented_as_problems_and_powertools_422_is_gone(document: 
     # Given the document
     # When each route's responses are read
     # Then no route claims a 422 (the API answers bad input with a 400 problem), and every error is problem+json
+    # (health's 503 a problem that also names the components)
     for route, operation in operations(document).items():
         responses = operation["responses"]
         assert "422" not in responses, route
         for status, response in responses.items():
             if int(status) >= 400:
                 schema = response["content"]["application/problem+json"]["schema"]
-                assert schema == {"$ref": "#/components/schemas/Problem"}, (route, status)
-    assert "HTTPValidationError" not in document["components"]["schemas"]
+                expected = "Degraded" if (route, status) == (("get", "/health"), "503") else "Problem"
+                assert schema == {"$ref": f"#/components/schemas/{expected}"}, (route, status)
+    schemas = document["components"]["schemas"]
+    assert "HTTPValidationError" not in schemas
+    assert set(schemas["Problem"]["properties"]) <= set(schemas["Degraded"]["properties"])
+    assert "components" in schemas["Degraded"]["required"]
 
 
 @pytest.mark.parametrize(
@@ -75,7 +80,8 @@ def test_errors_are_documented_as_problems_and_powertools_422_is_gone(document: 
         (("get", "/submissions/{submission_id}"), {"200", "400", "401", "404", "500"}),
         (("get", "/reviews/{reference}/download"), {"302", "400", "404", "410", "500"}),
         (("get", "/health"), {"200", "503", "500"}),
-        (("get", "/years/{year}"), {"200", "400", "500"}),
+        (("get", "/years/{year}"), {"200", "400", "503", "500"}),
+        (("get", "/reviews"), {"200", "400", "503", "500"}),
     ],
 )
 def test_each_route_documents_the_statuses_it_answers_with(document: dict[str, Any], route, statuses) -> None:
@@ -84,6 +90,16 @@ def test_each_route_documents_the_statuses_it_answers_with(document: dict[str, A
     documented = set(operations(document)[route]["responses"])
     # Then they are the statuses it really gives: 201 for a new submission, 302 and 410 for downloads
     assert documented == statuses
+
+
+def test_searches_document_their_503_with_when_to_try_again(document: dict[str, Any]) -> None:
+    # Given the routes that ask the search index
+    for route in (("get", "/reviews"), ("get", "/years/{year}")):
+        # When their 503 is read
+        unavailable = operations(document)[route]["responses"]["503"]
+        # Then it always carries Retry-After, a number of seconds
+        assert unavailable["headers"]["Retry-After"]["required"] is True, route
+        assert unavailable["headers"]["Retry-After"]["schema"]["pattern"] == "^[0-9]+$"
 
 
 def test_redirects_and_creations_document_their_location(document: dict[str, Any]) -> None:

@@ -74,6 +74,15 @@ def response(hits: list[dict[str, Any]], total: int, aggregations: dict[str, Any
 # ---------------------------------------------------------------- build_search_body
 
 
+def DATE_ORDER(direction: str) -> list[dict[str, Any]]:
+    """Date order: the period's first day, then the more precise date (the earlier last day), then reference."""
+    return [
+        {"publication_date": direction},
+        {"publication_end": {"order": "asc", "unmapped_type": "date"}},
+        {"reference": "asc"},
+    ]
+
+
 def test_a_text_search_is_an_and_simple_query_string_over_the_text_fields_with_highlights() -> None:
     # Given a search for words
     query = SearchQuery(text="neglect escalation")
@@ -81,18 +90,22 @@ def test_a_text_search_is_an_and_simple_query_string_over_the_text_fields_with_h
     body = build_search_body(query)
     # Then the words must all match (and-operator) across the weighted text fields
     (must,) = body["query"]["bool"]["must"]
-    (words,) = must["bool"]["should"]
+    words, together = must["bool"]["should"]
     assert must["bool"]["minimum_should_match"] == 1
+    # (or all of them in one field, analysed together, so that a synonym of several words fires)
+    assert together == {
+        "multi_match": {"query": "neglect escalation", "fields": TEXT_FIELDS, "type": "best_fields", "operator": "and"}
+    }
     assert words["simple_query_string"]["query"] == "neglect escalation"
     assert words["simple_query_string"]["default_operator"] == "and"
     assert words["simple_query_string"]["fields"] == TEXT_FIELDS
     # And the hits are ranked by score first, ties broken by date (the more precise first) then reference
-    assert body["sort"] == [
-        {"_score": "desc"},
-        {"publication_date": "desc"},
-        {"publication_end": "asc"},
-        {"reference": "asc"},
-    ]
+    assert body["sort"] == [{"_score": "desc"}, *DATE_ORDER("desc")]
+    # And matches are highlighted (HTML-encoded) in body, summary and title
+    assert body["highlight"]["pre_tags"] == ["<mark>"]
+    assert body["highlight"]["post_tags"] == ["</mark>"]
+    assert body["highlight"]["encoder"] == "html"
+    assert set(body["highlight"]["fields"]) == {"body", "summary", "title"}
 
 
 @pytest.mark.parametrize(
@@ -103,15 +116,19 @@ def test_a_text_that_is_a_theme_by_any_label_also_matches_records_of_that_theme(
     # Given a search whose whole text is one of a theme's labels
     body = build_search_body(SearchQuery(text=text))
     # When the request is built
-    words, exact = body["query"]["bool"]["must"][0]["bool"]["should"]
+    words, _, exact = body["query"]["bool"]["must"][0]["bool"]["should"]
     # Then besides the words, records of that theme match (by its id)
     assert words["simple_query_string"]["query"] == text
     assert exact == {"term": {"themes": {"value": theme, "boost": 2}}}
-    # And matches are highlighted (HTML-encoded) in body, summary and title
-    assert body["highlight"]["pre_tags"] == ["<mark>"]
-    assert body["highlight"]["post_tags"] == ["</mark>"]
-    assert body["highlight"]["encoder"] == "html"
-    assert set(body["highlight"]["fields"]) == {"body", "summary", "title"}
+
+
+@pytest.mark.parametrize("text", ['"domestic violence"', "neglect -housing", "negl*", "a | b"])
+def test_a_text_with_operators_is_read_by_the_query_syntax_alone(text: str) -> None:
+    # Given a search that uses the query syntax (a phrase, an exclusion, a prefix, an or)
+    should = build_search_body(SearchQuery(text=text))["query"]["bool"]["must"][0]["bool"]["should"]
+    # When the request is built
+    # Then no clause reads the words without the syntax (which would let an excluded record back in)
+    assert [next(iter(clause)) for clause in should] == ["simple_query_string"]
 
 
 def test_a_reference_is_matched_exactly_in_any_case_and_only_words_go_to_the_analysed_fields() -> None:
@@ -151,15 +168,15 @@ def test_a_search_without_text_matches_everything_newest_first_without_score_or_
     # Then everything matches, newest first, and neither score nor highlights are asked for
     assert body["query"]["bool"]["must"] == [{"match_all": {}}]
     assert body["query"]["bool"]["filter"] == []
-    assert body["sort"] == [{"publication_date": "desc"}, {"publication_end": "asc"}, {"reference": "asc"}]
+    assert body["sort"] == DATE_ORDER("desc")
     assert "highlight" not in body
 
 
 @pytest.mark.parametrize(
     ("sort", "expected"),
     [
-        (SortOrder.NEWEST, [{"publication_date": "desc"}, {"publication_end": "asc"}, {"reference": "asc"}]),
-        (SortOrder.OLDEST, [{"publication_date": "asc"}, {"publication_end": "asc"}, {"reference": "asc"}]),
+        (SortOrder.NEWEST, DATE_ORDER("desc")),
+        (SortOrder.OLDEST, DATE_ORDER("asc")),
     ],
 )
 def test_a_text_search_in_date_order_sorts_by_date_not_score(sort: SortOrder, expected: list[Any]) -> None:

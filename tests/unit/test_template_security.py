@@ -255,6 +255,50 @@ def test_the_alerts_function_reads_the_alerts_and_records_only_its_runs() -> Non
     assert not allows(alerts, "dynamodb:PutItem", IDEMPOTENCY, ("digest.delivery#hash",))
 
 
+def test_the_site_reads_what_its_pages_show_and_opens_submissions_but_writes_nothing_else() -> None:
+    site = statements_of("SiteFunctionRole")
+    # What the pages do: check a board's key, open a submission and show its status, show records and the
+    # latest additions, sign the upload
+    assert allows(site, "dynamodb:GetItem", TABLE, (pk(keys.credential_key("h")),))
+    assert allows(site, "dynamodb:GetItem", TABLE, (pk(keys.board_key("b")),))
+    assert allows(site, "dynamodb:PutItem", TABLE, (pk(keys.submission_key("s")),))
+    assert allows(site, "dynamodb:GetItem", TABLE, (pk(keys.submission_key("s")),))
+    assert allows(site, "dynamodb:GetItem", TABLE, (pk(keys.record_key("CR-2016-0001")),))
+    assert allows(site, "dynamodb:Query", BOARDS_INDEX, (keys.ADDED_DEPOSITS,))
+    assert allows(site, "s3:PutObject", "ReportsBucket.Arn/incoming/7c9e6679.pdf")
+    # And nothing else: no key, board, record or change of a submission; no board's deposits, no subscriber
+    for action, key in [
+        ("dynamodb:PutItem", pk(keys.credential_key("h"))),
+        ("dynamodb:PutItem", pk(keys.board_key("b"))),
+        ("dynamodb:PutItem", pk(keys.record_key("CR-2016-0001"))),
+        ("dynamodb:UpdateItem", pk(keys.submission_key("s"))),
+        ("dynamodb:DeleteItem", pk(keys.submission_key("s"))),
+        ("dynamodb:GetItem", pk(keys.subscriber_key("a@b.org"))),
+    ]:
+        assert not allows(site, action, TABLE, (key,)), (action, key)
+    assert not allows(site, "dynamodb:Query", BOARDS_INDEX, (keys.board_partition("b"),))
+    assert not allows(site, "dynamodb:Query", BOARDS_INDEX, (keys.SUBSCRIBERS,))
+    assert not allows(site, "s3:GetObject", "ReportsBucket.Arn/reports/CR-2016-0001.pdf")
+    assert not allows(site, "s3:PutObject", "ReportsBucket.Arn/reports/CR-2016-0001.pdf")
+
+
+@pytest.mark.parametrize("source", ["role", "domain access policy"])
+def test_the_site_may_only_search(source: str) -> None:
+    statements = [
+        s for s in statements_of("SiteFunctionRole") if any(str(a).startswith("es:") for a in as_list(s["Action"]))
+    ]
+    if source != "role":
+        statements = domain_statements_for("SiteFunctionRole")
+    assert allows(statements, "es:ESHttpPost", f"{DOMAIN}/reviews/_search")
+    for action, path in [
+        ("es:ESHttpPost", "_bulk"),
+        ("es:ESHttpPut", "reviews/_doc/CR-2016-0001"),
+        ("es:ESHttpGet", "reviews/_doc/CR-2016-0001"),
+        ("es:ESHttpHead", ""),
+    ]:
+        assert not allows(statements, action, f"{DOMAIN}/{path}"), (action, path)
+
+
 def test_the_catalogue_function_writes_records_but_cannot_mint_board_keys() -> None:
     catalogue = statements_of("CatalogueFunctionRole")
     # What cataloguing does: move the submission, draw a reference, write the record, its audit entry
@@ -294,9 +338,13 @@ def test_every_table_grant_of_every_function_names_the_item_kinds_it_is_for() ->
 
 
 def test_search_and_board_routes_have_throttles_of_their_own_on_resources_that_exist() -> None:
-    # Given the API's method settings, and the paths of the API function's events
+    # Given the API's method settings, and the paths of the API and site functions' events
     api = RESOURCES["Api"]["Properties"]
-    paths = {event["Properties"]["Path"] for event in RESOURCES["ApiFunction"]["Properties"]["Events"].values()}
+    paths = {
+        event["Properties"]["Path"]
+        for function in ("ApiFunction", "SiteFunction")
+        for event in RESOURCES[function]["Properties"]["Events"].values()
+    }
     throttles: dict[tuple[str, str], str] = {}
     for setting in api["MethodSettings"]:
         # A resource path is written "/" then the path with each "/" as "~1": /~1reviews is /reviews.
@@ -306,9 +354,15 @@ def test_search_and_board_routes_have_throttles_of_their_own_on_resources_that_e
         assert path == "/*" or path in paths, path
         throttles[(path, setting["HttpMethod"])] = setting["ThrottlingRateLimit"]["Ref"]
     # And searching and depositing count against buckets of their own, not the rest of the API's
-    for path in ("/reviews", "/reviews/{proxy+}", "/years/{proxy+}"):
+    # (the site's results and yearly lists search too; its deposit form opens a board's submission)
+    for path in ("/reviews", "/reviews/{proxy+}", "/years/{proxy+}", "/search", "/published/{proxy+}"):
         assert throttles[(path, "GET")] == "SearchThrottlingRateLimit"
-    for path, method in [("/submissions", "POST"), ("/submissions", "GET"), ("/submissions/{proxy+}", "GET")]:
+    for path, method in [
+        ("/submissions", "POST"),
+        ("/submissions", "GET"),
+        ("/submissions/{proxy+}", "GET"),
+        ("/deposit", "POST"),
+    ]:
         assert throttles[(path, method)] == "BoardThrottlingRateLimit"
     assert throttles[("/*", "*")] == "ApiThrottlingRateLimit"
 

@@ -152,6 +152,8 @@ def test_the_index_definition_carries_the_synonyms_and_its_fingerprint_is_curren
         f"and set synonyms_fingerprint to {fingerprint()}"
     )
     assert "synonyms" not in stored["settings"]["analysis"]["filter"]["case_review_synonyms"]
+    # And the index records what it was built from, for `index check` to compare after a release
+    assert definition["mappings"]["_meta"] == {"schema_version": stored["schema_version"], "synonyms": fingerprint()}
 
 
 def test_abbreviations_are_letters_only() -> None:

@@ -132,11 +132,30 @@ class Services:
 
     @cached_property
     def search_index(self) -> OpenSearchIndex:
+        """The index as its writers use it (the index function, rebuilds, imports): patient, retrying."""
         from case_reviews.adapters.opensearch.index import OpenSearchIndex
         from case_reviews.resources import index_definition
 
         search = self.settings.search
         return OpenSearchIndex(self.clients.opensearch(search), search.opensearch_index, index_definition())
+
+    @cached_property
+    def public_search(self) -> OpenSearchIndex:
+        """The index as the API's searches read it: a client that fails fast, behind a circuit breaker."""
+        from case_reviews.adapters.breaker import CircuitBreaker
+        from case_reviews.adapters.opensearch.index import OpenSearchIndex, search_is_down
+        from case_reviews.resources import index_definition
+
+        search = self.settings.search
+        breaker = CircuitBreaker(
+            self.clock,
+            failures_to_open=search.search_breaker_failures,
+            open_seconds=search.search_breaker_open_seconds,
+            is_failure=search_is_down,
+        )
+        return OpenSearchIndex(
+            self.clients.opensearch(search, request_path=True), search.opensearch_index, index_definition(), breaker
+        )
 
     @cached_property
     def index_maintenance(self) -> OpenSearchMaintenance:
@@ -322,7 +341,8 @@ class Services:
     def learning(self) -> LearningService:
         from case_reviews.services.learning import LearningService
 
-        return LearningService(self.records_store, self.search_index, self.clock)
+        # The API's and the site's reads: the fail-fast client behind the breaker, as searches.
+        return LearningService(self.records_store, self.public_search, self.clock)
 
     @cached_property
     def alert_signup(self) -> AlertSignUp:
@@ -378,7 +398,7 @@ class Services:
 
         return SearchService(
             self.records_store,
-            self.search_index,
+            self.public_search,
             self.files,
             self.clock,
             self.settings.storage.download_url_ttl_seconds,
@@ -388,7 +408,7 @@ class Services:
     def health(self) -> HealthService:
         from case_reviews.services.health import HealthService
 
-        return HealthService({"catalogue": self.table.ping, "search": self.search_index.ping})
+        return HealthService({"catalogue": self.table.ping, "search": self.public_search.ping})
 
     @cached_property
     def records(self) -> RecordInspection:

@@ -63,6 +63,18 @@ class SearchSettings(_EnvironmentSettings):
     opensearch_auth: Literal["sigv4", "none"] = Field(alias="OPENSEARCH_AUTH", default="sigv4")
     opensearch_index: str = Field(alias="OPENSEARCH_INDEX", default="reviews", pattern=r"^[a-z][a-z0-9_-]*$")
     aws_region: str = Field(alias="AWS_REGION", default="eu-west-2")
+    # Writers (the index function, staff's rebuild and import) wait and retry: their queue retries them again.
+    opensearch_timeout_seconds: float = Field(alias="OPENSEARCH_TIMEOUT_SECONDS", default=10.0, gt=0, le=60)
+    opensearch_max_retries: int = Field(alias="OPENSEARCH_MAX_RETRIES", default=3, ge=0, le=10)
+    # A searcher's request fails fast instead: one try, this long, so that a hanging search domain is a
+    # 503 within seconds (docs/interface.md) rather than a gateway timeout.
+    opensearch_request_timeout_seconds: float = Field(
+        alias="OPENSEARCH_REQUEST_TIMEOUT_SECONDS", default=2.0, gt=0, le=10
+    )
+    # Once that many requests in a row found the domain down, searches are refused at once for this long;
+    # then one request tries again.
+    search_breaker_failures: int = Field(alias="SEARCH_BREAKER_FAILURES", default=2, ge=1, le=100)
+    search_breaker_open_seconds: float = Field(alias="SEARCH_BREAKER_OPEN_SECONDS", default=10.0, gt=0, le=600)
 
 
 class SenderSettings(_EnvironmentSettings):
@@ -127,6 +139,19 @@ class AlertSettings(_EnvironmentSettings):
     alerts_queue_url: str | None = Field(alias="ALERTS_QUEUE_URL", default=None)
 
 
+class SiteSettings(_EnvironmentSettings):
+    """The pages for people: where they are published (their links, and where S3 sends a browser back to)."""
+
+    # The base URL people open (a custom domain, perhaps with a path); empty: the address of each request
+    # (the execute-api host and its stage), as template.yaml cannot name the API to its own site function.
+    public_base_url: HttpUrl | None = Field(alias="PUBLIC_BASE_URL", default=None)
+
+    @field_validator("public_base_url", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value: str | None) -> str | None:
+        return value or None
+
+
 class QueueSettings(_EnvironmentSettings):
     """Each consumed queue's URL and its dead-letter queue's (staff tools: set by the CLI from the stack)."""
 
@@ -189,5 +214,6 @@ class Settings:
     mail = _Group(MailSettings)
     api = _Group(ApiSettings)
     alerts = _Group(AlertSettings)
+    site = _Group(SiteSettings)
     queues = _Group(QueueSettings)
     retention = _Group(RetentionSettings)

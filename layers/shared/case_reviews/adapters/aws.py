@@ -59,19 +59,30 @@ class Clients:
                 )
             return self._made[service]
 
-    def opensearch(self, settings: SearchSettings) -> OpenSearch:
-        """The search domain's client; against AWS every request is signed with the caller's role (SigV4)."""
+    def opensearch(self, settings: SearchSettings, request_path: bool = False) -> OpenSearch:
+        """The search domain's client; against AWS every request is signed with the caller's role (SigV4).
+
+        Writers get the patient client (OPENSEARCH_TIMEOUT_SECONDS, OPENSEARCH_MAX_RETRIES); the API's
+        searches, `request_path`, the one that fails fast (OPENSEARCH_REQUEST_TIMEOUT_SECONDS, no retry).
+        """
         session = self.session() if settings.opensearch_auth == "sigv4" else None
+        name = "opensearch-request" if request_path else "opensearch"
         with self._lock:
-            if "opensearch" not in self._made:
+            if name not in self._made:
                 from case_reviews.adapters.opensearch.client import build_client
 
-                self._made["opensearch"] = build_client(
+                if request_path:
+                    timeout_seconds, max_retries = settings.opensearch_request_timeout_seconds, 0
+                else:
+                    timeout_seconds, max_retries = settings.opensearch_timeout_seconds, settings.opensearch_max_retries
+                self._made[name] = build_client(
                     str(settings.opensearch_url).rstrip("/"),
                     credentials=session.get_credentials() if session else None,
                     region=settings.aws_region,
+                    timeout_seconds=timeout_seconds,
+                    max_retries=max_retries,
                 )
-            return self._made["opensearch"]
+            return self._made[name]
 
 
 def caller_arn(clients: Clients) -> str:

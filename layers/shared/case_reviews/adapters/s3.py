@@ -30,13 +30,20 @@ class S3FileStore:
         self.client = client
         self.bucket = bucket
 
-    def presign_upload(self, key: str, max_bytes: int, ttl_seconds: int, now: datetime) -> PresignedUpload:
-        """A presigned POST that admits one PDF of at most `max_bytes` at exactly `key`."""
+    def presign_upload(
+        self, key: str, max_bytes: int, ttl_seconds: int, now: datetime, redirect_to: str | None = None
+    ) -> PresignedUpload:
+        """A presigned POST that admits one PDF of at most `max_bytes` at exactly `key`; with `redirect_to`,
+        S3 answers a successful upload by sending the browser there (303, `success_action_redirect`)."""
+        fields = {"Content-Type": PDF_CONTENT_TYPE}
+        if redirect_to:
+            fields["success_action_redirect"] = redirect_to
         post = self.client.generate_presigned_post(
             Bucket=self.bucket,
             Key=key,
-            Fields={"Content-Type": PDF_CONTENT_TYPE},
-            Conditions=[{"Content-Type": PDF_CONTENT_TYPE}, ["content-length-range", 1, max_bytes]],
+            Fields=fields,
+            # Every field is a condition too: the policy admits exactly these values.
+            Conditions=[*({name: value} for name, value in fields.items()), ["content-length-range", 1, max_bytes]],
             ExpiresIn=ttl_seconds,
         )
         return PresignedUpload(

@@ -17,7 +17,10 @@ def public_base_url(event: Any) -> str:
     if configured is not None:
         return str(configured).rstrip("/")
     context = event.request_context
-    return f"https://{context.domain_name}/{context.stage}"
+    # The request's path as the client sent it, less the path the resource was matched on: the stage (or a
+    # custom domain's base path), as the site works it out.
+    stage = context.path[: len(context.path) - len(event.path)] if context.path.endswith(event.path) else ""
+    return f"https://{context.domain_name}{stage.rstrip('/')}"
 
 
 def client_address(event: Any) -> str:

@@ -23,10 +23,12 @@ from pydantic import (
     StrictBool,
     StringConstraints,
     ValidationError,
+    WithJsonSchema,
     model_validator,
 )
 
 from case_reviews.domain.alerts import MAX_SEARCH_LENGTH, SAVED_SEARCH_PATTERN
+from case_reviews.domain.date_patterns import day_pattern, partial_date_pattern
 from case_reviews.domain.errors import InvalidRequest
 from case_reviews.domain.exports import citation, record_link
 from case_reviews.domain.files import PresignedUpload
@@ -43,7 +45,7 @@ from case_reviews.domain.models import (
     rights_statement,
 )
 from case_reviews.domain.review_types import label_of
-from case_reviews.domain.rules import EARLIEST_PUBLICATION
+from case_reviews.domain.rules import EARLIEST_PUBLICATION, LATEST_YEAR
 from case_reviews.domain.search import FacetCount, SearchHit, SearchPage, SearchQuery, SortOrder, YearListing
 from case_reviews.domain.statistics import Statistics
 from case_reviews.domain.themes import vocabulary
@@ -62,26 +64,38 @@ class _Wire(BaseModel):
 
 
 def _partial_date(text: str) -> str:
-    PublicationDate.parse(text)  # raises ValueError with the reason, which becomes a 400
+    published = PublicationDate.parse(text)  # raises ValueError with the reason, which becomes a 400
+    if not EARLIEST_PUBLICATION.year <= published.value.year <= LATEST_YEAR:
+        raise ValueError(f"{text!r} is outside the catalogue's years, {EARLIEST_PUBLICATION.year} to {LATEST_YEAR}")
     return text
 
 
 PartialDate = Annotated[
     str,
-    StringConstraints(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$"),
+    StringConstraints(pattern=r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"),
     AfterValidator(_partial_date),
+    # The document states exactly what is accepted: the catalogue's years, real months and days.
+    WithJsonSchema({"type": "string", "pattern": partial_date_pattern(EARLIEST_PUBLICATION.year, LATEST_YEAR)}),
 ]
-"""A year (1973), a month (1973-05) or a day (1973-05-14)."""
+"""A year (1973), a month (1973-05) or a day (1973-05-14), from 1900 to 2100."""
 
 
 def _iso_day(value: Any) -> Any:
     # JSON has no date type: only the ISO form is a date here (pydantic alone would read "2016" as a timestamp).
-    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+    if isinstance(value, str) and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
         return value
     raise ValueError("must be a day written YYYY-MM-DD")
 
 
-Day = Annotated[date, BeforeValidator(_iso_day), Field(ge=EARLIEST_PUBLICATION)]
+LAST_DAY = date(LATEST_YEAR, 12, 31)
+Day = Annotated[
+    date,
+    BeforeValidator(_iso_day),
+    Field(ge=EARLIEST_PUBLICATION),
+    # A pattern, as JSON Schema cannot bound a date: real days from 1900 (the document served narrows
+    # the deposit's days to the last one a report may be published on, api/openapi.py).
+    WithJsonSchema({"type": "string", "format": "date", "pattern": day_pattern(EARLIEST_PUBLICATION, LAST_DAY)}),
+]
 """A calendar day in ISO form (2016-03-14), no earlier than the catalogue's first possible year."""
 
 # ---------------------------------------------------------------- board API

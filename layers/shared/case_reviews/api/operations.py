@@ -3,23 +3,35 @@
 from __future__ import annotations
 
 from http import HTTPStatus
-from typing import Any
+from typing import Any, Literal
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from case_reviews import bootstrap
-from case_reviews.api.problems import documented, problem
+from case_reviews.api.models import Problem
+from case_reviews.api.problems import PROBLEM_JSON, documented
 
 router = Router()
 # Nothing here is for crawlers, and there is no sitemap.
 ROBOTS_TXT = "User-agent: *\nDisallow: /\n"
 
 
+ComponentState = Literal["ok", "unavailable"]
+
+
 class Health(BaseModel):
-    status: str
-    components: dict[str, str]
+    status: Literal["ok"]
+    components: dict[str, ComponentState]
+
+
+class Degraded(Problem):
+    """The 503 of /health: a problem that also says which component does not answer."""
+
+    components: dict[str, ComponentState] = Field(
+        description="Each component the API depends on (catalogue, search): ok or unavailable."
+    )
 
 
 @router.get(
@@ -36,16 +48,36 @@ def robots_txt() -> Response[str]:
     "/health",
     tags=["Operations"],
     summary="Whether the catalogue and the search index answer",
-    responses=documented(HTTPStatus.OK, "Every component answers", Health, HTTPStatus.SERVICE_UNAVAILABLE),
+    responses={
+        **documented(HTTPStatus.OK, "Every component answers", Health),
+        HTTPStatus.SERVICE_UNAVAILABLE.value: {
+            "description": "Degraded: the components that do not answer are named (deposits need only the catalogue)",
+            "content": {PROBLEM_JSON: {"model": Degraded}},
+        },
+    },
 )
 def health() -> Response[Any]:
-    components = bootstrap.services().health.check()
-    if not all(components.values()):
-        failing = ", ".join(name for name, ok in components.items() if not ok)
-        return problem(HTTPStatus.SERVICE_UNAVAILABLE, f"Not answering: {failing}.")
+    checked = bootstrap.services().health.check()
+    components: dict[str, ComponentState] = {name: "ok" if ok else "unavailable" for name, ok in checked.items()}
+    failing = [name for name, ok in checked.items() if not ok]
+    if failing:
+        answering = [name for name, ok in checked.items() if ok]
+        body = Degraded(
+            title=HTTPStatus.SERVICE_UNAVAILABLE.phrase,
+            status=HTTPStatus.SERVICE_UNAVAILABLE.value,
+            detail=f"Degraded: {', '.join(failing)} not answering"
+            + (f"; {', '.join(answering)} answering." if answering else "."),
+            components=components,
+        )
+        return Response(
+            status_code=HTTPStatus.SERVICE_UNAVAILABLE.value,
+            content_type=PROBLEM_JSON,
+            body=body.model_dump_json(exclude_none=True),
+            headers={"Cache-Control": "no-store"},
+        )
     return Response(
         status_code=HTTPStatus.OK.value,
         content_type="application/json",
-        body={"status": "ok", "components": {name: "ok" for name in components}},
+        body={"status": "ok", "components": components},
         headers={"Cache-Control": "no-store"},
     )

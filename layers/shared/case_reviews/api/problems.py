@@ -13,13 +13,28 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import (
 )
 
 from case_reviews.api.models import Problem
-from case_reviews.domain.errors import CopyRemoved, InvalidRequest, NotFound, RateLimited, Unauthorised
+from case_reviews.domain.errors import (
+    CopyRemoved,
+    InvalidRequest,
+    NotFound,
+    RateLimited,
+    ServiceUnavailable,
+    Unauthorised,
+)
 from case_reviews.observability import logger
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.event_handler import APIGatewayRestResolver
 
 PROBLEM_JSON = "application/problem+json"
+# Every 503 says when to try again (the search index down, refused at once while the breaker is open).
+RETRY_AFTER = {
+    "Retry-After": {
+        "description": "Seconds to wait before trying again",
+        "required": True,
+        "schema": {"type": "string", "pattern": "^[0-9]+$"},
+    }
+}
 
 
 def problem(
@@ -51,6 +66,8 @@ def documented(
     responses: dict[int, dict[str, Any]] = {success.value: answer}
     for failure in (*failures, HTTPStatus.INTERNAL_SERVER_ERROR):
         responses[failure.value] = {"description": failure.phrase, "content": {PROBLEM_JSON: {"model": Problem}}}
+        if failure is HTTPStatus.SERVICE_UNAVAILABLE:
+            responses[failure.value]["headers"] = RETRY_AFTER
     return responses
 
 
@@ -95,6 +112,13 @@ def register(app: APIGatewayRestResolver) -> None:
     def _too_many(error: RateLimited) -> Response[str]:
         return problem(
             HTTPStatus.TOO_MANY_REQUESTS, str(error), headers={"Retry-After": str(max(1, error.retry_after_seconds))}
+        )
+
+    @app.exception_handler(ServiceUnavailable)
+    def _unavailable(error: ServiceUnavailable) -> Response[str]:
+        # Said at once rather than after a gateway timeout, with when to try again.
+        return problem(
+            HTTPStatus.SERVICE_UNAVAILABLE, str(error), headers={"Retry-After": str(error.retry_after_seconds)}
         )
 
     @app.exception_handler(RequestUnsupportedContentType)

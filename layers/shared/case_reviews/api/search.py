@@ -33,7 +33,7 @@ from case_reviews.domain.errors import InvalidRequest
 from case_reviews.domain.exports import MAX_EXPORT_RECORDS, MEDIA_TYPES, ExportFormat
 from case_reviews.domain.models import PublicationDate, Theme
 from case_reviews.domain.rules import EARLIEST_PUBLICATION, FIRST_LISTED_YEAR, LATEST_YEAR
-from case_reviews.domain.search import SearchQuery, SortOrder
+from case_reviews.domain.search import MAX_SEARCH_TEXT_LENGTH, SearchQuery, SearchText, SortOrder
 from case_reviews.domain.vocabulary import (
     AgeBand,
     DocumentType,
@@ -77,11 +77,17 @@ EXPORT_HEADERS = {
     tags=["Search"],
     summary="Search the catalogue",
     responses=with_exports(
-        documented(HTTPStatus.OK, "One page of results, with facets", SearchResponse, HTTPStatus.BAD_REQUEST)
+        documented(
+            HTTPStatus.OK,
+            "One page of results, with facets",
+            SearchResponse,
+            HTTPStatus.BAD_REQUEST,
+            HTTPStatus.SERVICE_UNAVAILABLE,
+        )
     ),
 )
 def search_reviews(
-    q: Annotated[str | None, Query(max_length=500, description="Words from the text or the metadata")] = None,
+    q: Annotated[SearchText | None, Query(max_length=MAX_SEARCH_TEXT_LENGTH)] = None,
     year: Annotated[int | None, Query(ge=EARLIEST_PUBLICATION.year, le=LATEST_YEAR)] = None,
     from_: Annotated[PartialDate | None, Query(alias="from", description="Published on or after")] = None,
     to: Annotated[PartialDate | None, Query(description="Published on or before")] = None,
@@ -125,9 +131,6 @@ def search_query(parameters: Mapping[str, Any]) -> SearchQuery:
     if year is not None:
         published_from = max(filter(None, [published_from, PublicationDate.parse(str(year)).value]))
         published_to = min(filter(None, [published_to, PublicationDate.parse(str(year)).last_day()]))
-        if published_from > published_to:
-            # A year outside from/to: no period meets all three (the engine refuses such a range).
-            raise InvalidRequest(f"'year' ({year}) is outside 'from' and 'to'.", location="query.year")
     listed = {name: tuple(parameters.get(name) or ()) for name in _LISTS}
     return SearchQuery(
         text=q.strip() if q and q.strip() else None,
@@ -243,10 +246,13 @@ def get_review(
     ),
 ) -> Response[Any]:
     services = bootstrap.services()
-    base = public_base_url(router.current_event)
     if format is not ExportFormat.JSON:
-        return export_response(services.learning.record_export(reference, format, base))
-    view = record_view(services.search.record(reference), base)
+        return export_response(
+            services.learning.record_export(reference, format, public_base_url(router.current_event))
+        )
+    # The record first: an unknown reference is a 404 whatever else the request says.
+    found = services.search.record(reference)
+    view = record_view(found, public_base_url(router.current_event))
     return Response(status_code=HTTPStatus.OK.value, content_type="application/json", body=view.model_dump(mode="json"))
 
 
@@ -274,7 +280,11 @@ def download_review(reference: Reference) -> Response[None]:
     tags=["Search"],
     summary="Everything published in a year, in date order",
     responses=documented(
-        HTTPStatus.OK, "The year's list, with totals by review type", YearView, HTTPStatus.BAD_REQUEST
+        HTTPStatus.OK,
+        "The year's list, with totals by review type",
+        YearView,
+        HTTPStatus.BAD_REQUEST,
+        HTTPStatus.SERVICE_UNAVAILABLE,
     ),
 )
 def list_year(

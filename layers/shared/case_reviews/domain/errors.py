@@ -47,6 +47,14 @@ class RateLimited(CaseReviewsError):
         self.retry_after_seconds = retry_after_seconds
 
 
+class ServiceUnavailable(CaseReviewsError):
+    """A part the request needs is not answering (the search index): try again after `retry_after_seconds`."""
+
+    def __init__(self, message: str, retry_after_seconds: int) -> None:
+        super().__init__(message)
+        self.retry_after_seconds = retry_after_seconds
+
+
 class DuplicateContent(CaseReviewsError):
     """The same file is already catalogued under `reference`."""
 

@@ -21,6 +21,7 @@ from pydantic import ConfigDict, ValidationError, ValidationInfo, field_validato
 from case_reviews.domain.errors import CaseReviewsError
 from case_reviews.domain.models import CatalogueRecord, Description, PublicationDate, Summary, Title, description_of
 from case_reviews.domain.rules import EARLIEST_PUBLICATION
+from case_reviews.domain.themes import fold
 
 LIST_SEPARATOR = ";"
 
@@ -39,9 +40,7 @@ class ImportFileError(CaseReviewsError):
 
 def _vocabulary_value(value: Any) -> Any:
     """`Northern Ireland`, `northern-ireland` and `NORTHERN_IRELAND` all mean `northern_ireland`."""
-    if isinstance(value, str):
-        return "_".join(value.replace("-", " ").replace("_", " ").lower().split())
-    return value
+    return fold(value).strip("_") if isinstance(value, str) else value
 
 
 def _cell_list(value: Any) -> Any:

@@ -136,15 +136,20 @@ class PublicationDate(_Frozen):
         """Known only to the year or the month."""
         return self.precision is not DatePrecision.DAY
 
-    def label(self) -> str:
-        """As the yearly lists write it: "14 May 1973", "May 1973, day unknown", "1973, month unknown"."""
+    def in_words(self) -> str:
+        """As much as is known, in words: "14 May 1973", "May 1973" or "1973"."""
         match self.precision:
             case DatePrecision.YEAR:
-                return f"{self.value.year}, month unknown"
+                return f"{self.value.year}"
             case DatePrecision.MONTH:
-                return f"{_MONTHS[self.value.month - 1]} {self.value.year}, day unknown"
+                return f"{_MONTHS[self.value.month - 1]} {self.value.year}"
             case _:
-                return f"{self.value.day} {_MONTHS[self.value.month - 1]} {self.value.year}"
+                return day_in_words(self.value)
+
+    def label(self) -> str:
+        """As the yearly lists write it: "14 May 1973", "May 1973, day unknown", "1973, month unknown"."""
+        unknown = {DatePrecision.YEAR: ", month unknown", DatePrecision.MONTH: ", day unknown"}
+        return self.in_words() + unknown.get(self.precision, "")
 
     def __str__(self) -> str:
         match self.precision:
@@ -154,6 +159,11 @@ class PublicationDate(_Frozen):
                 return f"{self.value.year:04d}-{self.value.month:02d}"
             case _:
                 return self.value.isoformat()
+
+
+def day_in_words(day: date) -> str:
+    """A day as people write it, whatever the machine's locale: "26 November 2031"."""
+    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
 
 
 def last_day_of(published: PublicationDate | date | str) -> date:
@@ -170,7 +180,9 @@ class Description(_Frozen):
     publication_date: PublicationDate
     nation: Nation
     # The old name of a type is read as the type that replaced it (child_safeguarding_practice_review).
-    review_type: Annotated[ReviewType, BeforeValidator(lambda given: ALIASES.get(given, given))]
+    review_type: Annotated[
+        ReviewType, BeforeValidator(lambda given: ALIASES.get(given, given) if isinstance(given, str) else given)
+    ]
     # A Welsh child practice review is concise or extended.
     form: ReviewForm | None = None
     document_type: DocumentType
@@ -415,7 +427,8 @@ class CatalogueRecord(Description):
         """
         view = PublicRecord.model_validate(self, from_attributes=True)
         if self.anonymous:
-            withheld = {"rights_holder": ANONYMOUS_PUBLISHER, "local_authority": None, "region": None}
+            # `related` too: it would tie the record to the same board's named ones.
+            withheld = {"rights_holder": ANONYMOUS_PUBLISHER, "local_authority": None, "region": None, "related": ()}
             return view.model_copy(update=withheld)
         return view.model_copy(update={"rights_holder": self.rights_holder or self.board_name})
 

@@ -50,12 +50,25 @@ def _pattern(names: Iterable[str]) -> re.Pattern[str] | None:
     return re.compile(r"\b(?:" + "|".join(re.escape(name) for name in folded) + r")\b")
 
 
-def board_mentions(names: Sequence[str], title: str, summary: str | None, text: str) -> list[tuple[str, str]]:
-    """Where the names occur: (where, the line) for the title, the summary and each page of the text."""
+def declared_places(metadata: ReportMetadata) -> list[tuple[str, str]]:
+    """The words a board declares that become public: each with where it is, for a finding."""
+    places = [
+        ("the title", metadata.title),
+        ("the summary", metadata.summary),
+        ("the child's name", metadata.child),
+        ("the key learning", metadata.learning),
+        ("the recommendations", metadata.recommendations),
+        ("the identifiers", "; ".join(metadata.identifiers)),
+    ]
+    return [(where, words) for where, words in places if words]
+
+
+def board_mentions(names: Sequence[str], declared: Sequence[tuple[str, str]], text: str) -> list[tuple[str, str]]:
+    """Where the names occur: (where, the line) for each declared field and each page of the text."""
     pattern = _pattern(names)
     if pattern is None:
         return []
-    places = [("the title", title), ("the summary", summary or "")]
+    places = [*declared]
     places += [(f"page {number}", page) for number, page in enumerate(text.split(PAGE_SEPARATOR), start=1)]
     found: list[tuple[str, str]] = []
     for where, words in places:
@@ -77,7 +90,7 @@ def findings_for(
     """Everything that makes this deposit wait for staff (none: it is published at once)."""
     findings: list[Finding] = []
     if metadata.anonymous and board is not None:
-        mentions = board_mentions([board.name, *board.aliases], metadata.title, metadata.summary, text)
+        mentions = board_mentions([board.name, *board.aliases], declared_places(metadata), text)
         if mentions:
             places = list(dict.fromkeys(where for where, _ in mentions))
             findings.append(

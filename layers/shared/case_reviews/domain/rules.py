@@ -19,9 +19,14 @@ FIRST_LISTED_YEAR = 1945
 _TIME_ZONE_ALLOWANCE = timedelta(days=1)
 
 
+def latest_publication_day(now: datetime) -> date:
+    """The last day a report may say it was published: today in UTC, plus the time-zone allowance."""
+    return (now + _TIME_ZONE_ALLOWANCE).date()
+
+
 def check_publication_date(published: date, now: datetime) -> None:
     """A deposited report has been published: its date is not in the future."""
-    if published > (now + _TIME_ZONE_ALLOWANCE).date():
+    if published > latest_publication_day(now):
         raise InvalidRequest(
             f"publication_date {published.isoformat()} is in the future; deposit a report once it is published.",
             location="body.publication_date",
@@ -84,7 +89,7 @@ def check_pdf_signature(head: bytes) -> None:
 
 def check_listed_year(year: int, now: datetime) -> None:
     """A yearly list exists from FIRST_LISTED_YEAR to the current year (UTC, plus the time-zone allowance)."""
-    current = (now + _TIME_ZONE_ALLOWANCE).year
+    current = latest_publication_day(now).year
     if not FIRST_LISTED_YEAR <= year <= current:
         raise InvalidRequest(
             f"There is a list for each year from {FIRST_LISTED_YEAR} to {current}; {year} is not one of them.",

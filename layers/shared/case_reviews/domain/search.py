@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchema
 
 from case_reviews.domain.fields import Theme
 from case_reviews.domain.models import PublicRecord
@@ -22,6 +23,59 @@ from case_reviews.domain.vocabulary import (
     label,
 )
 
+MAX_SEARCH_TEXT_LENGTH = 500
+# A search's words are bounded, so that no single request is costly to run: at most this many terms,
+# and a prefix (`negl*`) of at least this many characters (a shorter one expands to most of the index).
+MAX_SEARCH_TERMS = 30
+MIN_PREFIX_LENGTH = 3
+# What separates terms: every kind of whitespace (more kinds than OpenSearch's parser splits on, so a
+# term is never counted longer than it is searched) and the query syntax's operators. Written out
+# rather than as \s, so that the pattern means the same in every regular expression engine (the
+# OpenAPI document states it, and clients check against it in their own).
+_SEPARATOR = (
+    "[ \\t\\n\\x0b\\x0c\\r\\x1c-\\x1f\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029"
+    '\\u202f\\u205f\\u3000\\ufeff|+\\-()"~]'
+)
+_TERM_CHARACTER = "[^" + _SEPARATOR[1:-1] + "*]"
+_TERM = f"(?:{_TERM_CHARACTER}{{{MIN_PREFIX_LENGTH},}}\\*|{_TERM_CHARACTER}+)"
+SEARCH_TEXT_PATTERN = f"^{_SEPARATOR}*(?:{_TERM}(?:{_SEPARATOR}+{_TERM}){{0,{MAX_SEARCH_TERMS - 1}}})?{_SEPARATOR}*$"
+_SEARCH_TEXT = re.compile(SEARCH_TEXT_PATTERN)
+_PREFIX = re.compile(f"{_TERM_CHARACTER}{{{MIN_PREFIX_LENGTH},}}\\*")
+
+
+def check_search_text(text: str) -> str:
+    """The words of a search, within the limits (ValueError saying which one it breaks)."""
+    terms = [term for term in re.split(f"{_SEPARATOR}+", text) if term]
+    if len(terms) > MAX_SEARCH_TERMS:
+        raise ValueError(f"search for at most {MAX_SEARCH_TERMS} words at once; this has {len(terms)}")
+    for term in terms:
+        if "*" in term and not _PREFIX.fullmatch(term):
+            raise ValueError(
+                f"'{term}': a prefix search needs at least {MIN_PREFIX_LENGTH} characters before the *, "
+                "which ends the word (for example negl*)"
+            )
+    if not _SEARCH_TEXT.fullmatch(text):  # the same rules, as the pattern the OpenAPI document states
+        raise ValueError("the search words are not within the limits")
+    return text
+
+
+# The words of a search (`q`), as the query syntax writes them, within the limits above.
+SearchText = Annotated[
+    str,
+    AfterValidator(check_search_text),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "maxLength": MAX_SEARCH_TEXT_LENGTH,
+            "pattern": SEARCH_TEXT_PATTERN,
+            "description": (
+                f"Words from the text or the metadata: at most {MAX_SEARCH_TERMS} of them; a * ends a word of "
+                f"at least {MIN_PREFIX_LENGTH} characters to find the words it starts (negl*)."
+            ),
+        }
+    ),
+]
+
 
 class SortOrder(StrEnum):
     RELEVANCE = "relevance"
@@ -32,7 +86,7 @@ class SortOrder(StrEnum):
 class SearchQuery(BaseModel):
     model_config = ConfigDict(frozen=True)
 
-    text: str | None = None
+    text: SearchText | None = None
     published_from: date | None = None
     published_to: date | None = None
     nations: tuple[Nation, ...] = ()
@@ -133,3 +187,22 @@ class YearListing(BaseModel):
     total: int
     hits: tuple[SearchHit, ...]
     totals_by_review_type: dict[str, int]
+
+
+def published_between(
+    year: int | None, published_from: str | None, published_to: str | None
+) -> tuple[date | None, date | None]:
+    """The days a search's `year`, `from` and `to` bound publication to, combined by intersection; each
+    of `from` and `to` a year, a month or a day (the period's first day, the period's last).
+    ValueError when `from` comes after `to`."""
+    from case_reviews.domain.models import PublicationDate
+
+    first = PublicationDate.parse(published_from).value if published_from else None
+    last = PublicationDate.parse(published_to).last_day() if published_to else None
+    if first and last and first > last:
+        raise ValueError(f"'from' ({published_from}) is after 'to' ({published_to})")
+    if year is not None:
+        whole_year = PublicationDate.parse(f"{year:04d}")
+        first = max(filter(None, [first, whole_year.value]))
+        last = min(filter(None, [last, whole_year.last_day()]))
+    return first, last

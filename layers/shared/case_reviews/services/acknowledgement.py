@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 from pydantic import BaseModel
@@ -15,8 +15,8 @@ from case_reviews.domain.events import (
     SubmissionDuplicate,
     SubmissionRejected,
 )
-from case_reviews.domain.models import CatalogueRecord, PublicationDate, Submission
-from case_reviews.domain.vocabulary import DatePrecision, SubmissionStatus
+from case_reviews.domain.models import CatalogueRecord, Submission, day_in_words
+from case_reviews.domain.vocabulary import SubmissionStatus
 from case_reviews.observability import logger
 from case_reviews.ports import (
     BoardStore,
@@ -27,23 +27,6 @@ from case_reviews.ports import (
     RetentionStore,
     SubmissionStore,
 )
-
-
-def long_date(day: date) -> str:
-    """26 November 2031."""
-    return f"{day.day} {day:%B %Y}"
-
-
-def long_publication_date(published: PublicationDate) -> str:
-    """As much as is known, in words: 14 March 2016, March 2016 or 2016."""
-    match published.precision:
-        case DatePrecision.YEAR:
-            return f"{published.value.year}"
-        case DatePrecision.MONTH:
-            return f"{published.value:%B %Y}"
-        case _:
-            return long_date(published.value)
-
 
 # How many of a board's submissions one read of its listing returns, when listing what the library holds.
 _SUBMISSIONS_PAGE = 100
@@ -137,10 +120,10 @@ class AcknowledgementService:
                 "reference": record.reference,
                 "anonymous": record.anonymous,
                 "title": record.title,
-                "publication_date": long_publication_date(record.publication_date),
+                "publication_date": record.publication_date.in_words(),
                 "publisher": record.publisher,
                 "board_name": board_name,
-                "available_until": long_date(copy.available_until) if copy else None,
+                "available_until": day_in_words(copy.available_until) if copy else None,
                 "record_url": self._record_url(record.reference),
                 "holdings": [self._holding(held) for held in self._held_from_board(submission.board_id, record)],
                 "deposit_url": self.deposit_page_url,
@@ -175,7 +158,7 @@ class AcknowledgementService:
         return {
             "reference": record.reference,
             "title": record.title,
-            "publication_date": long_publication_date(record.publication_date),
+            "publication_date": record.publication_date.in_words(),
             "anonymous": record.anonymous,
         }
 
@@ -222,8 +205,8 @@ class AcknowledgementService:
             {
                 "reference": record.reference,
                 "title": record.title,
-                "available_until": long_date(copy.available_until),
-                "removed_on": long_date(copy.available_until + timedelta(days=1)),
+                "available_until": day_in_words(copy.available_until),
+                "removed_on": day_in_words(copy.available_until + timedelta(days=1)),
                 "record_url": self._record_url(record.reference),
             },
         )
@@ -248,7 +231,7 @@ class AcknowledgementService:
                 "title": record.title,
                 # Staff see the board even of an anonymous report.
                 "board": record.board_name or record.publisher,
-                "available_until": long_date(record.electronic_copy.available_until),
+                "available_until": day_in_words(record.electronic_copy.available_until),
                 "record_url": self._record_url(record.reference),
             }
             for record in self.retention.copies_expiring(event.as_of, event.until)
@@ -259,5 +242,5 @@ class AcknowledgementService:
         return self._send(
             self.staff_email,
             "expiry_summary",
-            {"copies": copies, "as_of": long_date(event.as_of), "until": long_date(event.until)},
+            {"copies": copies, "as_of": day_in_words(event.as_of), "until": day_in_words(event.until)},
         )

@@ -10,7 +10,9 @@ from case_reviews.domain.audit import AuditAction, AuditEntry
 from case_reviews.domain.errors import ChangedMeanwhile, DuplicateContent, NotFound, RulingRefused, UploadRejected
 from case_reviews.domain.events import DetailType, RecordChanged
 from case_reviews.domain.files import DownloadedObject
+from case_reviews.domain.holds import checked_copy
 from case_reviews.domain.models import new_copy
+from case_reviews.domain.review import board_mentions
 from case_reviews.observability import logger
 from case_reviews.ports import Clock, EventBus, FileStore, PdfInspector, RecordStore
 from case_reviews.services.catalogue import checked_inspection
@@ -59,7 +61,9 @@ class CopyAttachmentService:
         self.clock = clock
         self.max_bytes = max_bytes
 
-    def attach(self, reference: str, path: Path, actor: str) -> RulingOutcome:
+    def attach(self, reference: str, path: Path, actor: str, despite_mentions: bool = False) -> RulingOutcome:
+        """Attach `path` as the record's copy; an anonymous record's copy that names its publisher is refused
+        (with where) unless staff say they have checked it (`despite_mentions`)."""
         now = self.clock.now()
         record = self.records.get_record(reference)
         if record is None:
@@ -75,7 +79,17 @@ class CopyAttachmentService:
                 inspected = checked_inspection(self.inspector, file, Path(workdir), self.max_bytes, record.anonymous)
             except UploadRejected as rejection:
                 raise RulingRefused(f"{path.name} cannot be attached: {rejection}") from None
-            changed = record.with_copy_attached(new_copy(reference, file.sha256, inspected, now.date()), now)
+            if record.anonymous and record.board_name and not despite_mentions:
+                text = inspected.text_path.read_text(encoding="utf-8")
+                mentions = board_mentions([record.board_name], [], text)
+                if mentions:
+                    where = ", ".join(dict.fromkeys(place for place, _ in mentions))
+                    raise RulingRefused(
+                        f"{reference} is anonymous, but {where} of {path.name} names {record.board_name}; "
+                        "attach a copy without the name, or give --despite-mentions once you have checked it."
+                    )
+            checked = checked_copy(inspected, file.sha256)
+            changed = record.with_copy_attached(new_copy(reference, checked, now.date()), now)
             copy = changed.electronic_copy
             assert copy is not None and copy.object_key and copy.text_key
             self.store.write_pdf_file(copy.object_key, inspected.stored_path)
@@ -86,9 +100,12 @@ class CopyAttachmentService:
         except DuplicateContent as duplicate:  # the same file was deposited meanwhile
             saved, existing = False, duplicate.reference
         if not saved:
-            # Nothing of the record changed: the files written for it go again.
-            self.store.delete(copy.object_key)
-            self.store.delete(copy.text_key)
+            # Nothing of the record changed: the files written for it go again, unless another attach won
+            # meanwhile and its record now points at them.
+            current = self.records.get_record(reference)
+            if current is None or current.electronic_copy is None:
+                self.store.delete(copy.object_key)
+                self.store.delete(copy.text_key)
             if existing:
                 raise RulingRefused(f"This file is already in the library as {existing}.")
             raise ChangedMeanwhile(f"{reference} changed while the copy was being attached; nothing was changed.")

@@ -113,7 +113,8 @@ class CatalogueService:
         if submission.status.is_final:
             return self._announce_again(submission, upload.key)
         if submission.status is SubmissionStatus.IN_REVIEW:
-            # Already checked and held for staff (the upload was tidied away): nothing more to do.
+            # Already checked and held for staff: only tidy the upload away (a crash may have left it).
+            self.store.delete(upload.key)
             return CatalogueOutcome(
                 key=upload.key, submission_id=submission_id, status=submission.status, reason=submission.reason
             )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from case_reviews.domain.errors import ServiceUnavailable
 from case_reviews.observability import logger
 
 
@@ -19,7 +20,9 @@ class HealthService:
             try:
                 # A probe fails by raising, or by answering False (as OpenSearch's ping does).
                 results[name] = probe() is not False
-            except Exception:
-                logger.warning("Health check failed", extra={"component": name}, exc_info=True)
+            except Exception as error:
+                # A part already known to be down (its breaker open) needs no traceback on every check.
+                known = isinstance(error, ServiceUnavailable)
+                logger.warning("Health check failed", extra={"component": name}, exc_info=not known)
                 results[name] = False
         return results

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pydantic import TypeAdapter
 
-from case_reviews.domain.errors import DuplicateContent, NotFound, RulingRefused
-from case_reviews.domain.events import DetailType, SubmissionDuplicate, SubmissionRejected
+from case_reviews.domain.errors import ChangedMeanwhile, DuplicateContent, NotFound, RulingRefused
+from case_reviews.domain.events import DetailType, ReportCatalogued, SubmissionDuplicate, SubmissionRejected
 from case_reviews.domain.fields import Summary
 from case_reviews.domain.files import report_key, text_key
 from case_reviews.domain.models import Submission
@@ -44,8 +44,19 @@ class LibraryReview:
         return self.submissions.submissions_in_review()
 
     def approve(self, submission_id: str, actor: str) -> Submission:
-        """Publish a held deposit: its record, then the index and the board's acknowledgement follow."""
-        submission = self._held(submission_id)
+        """Publish a held deposit: its record, then the index and the board's acknowledgement follow.
+
+        Safe to repeat: an approval that stopped after publishing announces the record again (the
+        index and the email are idempotent), so a crash between the two is finished by running it again.
+        """
+        submission = self._current(submission_id)
+        if submission.status is SubmissionStatus.CATALOGUED and submission.reference:
+            self.events.publish(
+                DetailType.REPORT_CATALOGUED,
+                ReportCatalogued(reference=submission.reference, submission_id=submission_id),
+            )
+            return submission
+        submission = self._held(submission)
         assert submission.hold is not None and submission.reference is not None
         now = self.clock.now()
         try:
@@ -67,24 +78,36 @@ class LibraryReview:
         return self._current(submission_id)
 
     def reject(self, submission_id: str, reason: str, actor: str) -> Submission:
-        """Refuse a held deposit: its files go, and the board is told `reason` in the rejection email."""
+        """Refuse a held deposit: its files go, and the board is told `reason` in the rejection email.
+
+        Safe to repeat: a rejection that stopped half-way finishes (files, announcement) when run again.
+        """
         why = _reason.validate_python(reason)
         if len(why) < 3:
             raise RulingRefused("Give the board a reason it can act on (at least 3 characters).")
-        submission = self._held(submission_id)
+        submission = self._current(submission_id)
+        if not (submission.status is SubmissionStatus.REJECTED and submission.hold is not None):
+            submission = self._held(submission)
+            submission = self.submissions.close_submission(
+                submission_id, SubmissionStatus.REJECTED, self.clock.now(), reason=why
+            )
+            if submission.status is not SubmissionStatus.REJECTED:
+                # Approved meanwhile: its files are the published record's now.
+                raise ChangedMeanwhile(f"Submission {submission_id} was {submission.status} meanwhile.")
         assert submission.reference is not None
-        closed = self.submissions.close_submission(
-            submission_id, SubmissionStatus.REJECTED, self.clock.now(), reason=why
-        )
         # The reserved reference is never published: its files go with the decision.
         self.store.delete(report_key(submission.reference))
         self.store.delete(text_key(submission.reference))
-        self.events.publish(DetailType.SUBMISSION_REJECTED, SubmissionRejected(submission_id=submission_id, reason=why))
+        self.events.publish(
+            DetailType.SUBMISSION_REJECTED,
+            SubmissionRejected(submission_id=submission_id, reason=submission.reason or why),
+        )
         logger.info("Held deposit rejected", extra={"submission_id": submission_id, "actor": actor})
-        return closed
+        return submission
 
-    def _held(self, submission_id: str) -> Submission:
-        submission = self._current(submission_id)
+    @staticmethod
+    def _held(submission: Submission) -> Submission:
+        submission_id = submission.submission_id
         if submission.status is not SubmissionStatus.IN_REVIEW or submission.hold is None:
             raise RulingRefused(f"Submission {submission_id} is {submission.status}, not waiting for review.")
         return submission

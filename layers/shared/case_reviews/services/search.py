@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from case_reviews.domain.errors import CopyRemoved, NotFound
-from case_reviews.domain.models import CatalogueRecord
+from case_reviews.domain.models import CatalogueRecord, PublicRecord
 from case_reviews.domain.rules import check_listed_year
 from case_reviews.domain.search import SearchPage, SearchQuery, YearListing
 from case_reviews.domain.vocabulary import CopyStatus
@@ -11,6 +13,8 @@ from case_reviews.ports import Clock, FileStore, RecordStore, SearchIndex
 
 # The issue's ceiling for a download link's life: a link copied elsewhere stops working within minutes.
 MAX_DOWNLOAD_TTL_SECONDS = 300
+# How far back the home page's latest additions look: a quarter of deposits is a short read of the table.
+LATEST_ADDITIONS_DAYS = 92
 
 
 class SearchService:
@@ -26,12 +30,21 @@ class SearchService:
         self.download_ttl_seconds = min(download_ttl_seconds, MAX_DOWNLOAD_TTL_SECONDS)
 
     def search(self, query: SearchQuery) -> SearchPage:
+        """One page of results. A year outside the from/to range leaves no day to match: nothing is found."""
+        if query.published_from and query.published_to and query.published_from > query.published_to:
+            return SearchPage(total=0, hits=(), facets={}, next_search_after=None)
         return self.index.search(query)
 
     def published_in(self, year: int) -> YearListing:
         """The yearly list: catalogue-only historic records included, as every record is indexed."""
         check_listed_year(year, self.clock.now())
         return self.index.published_in(year)
+
+    def latest_additions(self, limit: int, within_days: int = LATEST_ADDITIONS_DAYS) -> list[PublicRecord]:
+        """The deposits catalogued most recently (within `within_days`), newest first, as the public sees them."""
+        now = self.clock.now()
+        added = list(self.records.records_added(now - timedelta(days=within_days), now))
+        return [record.public() for record in reversed(added[-limit:])]
 
     def record(self, reference: str) -> CatalogueRecord:
         record = self.records.get_record(reference)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -50,8 +51,14 @@ class SubmissionService:
         self.max_bytes = max_bytes
         self.upload_ttl_seconds = upload_ttl_seconds
 
-    def open(self, board: Board, metadata: ReportMetadata) -> OpenedSubmission:
-        """Record the submission and sign one upload for it; a report not yet published is refused."""
+    def open(
+        self, board: Board, metadata: ReportMetadata, return_to: Callable[[str], str] | None = None
+    ) -> OpenedSubmission:
+        """Record the submission and sign one upload for it; a report not yet published is refused.
+
+        `return_to` gives, for the new submission's id, the page S3 sends the browser to once the file is
+        in (the site's status page); without it S3 answers the upload with 204 (the API's boards).
+        """
         now = self.clock.now()
         check_publication_date(metadata.publication_date.value, now)
         submission_id = str(uuid.uuid4())
@@ -67,7 +74,8 @@ class SubmissionService:
         )
         # Saved before the upload is signed, so every upload that can arrive has its submission.
         self.store.create_submission(submission)
-        upload = self.uploads.presign_upload(key, self.max_bytes, self.upload_ttl_seconds, now)
+        redirect_to = return_to(submission_id) if return_to else None
+        upload = self.uploads.presign_upload(key, self.max_bytes, self.upload_ttl_seconds, now, redirect_to)
         return OpenedSubmission(submission=submission, upload=upload)
 
     def deposit_on_behalf(self, board: Board, metadata: ReportMetadata, path: Path) -> Submission:
@@ -88,6 +96,14 @@ class SubmissionService:
             if record.has_copy and record.electronic_copy is not None
         }
         return BoardDeposits(submissions=submissions, available_until=available_until, next_after=next_after)
+
+    def status(self, submission_id: str) -> Submission:
+        """A submission by its id alone, for the deposit's status page: the id is a random UUID that only the
+        browser which opened the submission was given, so knowing it is the permission (no key is kept)."""
+        submission = self.store.get_submission(submission_id)
+        if submission is None:
+            raise NotFound(f"No deposit {submission_id}.")
+        return submission
 
     def get(self, board: Board, submission_id: str) -> Submission:
         """A board's own submission; another board's is as unknown as a missing one."""

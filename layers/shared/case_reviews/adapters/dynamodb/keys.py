@@ -28,8 +28,11 @@ RETENTION_RUN_PREFIX = "RETENTION_RUN#"
 RUN_PART_PREFIX = "PART#"
 # A submission is open (an upload may still change it) in these statuses.
 OPEN_STATUSES = (SubmissionStatus.AWAITING_UPLOAD.value, SubmissionStatus.PROCESSING.value)
-# Not yet decided: open, or held for the library's check (staff approve or reject it).
+# Not yet decided: open, or held for the library's check (staff approve or reject it); as a condition
+# on `#status` (its names and values, for an update or a transaction item).
 UNDECIDED_STATUSES = (*OPEN_STATUSES, SubmissionStatus.IN_REVIEW.value)
+IS_UNDECIDED = "#status IN (:awaiting, :processing, :in_review)"
+UNDECIDED_VALUES = dict(zip((":awaiting", ":processing", ":in_review"), UNDECIDED_STATUSES, strict=True))
 
 Key = dict[str, str]
 

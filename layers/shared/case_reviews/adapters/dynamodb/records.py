@@ -11,7 +11,7 @@ from case_reviews.adapters.dynamodb.items import ContentClaimItem, RecordItem
 from case_reviews.adapters.dynamodb.mapping import audit_from, audit_to_item, record_from, record_to_item
 from case_reviews.adapters.dynamodb.table import Table, to_attributes
 from case_reviews.domain.audit import AuditEntry
-from case_reviews.domain.errors import DuplicateContent
+from case_reviews.domain.errors import ChangedMeanwhile, DuplicateContent
 from case_reviews.domain.models import CatalogueRecord
 from case_reviews.domain.vocabulary import SubmissionStatus
 
@@ -78,16 +78,14 @@ class DynamoRecordStore:
                     # A deposit held for review is published the same way, once staff approve it.
                     "UpdateExpression": "SET #status = :catalogued, #reference = :reference, updated_at = :now "
                     "REMOVE #hold",
-                    "ConditionExpression": "#status IN (:awaiting, :processing, :in_review)",
+                    "ConditionExpression": keys.IS_UNDECIDED,
                     "ExpressionAttributeNames": {"#status": "status", "#reference": "reference", "#hold": "hold"},
                     "ExpressionAttributeValues": to_attributes(
                         {
                             ":catalogued": SubmissionStatus.CATALOGUED.value,
                             ":reference": record.reference,
                             ":now": now.isoformat(),
-                            ":awaiting": keys.OPEN_STATUSES[0],
-                            ":processing": keys.OPEN_STATUSES[1],
-                            ":in_review": keys.UNDECIDED_STATUSES[2],
+                            **keys.UNDECIDED_VALUES,
                         }
                     ),
                 }
@@ -103,6 +101,9 @@ class DynamoRecordStore:
             existing = self.reference_for_content(record.electronic_copy.sha256)
             if existing and existing != record.reference:
                 raise DuplicateContent(existing)
+        if reasons[0] != "ConditionalCheckFailed" and len(reasons) > 2 and reasons[2] == "ConditionalCheckFailed":
+            # No record, and the submission is no longer undecided: staff rejected it meanwhile.
+            raise ChangedMeanwhile(f"Submission {record.submission_id} was decided meanwhile; nothing was published.")
         # Otherwise another delivery committed this very submission first: nothing left to do.
 
     def add_record(self, record: CatalogueRecord) -> bool:

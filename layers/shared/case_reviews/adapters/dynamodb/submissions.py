@@ -17,9 +17,6 @@ from case_reviews.domain.vocabulary import SubmissionStatus
 # "Still open" in a condition: awaiting its upload, or being processed.
 _IS_OPEN = "#status IN (:awaiting, :processing)"
 _OPEN_VALUES = {":awaiting": keys.OPEN_STATUSES[0], ":processing": keys.OPEN_STATUSES[1]}
-# "Not yet decided": open, or held for the library's check before publication.
-_IS_UNDECIDED = "#status IN (:awaiting, :processing, :in_review)"
-_UNDECIDED_VALUES = {**_OPEN_VALUES, ":in_review": keys.UNDECIDED_STATUSES[2]}
 
 
 def allocate(table: Table, year: int, count: int) -> list[str]:
@@ -129,7 +126,7 @@ class DynamoSubmissionStore:
         """Record an outcome (rejected, duplicate, or held for review with its hold) unless another delivery
         (or a staff decision) already decided it."""
         names = {"#status": "status"}
-        values: dict[str, Any] = {":status": status.value, ":now": now.isoformat(), **_UNDECIDED_VALUES}
+        values: dict[str, Any] = {":status": status.value, ":now": now.isoformat(), **keys.UNDECIDED_VALUES}
         assignments = ["#status = :status", "updated_at = :now"]
         held = hold.model_dump(mode="json") if hold else None
         for name, value in (("reason", reason), ("reference", reference), ("hold", held)):
@@ -140,7 +137,7 @@ class DynamoSubmissionStore:
         self.table.update(
             keys.submission_key(submission_id),
             UpdateExpression="SET " + ", ".join(assignments),
-            ConditionExpression=_IS_UNDECIDED,
+            ConditionExpression=keys.IS_UNDECIDED,
             ExpressionAttributeNames=names,
             ExpressionAttributeValues=values,
         )

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from opensearchpy import OpenSearch, helpers
-from opensearchpy.exceptions import ConflictError, NotFoundError, RequestError
+from opensearchpy.exceptions import ConflictError, NotFoundError, RequestError, TransportError
+from opensearchpy.exceptions import ConnectionError as SearchConnectionError
 
+from case_reviews.adapters.breaker import BreakerOpen, CircuitBreaker
 from case_reviews.adapters.opensearch.documents import ReviewDocument, added_from_source, document_from_record
 from case_reviews.adapters.opensearch.queries import (
     CURSOR_MISFIT,
@@ -23,10 +25,21 @@ from case_reviews.adapters.opensearch.queries import (
     year_from_response,
     year_list_body,
 )
-from case_reviews.domain.errors import InvalidRequest
+from case_reviews.domain.errors import InvalidRequest, ServiceUnavailable
 from case_reviews.domain.models import CatalogueRecord
 from case_reviews.domain.search import AddedRecord, SearchHit, SearchPage, SearchQuery, YearListing
 from case_reviews.domain.statistics import Statistics, StatisticsQuery
+
+SEARCH_DOWN = "Search is not available at the moment; please try again shortly."
+# Answers of a domain that is overloaded or between nodes, rather than of a query it refused.
+_UNAVAILABLE_STATUSES = frozenset({429, 502, 503, 504})
+
+
+def search_is_down(error: BaseException) -> bool:
+    """Whether `error` says the search domain is not answering (refused, reset or timed out; overloaded)."""
+    if isinstance(error, SearchConnectionError):  # ConnectionTimeout included
+        return True
+    return isinstance(error, TransportError) and error.status_code in _UNAVAILABLE_STATUSES
 
 
 def versioned_name(alias: str, definition: dict[str, Any]) -> str:
@@ -47,13 +60,34 @@ def bulk_actions(index: str, documents: Iterable[ReviewDocument]) -> Iterable[di
 
 
 class OpenSearchIndex:
-    """Writes and queries the reviews index through its alias (created on first write if missing)."""
+    """Writes and queries the reviews index through its alias (created on first write if missing).
 
-    def __init__(self, client: OpenSearch | Any, alias: str, definition: dict[str, Any]) -> None:
+    Given a `breaker` (the API's searches), its reads fail fast: a domain that is down, or known to
+    be down, is a `ServiceUnavailable` (503). Without one (the writers), every error is raised as it
+    is, so that the message that asked for the write is retried through its queue.
+    """
+
+    def __init__(
+        self, client: OpenSearch | Any, alias: str, definition: dict[str, Any], breaker: CircuitBreaker | None = None
+    ) -> None:
         self.client = client
         self.alias = alias
         self.definition = definition
+        self.breaker = breaker
         self._ready = False
+
+    def _answer[T](self, request: Callable[[], T]) -> T:
+        """`request`'s answer; through the breaker, if there is one, with a domain that is down as a 503."""
+        if self.breaker is None:
+            return request()
+        try:
+            return self.breaker.call(request)
+        except BreakerOpen as refused:
+            raise ServiceUnavailable(SEARCH_DOWN, refused.retry_after_seconds) from refused
+        except TransportError as error:
+            if search_is_down(error):
+                raise ServiceUnavailable(SEARCH_DOWN, self.breaker.retry_after_seconds()) from error
+            raise
 
     @property
     def versioned_name(self) -> str:
@@ -116,8 +150,9 @@ class OpenSearchIndex:
 
     def search(self, query: SearchQuery) -> SearchPage:
         """One page of results; before the first report is indexed there is no index, so nothing is found."""
+        body = build_search_body(query)
         try:
-            response = self.client.search(index=self.alias, body=build_search_body(query))
+            response = self._answer(lambda: self.client.search(index=self.alias, body=body))
         except NotFoundError:
             return SearchPage(total=0, hits=(), facets={}, next_search_after=None)
         except RequestError as error:
@@ -131,15 +166,16 @@ class OpenSearchIndex:
     def published_in(self, year: int) -> YearListing:
         """Everything published in `year`, in date order, with totals by review type."""
         try:
-            response = self.client.search(index=self.alias, body=year_list_body(year))
+            response = self._answer(lambda: self.client.search(index=self.alias, body=year_list_body(year)))
         except NotFoundError:
             return YearListing(year=year, total=0, hits=(), totals_by_review_type={})
         return year_from_response(year, response)
 
     def _search(self, body: dict[str, Any]) -> dict[str, Any] | None:
-        """A search of the alias; None before the first report is indexed (there is no index yet)."""
+        """A search of the alias (through the breaker, if there is one); None before the first report is
+        indexed (there is no index yet)."""
         try:
-            return self.client.search(index=self.alias, body=body)  # type: ignore[no-any-return]
+            return self._answer(lambda: self.client.search(index=self.alias, body=body))  # type: ignore[no-any-return]
         except NotFoundError:
             return None
 
@@ -170,10 +206,15 @@ class OpenSearchIndex:
 
     def get(self, reference: str) -> ReviewDocument | None:
         try:
-            found = self.client.get(index=self.alias, id=reference)
+            found = self._answer(lambda: self.client.get(index=self.alias, id=reference))
         except NotFoundError:
             return None
         return ReviewDocument.model_validate(found["_source"])
 
     def ping(self) -> bool:
-        return bool(self.client.ping())
+        """Whether the domain answers; through the breaker, a domain known to be down is not asked again."""
+        if self.breaker is None:
+            return bool(self.client.ping())
+        # HEAD /, as ping() sends it, but raising: the breaker counts a domain that does not answer.
+        self._answer(lambda: self.client.transport.perform_request("HEAD", "/"))
+        return True

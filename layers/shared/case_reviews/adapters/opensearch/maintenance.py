@@ -43,9 +43,14 @@ class OpenSearchMaintenance:
             return {}
 
     def schema_current(self) -> bool:
-        """True when every index behind the alias was built from this definition (its name starts with
-        `<alias>-v<schema version>`), or there is none yet (the first write builds it)."""
-        return all(name.startswith(self.versioned_name) for name in self.indices_behind_alias())
+        """True when every index behind the alias was built from this definition (the schema version and
+        synonyms its mapping's `_meta` records), or there is none yet (the first write builds it)."""
+        expected = self.definition["mappings"].get("_meta")
+        try:
+            mappings = self.client.indices.get_mapping(index=self.alias)
+        except NotFoundError:
+            return True
+        return all(found.get("mappings", {}).get("_meta") == expected for found in mappings.values())
 
     def indices_behind_alias(self) -> list[str]:
         """The concrete indices the alias points at (none before the first document is indexed)."""

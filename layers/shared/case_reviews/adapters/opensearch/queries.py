@@ -57,6 +57,8 @@ TEXT_FIELDS = [
 REFERENCE_BOOST = 8
 THEME_BOOST = 2
 _REFERENCE = re.compile(r"CR-\d{4}-\d{1,6}", re.IGNORECASE)
+# The query syntax's operators (simple_query_string's): a text with any of them is not plain words.
+_OPERATORS = re.compile(r'["|+\-*()~]')
 YEAR_LIST_LIMIT = 2000
 # Highlighting analyses at most this many characters of the full text per request, well below the
 # index's own `highlight.max_analyzed_offset` (infra/opensearch/reviews.json): a huge text is
@@ -78,6 +80,11 @@ def text_query(text: str) -> dict[str, Any]:
         }
     }
     exact: list[dict[str, Any]] = []
+    if not _OPERATORS.search(text):
+        # simple_query_string analyses each word alone, so a synonym of several words ("domestic violence"
+        # finds "domestic abuse") fires only when the words are analysed together: all of them, in one field.
+        # Only for plain words: beside an exclusion (-word) this clause would let excluded records back in.
+        exact.append({"multi_match": {"query": text, "fields": TEXT_FIELDS, "type": "best_fields", "operator": "and"}})
     # The whole text as a theme, by any of its labels ("county lines" is child criminal exploitation).
     with contextlib.suppress(ValueError):
         exact.append({"term": {"themes": {"value": theme_id(text), "boost": THEME_BOOST}}})
@@ -139,7 +146,12 @@ def build_search_body(query: SearchQuery) -> dict[str, Any]:
     direction = "asc" if order is SortOrder.OLDEST else "desc"
     sort: list[Any] = [{"_score": "desc"}] if order is SortOrder.RELEVANCE else []
     # Same first day: the more precise date (the earlier last day) first, in either direction.
-    sort += [{"publication_date": direction}, {"publication_end": "asc"}, {"reference": "asc"}]
+    # (unmapped_type: an index built before publication_end existed still answers, until it is rebuilt)
+    sort += [
+        {"publication_date": direction},
+        {"publication_end": {"order": "asc", "unmapped_type": "date"}},
+        {"reference": "asc"},
+    ]
 
     body: dict[str, Any] = {
         "size": query.page_size,
@@ -221,9 +233,10 @@ def year_list_body(year: int) -> dict[str, Any]:
         "size": YEAR_LIST_LIMIT,
         "track_total_hits": True,
         "query": {"bool": {"filter": [{"term": {"publication_year": year}}]}},
+        # Same last day: the more precise date (the later first day) first: 30 June 1973, then "June 1973".
         "sort": [
-            {"publication_end": "asc"},
-            {"publication_date": "asc"},
+            {"publication_end": {"order": "asc", "unmapped_type": "date"}},
+            {"publication_date": "desc"},
             {"title.sort": "asc"},
             {"reference": "asc"},
         ],

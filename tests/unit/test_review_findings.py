@@ -33,7 +33,7 @@ BOARD = Board(
 def test_the_board_is_found_whatever_the_case_accents_line_breaks_and_hyphens(text: str) -> None:
     # Given a page that names the board (or an alias) as extracted text may have it
     # When the board's names are looked for
-    mentions = board_mentions([BOARD.name, *BOARD.aliases], "A title", None, text)
+    mentions = board_mentions([BOARD.name, *BOARD.aliases], [("the title", "A title")], text)
     # Then it is found, on that page
     assert [where for where, _ in mentions] == ["page 1"]
 
@@ -42,16 +42,36 @@ def test_a_word_that_only_contains_the_name_is_not_a_mention() -> None:
     # Given text where the alias's letters run into another word
     # When the names are looked for
     # Then nothing is found: names match whole words
-    assert board_mentions(["Ynys Môn"], "t", None, "ynys monachty") == []
+    assert board_mentions(["Ynys Môn"], [("the title", "t")], "ynys monachty") == []
 
 
 def test_mentions_say_on_which_page_they_are() -> None:
     # Given three pages apart by form feeds, the board named on the third and in the summary
     text = "page one\fpage two\fby Northshire LSCB"
     # When the names are looked for
-    mentions = board_mentions(list(BOARD.aliases), "A title", "For the Northshire LSCB.", text)
+    declared = [("the title", "A title"), ("the summary", "For the Northshire LSCB.")]
+    mentions = board_mentions(list(BOARD.aliases), declared, text)
     # Then each place is named
     assert [where for where, _ in mentions] == ["the summary", "page 3"]
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "where"),
+    [
+        ("learning", "Northshire LSCB must share information.", "the key learning"),
+        ("recommendations", "The Northshire LSCB should audit.", "the recommendations"),
+        ("child", "Child K of Northshire LSCB", "the child's name"),
+        ("identifiers", ["Northshire LSCB 2016/4"], "the identifiers"),
+    ],
+)
+def test_every_public_field_a_board_declares_is_checked_for_its_names(field: str, value: object, where: str) -> None:
+    # Given an anonymous deposit that names the board in one of the public fields it declares
+    metadata = anonymous(**{field: value})
+    # When the library checks it
+    findings = findings_for(metadata, BOARD, "words", text_layer=True, review_every_deposit=False)
+    # Then it waits, saying where
+    assert [finding.reason for finding in findings] == [ReviewReason.NAMES_BOARD]
+    assert f"{where} names your board" in findings[0].detail
 
 
 def test_folding_makes_names_comparable() -> None:
