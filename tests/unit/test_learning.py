@@ -183,3 +183,17 @@ def test_a_deposit_is_listed_as_added_when_it_was_catalogued_and_a_historic_reco
     historic = document_from_record(a_record(submission_id=None, created_at=datetime(2026, 11, 25, tzinfo=UTC)), None)
     assert deposit.added_at == datetime(2026, 11, 26, 9, tzinfo=UTC)
     assert historic.added_at is None
+
+
+def test_a_search_export_of_a_year_outside_from_and_to_is_empty_without_asking_the_engine() -> None:
+    # Given a search whose period is empty (published from a day after the one it is published to)
+    class Refusing:
+        def search(self, query: SearchQuery) -> SearchPage:
+            raise AssertionError("the engine refuses such a range: it must not be asked")
+
+    service = LearningService(InMemoryRecordStore(), Refusing(), SetClock(datetime(2026, 11, 26, tzinfo=UTC)))  # type: ignore[arg-type]
+    query = SearchQuery(published_from=datetime(2036, 2, 29).date(), published_to=datetime(1900, 12, 31).date())
+    # When it is exported
+    export = service.search_export(query, ExportFormat.RIS, BASE)
+    # Then the file is empty: nothing matches
+    assert (export.body, export.records, export.total) == ("", 0, 0)

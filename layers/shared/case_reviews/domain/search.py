@@ -110,6 +110,11 @@ class SearchQuery(BaseModel):
     # Only the hits, without facets or highlights: an export or an alert pages through them.
     hits_only: bool = False
 
+    @property
+    def empty_period(self) -> bool:
+        """Published from a day after the one it is published to (a year outside from/to): nothing matches."""
+        return bool(self.published_from and self.published_to and self.published_from > self.published_to)
+
     def criteria(self) -> dict[str, Any]:
         """What the search asks for (its words and filters), whatever its order, page or paging."""
         return self.model_dump(mode="json", exclude={"sort", "page_size", "search_after", "hits_only"})

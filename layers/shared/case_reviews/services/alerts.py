@@ -360,8 +360,8 @@ class DailyAlerts:
                 }
             )
             try:
-                page = self.index.search(query)
-                found[key] = (page.hits, page.total)
+                page = self.index.search(query) if not query.empty_period else None
+                found[key] = (page.hits, page.total) if page else ((), 0)
             except Exception:
                 logger.exception("A saved search could not be run", extra={"alert_id": alert.alert_id})
                 found[key] = None

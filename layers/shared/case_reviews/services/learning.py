@@ -96,7 +96,7 @@ class LearningService:
         body = io.StringIO()
         size = body.write(header(format))
         written, total, complete = 0, 0, True
-        while True:
+        while not query.empty_period:
             page = self.index.search(paged)
             total = page.total
             for hit in page.hits:
