@@ -44,7 +44,7 @@ def map_case(context: Any, case: Any) -> Any:
         if _after(query.get("from"), query.get("to")):
             del query["to"]
         years = query.get("from_year"), query.get("to_year")
-        if all(isinstance(year, int) for year in years) and years[0] > years[1]:
+        if all(str(year).isdigit() for year in years) and int(str(years[0])) > int(str(years[1])):
             del query["to_year"]
     body = case.body
     if isinstance(body, dict) and isinstance(body.get("search"), str) and "email" in body:

@@ -419,29 +419,32 @@ def statistics_view(statistics: Statistics) -> StatisticsView:
 
 
 class AlertRequest(_Wire):
-    """`POST /alerts`: an address and what to send it, "New in the Library" or a saved search."""
+    """`POST /alerts`: an address and what to send it, "New in the Library" or a saved search (one of them:
+    the schema says so with oneOf, and neither may be null)."""
 
     model_config = ConfigDict(
         extra="forbid",
         defer_build=True,
         json_schema_extra={
+            "oneOf": [{"required": ["digest"]}, {"required": ["search"]}],
             "examples": [
                 {"email": "reader@example.org", "digest": True},
                 {"email": "reader@example.org", "search": "q=neglect&theme=Neglect&nation=england"},
-            ]
+            ],
         },
     )
 
     email: EmailAddress
-    digest: Literal[True] | None = Field(default=None, description='true: the weekly "New in the Library".')
-    search: str | None = Field(
+    # Optional but never null: given, it is true (the digest) or a search.
+    digest: Literal[True] = Field(default=None, description='true: the weekly "New in the Library".')  # type: ignore[assignment]
+    search: str = Field(  # type: ignore[assignment]
         default=None,
         min_length=1,
         max_length=MAX_SEARCH_LENGTH,
         pattern=SAVED_SEARCH_PATTERN,
         description=(
-            "The query string of a /search page (the parameters of GET /reviews, which check their values "
-            "alike): new records that match it, every day."
+            "The query string of a /search page (the parameters of GET /reviews, each value checked as that "
+            "route checks it): new records that match it, every day."
         ),
     )
 
