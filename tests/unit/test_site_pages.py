@@ -106,6 +106,8 @@ def site(clock: SetClock) -> Iterator[Site]:
         boards=boards,
         search=SearchService(records, index, uploads, clock, 300),  # type: ignore[arg-type]
         submissions=SubmissionService(submissions, uploads, clock, 50 * 1024 * 1024, 900, records=records),  # type: ignore[arg-type]
+        # The record page lists records like it (test_site_learning_pages.py shows them).
+        learning=SimpleNamespace(similar=lambda reference: ()),
     )
     bootstrap.install(services)  # type: ignore[arg-type]
     yield Site(services, index, records, submissions, uploads, key)

@@ -266,14 +266,34 @@ def test_the_site_reads_what_its_pages_show_and_opens_submissions_but_writes_not
     assert allows(site, "dynamodb:GetItem", TABLE, (pk(keys.record_key("CR-2016-0001")),))
     assert allows(site, "dynamodb:Query", BOARDS_INDEX, (keys.ADDED_DEPOSITS,))
     assert allows(site, "s3:PutObject", "ReportsBucket.Arn/incoming/7c9e6679.pdf")
-    # And nothing else: no key, board, record or change of a submission; no board's deposits, no subscriber
+    # And what the alert sign-up form does, as POST /alerts: read the address's alerts and whether it has the
+    # digest, add a pending alert with its tokens (or renew its link), count the sign-ups
+    for action, key in [
+        ("dynamodb:GetItem", pk(keys.alert_address_key("a@b.org"))),
+        ("dynamodb:GetItem", pk(keys.subscriber_key("a@b.org"))),
+        ("dynamodb:BatchGetItem", pk(keys.alert_key("a1"))),
+        ("dynamodb:PutItem", pk(keys.alert_key("a1"))),
+        ("dynamodb:PutItem", pk(keys.alert_token_key("t"))),
+        ("dynamodb:UpdateItem", pk(keys.alert_address_key("a@b.org"))),
+        ("dynamodb:UpdateItem", pk(keys.alert_key("a1"))),
+        ("dynamodb:UpdateItem", pk(keys.rate_key("alerts-client#192.0.2.1", 0))),
+        ("dynamodb:DeleteItem", pk(keys.alert_token_key("t"))),
+    ]:
+        assert allows(site, action, TABLE, (key,)), (action, key)
+    # And nothing else: no key, board, record or change of a submission; no board's deposits; no subscriber
+    # made or removed, no token read (a link is confirmed or stopped by the API's pages, not the site)
     for action, key in [
         ("dynamodb:PutItem", pk(keys.credential_key("h"))),
         ("dynamodb:PutItem", pk(keys.board_key("b"))),
         ("dynamodb:PutItem", pk(keys.record_key("CR-2016-0001"))),
         ("dynamodb:UpdateItem", pk(keys.submission_key("s"))),
         ("dynamodb:DeleteItem", pk(keys.submission_key("s"))),
-        ("dynamodb:GetItem", pk(keys.subscriber_key("a@b.org"))),
+        ("dynamodb:PutItem", pk(keys.subscriber_key("a@b.org"))),
+        ("dynamodb:PutItem", pk(keys.unsubscribe_key("t"))),
+        ("dynamodb:DeleteItem", pk(keys.subscriber_key("a@b.org"))),
+        ("dynamodb:DeleteItem", pk(keys.alert_key("a1"))),
+        ("dynamodb:GetItem", pk(keys.alert_token_key("t"))),
+        ("dynamodb:PutItem", pk(keys.alert_address_key("a@b.org"))),
     ]:
         assert not allows(site, action, TABLE, (key,)), (action, key)
     assert not allows(site, "dynamodb:Query", BOARDS_INDEX, (keys.board_partition("b"),))

@@ -18,20 +18,34 @@ from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from pydantic import ValidationError
 
 from case_reviews import bootstrap
-from case_reviews.api.models import decode_cursor, record_view, search_item, search_response, year_view
+from case_reviews.api.links import client_address
+from case_reviews.api.models import (
+    decode_cursor,
+    record_view,
+    search_item,
+    search_response,
+    statistics_view,
+    year_view,
+)
 from case_reviews.api.problems import problem
-from case_reviews.domain.errors import InvalidRequest, NotFound, Unauthorised
+from case_reviews.api.search import saved_search
+from case_reviews.domain.alerts import AlertKind, describe_search
+from case_reviews.domain.errors import InvalidRequest, NotFound, RateLimited, ServiceUnavailable, Unauthorised
 from case_reviews.domain.models import Board
 from case_reviews.domain.rules import FIRST_LISTED_YEAR
 from case_reviews.domain.search import SearchHit
 from case_reviews.observability import logger
+from case_reviews.site.charts import bar_chart
 from case_reviews.site.forms import (
+    ALERT_LABELS,
     LABELS,
     FieldError,
     SearchForm,
+    StatisticsForm,
     error_of_request,
     form_values,
     in_page_order,
+    read_alert_signup,
     read_deposit,
     search_errors,
 )
@@ -47,6 +61,13 @@ FACETS = {
     "theme": "Theme",
     "year": "Year published",
     "has_copy": "Electronic copy",
+}
+# The statistics page's charts, with their headings, in this order.
+STATISTICS_CHARTS = {
+    "by_year": "By year published",
+    "by_nation": "By nation",
+    "by_review_type": "By review type",
+    "by_theme": "By theme",
 }
 # Filters that take one value: choosing another replaces it.
 _SINGLE_VALUED = {"year", "has_copy"}
@@ -129,8 +150,11 @@ def build_site() -> APIGatewayRestResolver:
                 facets=[],
                 filtered=False,
                 next_url=None,
+                exports={},
+                alerts_url=None,
             )
         results = search_response(bootstrap.services().search.search(wanted), wanted)
+        exports = {name: pages.url("/reviews", [*form.parameters(), ("format", name)]) for name in ("ris", "csv")}
         next_url = (
             pages.url("/search", [*form.parameters(), ("cursor", results.next_cursor)]) if results.next_cursor else None
         )
@@ -142,6 +166,8 @@ def build_site() -> APIGatewayRestResolver:
             facets=facet_filters(pages, form, results.facets),
             filtered=any(name not in ("q", "sort") for name, _ in form.parameters()),
             next_url=next_url,
+            exports=exports,
+            alerts_url=pages.url("/get-alerts", [("search", form.saved_search())]),
         )
 
     @app.get("/record/<reference>", cors=False)
@@ -152,7 +178,99 @@ def build_site() -> APIGatewayRestResolver:
             found = bootstrap.services().search.record(reference)
         except NotFound:
             return not_found(f"There is no catalogue record {reference}.")
-        return pages.render("record.html", record=record_view(found, base_url()))
+        try:
+            similar = [search_item(hit) for hit in bootstrap.services().learning.similar(reference)]
+        except ServiceUnavailable:
+            similar = None  # the record is read from the table: it is shown while the index is away
+        return pages.render("record.html", record=record_view(found, base_url()), similar=similar)
+
+    @app.get("/charts", cors=False)
+    def statistics() -> Response[str]:
+        errors: list[str] = []
+        form = StatisticsForm()
+        try:
+            form = StatisticsForm.from_query(query())
+            wanted = form.query()
+        except ValidationError as error:
+            errors = search_errors(error)
+        except InvalidRequest as error:
+            errors = [str(error)]
+        if errors:
+            return failure(
+                HTTPStatus.BAD_REQUEST,
+                "statistics.html",
+                "The filters are not valid; see errors.",
+                [{"location": "query", "message": error} for error in errors],
+                form=form,
+                errors=errors,
+                statistics=None,
+                charts=[],
+                years=listed_years(),
+            )
+        counted = statistics_view(bootstrap.services().learning.statistics(wanted))
+        charts = [
+            {"id": name, "heading": heading, "chart": bar_chart(getattr(counted, name))}
+            for name, heading in STATISTICS_CHARTS.items()
+        ]
+        return pages.render(
+            "statistics.html", form=form, errors=[], statistics=counted, charts=charts, years=listed_years()
+        )
+
+    @app.get("/get-alerts", cors=False)
+    def alert_form() -> Response[str]:
+        search = query().get("search", [""])[-1]
+        values = {"email": "", "kind": "search" if search else "digest", "search": search}
+        return alert_page(values, [])
+
+    @app.post("/get-alerts", cors=False)
+    def alert_signup() -> Response[str]:
+        form = parse_qs(app.current_event.decoded_body or "", keep_blank_values=True, max_num_fields=20)
+        attempt = read_alert_signup(form)
+        errors = list(attempt.errors)
+        request = attempt.request
+        if request is not None:
+            signups = bootstrap.services().alert_signup
+            try:
+                kind, search, saved = AlertKind.DIGEST, None, None
+                if request.search is not None:
+                    kind = AlertKind.SEARCH
+                    search, saved = saved_search(request.search)
+                signups.check_rate(request.email, client_address(app.current_event))
+            except InvalidRequest as error:
+                errors.append(FieldError("kind", str(error)))
+            except RateLimited as error:
+                return failure(
+                    HTTPStatus.TOO_MANY_REQUESTS,
+                    "error.html",
+                    str(error),
+                    heading="Too many sign-ups",
+                    message=f"{error} You can try again in {max(error.retry_after_seconds // 60, 1)} minutes.",
+                )
+            else:
+                signups.sign_up(request.email, kind, search, saved, base_url())
+                # The same page whatever the address already has: it tells nobody who is subscribed.
+                return pages.render("alert_sent.html", cache="no-store")
+        return failure(
+            HTTPStatus.BAD_REQUEST,
+            "alerts.html",
+            "The sign-up is not valid; see errors.",
+            [{"location": f"body.{error.field}", "message": error.message} for error in errors],
+            values=attempt.values,
+            errors=errors,
+            labels=ALERT_LABELS,
+            described=described_search(attempt.values["search"]),
+            cache="no-store",
+        )
+
+    def alert_page(values: dict[str, str], errors: list[FieldError]) -> Response[str]:
+        return pages.render(
+            "alerts.html",
+            values=values,
+            errors=errors,
+            labels=ALERT_LABELS,
+            described=described_search(values["search"]),
+            cache="no-store",
+        )
 
     @app.get("/published/<year>", cors=False)
     def published(year: str) -> Response[str]:
@@ -267,6 +385,16 @@ def build_site() -> APIGatewayRestResolver:
         )
 
     return app
+
+
+def described_search(search: str) -> str | None:
+    """A saved search in words, for the sign-up form (None when there is none, or it is not a search)."""
+    if not search:
+        return None
+    try:
+        return describe_search(saved_search(search)[1])
+    except InvalidRequest:
+        return None
 
 
 def facet_filters(pages: Pages, form: SearchForm, facets: dict[str, Any]) -> list[dict[str, Any]]:

@@ -13,17 +13,19 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from types import UnionType
-from typing import Annotated, Any, Union, get_args, get_origin
+from typing import Annotated, Any, Self, Union, get_args, get_origin
+from urllib.parse import urlencode
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, ValidationError
 
-from case_reviews.api.models import PartialDate
+from case_reviews.api.models import AlertRequest, PartialDate
 from case_reviews.domain.errors import InvalidRequest
 from case_reviews.domain.fields import Theme
 from case_reviews.domain.models import PublicationDate, ReportMetadata
 from case_reviews.domain.review_types import LABELS as REVIEW_TYPE_LABELS
 from case_reviews.domain.rules import EARLIEST_PUBLICATION, LATEST_YEAR, check_publication_date
 from case_reviews.domain.search import SearchQuery, SortOrder, published_between
+from case_reviews.domain.statistics import StatisticsQuery
 from case_reviews.domain.themes import accepted_spellings, fold
 from case_reviews.domain.vocabulary import DocumentType, Nation, ReviewType, label
 
@@ -293,10 +295,29 @@ def _blank_is_none(value: Any) -> Any:
 _Blank = BeforeValidator(_blank_is_none)
 
 
-class SearchForm(BaseModel):
-    """The search page's query string: the public search's own parameters, a form's empty boxes left out."""
+class _QueryForm(BaseModel):
+    """A page's query string read as a model: the repeatable parameters as lists, the others their last value."""
 
     model_config = ConfigDict(frozen=True, extra="ignore", populate_by_name=True)
+
+    @classmethod
+    def from_query(cls, query: FormData) -> Self:
+        repeatable = {name for name, field in cls.model_fields.items() if get_origin(_bare(field.annotation)) is list}
+        given = {name: list(values) if name in repeatable else values[-1] for name, values in query.items() if values}
+        return cls.model_validate(given)
+
+    def parameters(self) -> list[tuple[str, str]]:
+        """The parameters as a query string's pairs (without a cursor), to link to the page with a change."""
+        pairs: list[tuple[str, str]] = []
+        for name, value in self.model_dump(by_alias=True, exclude={"cursor"}, exclude_none=True).items():
+            for item in value if isinstance(value, list) else [value]:
+                text = str(item).lower() if isinstance(item, bool) else str(item)
+                pairs.append((name, text))
+        return pairs
+
+
+class SearchForm(_QueryForm):
+    """The search page's query string: the public search's own parameters, a form's empty boxes left out."""
 
     q: Annotated[Annotated[str, StringConstraints(max_length=500)] | None, _Blank] = None
     nation: Annotated[list[Nation] | None, _Blank] = None
@@ -309,13 +330,6 @@ class SearchForm(BaseModel):
     has_copy: Annotated[bool | None, _Blank] = None
     sort: Annotated[SortOrder | None, _Blank] = None
     cursor: Annotated[Annotated[str, StringConstraints(max_length=1000)] | None, _Blank] = None
-
-    @classmethod
-    def from_query(cls, query: FormData) -> SearchForm:
-        """The parameters of a query string: the repeatable ones as lists, the others their last value."""
-        repeatable = {name for name, field in cls.model_fields.items() if get_origin(_bare(field.annotation)) is list}
-        given = {name: list(values) if name in repeatable else values[-1] for name, values in query.items() if values}
-        return cls.model_validate(given)
 
     def query(self, page_size: int) -> SearchQuery:
         """The search these parameters ask for (ValueError for dates that are not, or out of order)."""
@@ -334,14 +348,9 @@ class SearchForm(BaseModel):
             page_size=page_size,
         )
 
-    def parameters(self) -> list[tuple[str, str]]:
-        """The search as a query string's pairs (without the cursor), to link to it with a change."""
-        pairs: list[tuple[str, str]] = []
-        for name, value in self.model_dump(by_alias=True, exclude={"cursor"}, exclude_none=True).items():
-            for item in value if isinstance(value, list) else [value]:
-                text = str(item).lower() if isinstance(item, bool) else str(item)
-                pairs.append((name, text))
-        return pairs
+    def saved_search(self) -> str:
+        """The search as an alert keeps it: its parameters without the order, which does not change what it finds."""
+        return urlencode([(name, value) for name, value in self.parameters() if name != "sort"])
 
 
 def _bare(annotation: Any) -> Any:
@@ -357,3 +366,74 @@ def search_errors(error: ValidationError) -> list[str]:
         f"{'.'.join(str(part) for part in item.get('loc', ()))}: {str(item['msg']).removeprefix('Value error, ')}"
         for item in error.errors()
     ]
+
+
+# ---------------------------------------------------------------- the statistics filters
+
+_Year = Annotated[int, Field(ge=EARLIEST_PUBLICATION.year, le=LATEST_YEAR)]
+
+
+class StatisticsForm(_QueryForm):
+    """The statistics page's filters: GET /statistics' own parameters, a form's empty boxes left out."""
+
+    from_year: Annotated[_Year | None, _Blank] = None
+    to_year: Annotated[_Year | None, _Blank] = None
+    nation: Annotated[list[Nation] | None, _Blank] = None
+    review_type: Annotated[list[ReviewType] | None, _Blank] = None
+    theme: Annotated[list[Theme] | None, _Blank] = None
+
+    def query(self) -> StatisticsQuery:
+        """What to count (InvalidRequest when the years are out of order)."""
+        return StatisticsQuery(
+            from_year=self.from_year,
+            to_year=self.to_year,
+            nations=tuple(self.nation or ()),
+            review_types=tuple(self.review_type or ()),
+            themes=tuple(self.theme or ()),
+        )
+
+
+# ---------------------------------------------------------------- the alert sign-up form
+
+# The sign-up form's fields in page order, with the words of their labels.
+ALERT_LABELS: dict[str, str] = {"email": "Email address", "kind": "What to send"}
+ALERT_KINDS = ("digest", "search")
+
+
+@dataclass(frozen=True)
+class AlertAttempt:
+    """A posted sign-up form: what was typed (to show again), the request once it reads well, its errors."""
+
+    values: dict[str, str]
+    request: AlertRequest | None
+    errors: list[FieldError]
+
+
+def read_alert_signup(form: FormData) -> AlertAttempt:
+    """The sign-up form read as POST /alerts' body (the same model), with its errors in words."""
+    values = {name: _one(form, name).strip() for name in ("email", "kind", "search")}
+    errors: list[FieldError] = []
+    if not values["email"]:
+        errors.append(FieldError("email", "Enter your email address"))
+    if values["kind"] not in ALERT_KINDS or (values["kind"] == "search" and not values["search"]):
+        errors.append(FieldError("kind", "Select what to send"))
+    if errors:
+        return AlertAttempt(values, None, errors)
+    body: dict[str, Any] = {"email": values["email"]}
+    if values["kind"] == "search":
+        body["search"] = values["search"]
+    else:
+        body["digest"] = True
+    try:
+        request = AlertRequest.model_validate(body)
+    except ValidationError as error:
+        for item in error.errors():
+            location = item.get("loc") or ()
+            if location and location[0] == "email":
+                errors.append(
+                    FieldError("email", "Enter an email address in the correct format, like name@example.org")
+                )
+            else:
+                errors.append(FieldError("kind", f"The search cannot be saved: {item['msg']}"))
+        return AlertAttempt(values, None, errors)
+    return AlertAttempt(values, request, [])

@@ -168,6 +168,7 @@ class Pages:
             nation_options=options_of(Nation),
             document_options=options_of(DocumentType),
             themes=vocabulary(),
+            theme_options=[{"value": theme.id, "label": theme.label} for theme in vocabulary()],
             review_types_of=review_type_options,
             refresh_seconds=REFRESH_SECONDS,
         )

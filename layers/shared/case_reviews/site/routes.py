@@ -17,6 +17,8 @@ SITE_RESOURCES: tuple[str, ...] = (
     "/deposit",
     f"/deposit/{PROXY}",
     f"/static/{PROXY}",
+    "/charts",
+    "/get-alerts",
 )
 
 
