@@ -107,7 +107,7 @@ def test_a_searcher_finds_a_phrase_of_a_report_opens_its_record_and_downloads_it
     browser.get_by_role("link", name=f"Review of Child {marker}").click()
     assert browser.get_by_role("heading", level=1).inner_text() == f"Review of Child {marker}"
     assert browser.get_by_text(stack.board_name).first.is_visible()
-    assert browser.get_by_text("14 March 2016").is_visible()
+    assert browser.locator("dt:text-is('Published') + dd").first.inner_text() == "14 March 2016"
     # And the download is the library's copy of the file (its clean rewrite), as the API hands it out
     with browser.expect_download() as download:
         browser.get_by_role("link", name="Download the report (PDF)").click()

@@ -5,6 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from botocore.exceptions import ClientError
+
+from case_reviews.domain.errors import UndeliverableAddress
+
+# SES's answers for an address it will not send to.
+_REFUSED_ADDRESS = {"InvalidParameterValue", "MessageRejected", "BadRequestException"}
+
 
 class Mailer:
     """Sends email (text, and HTML when given) from the library's verified sender identity.
@@ -37,10 +44,17 @@ class Mailer:
         simple: dict[str, Any] = {"Subject": {"Data": subject, "Charset": "UTF-8"}, "Body": body}
         if headers:
             simple["Headers"] = [{"Name": name, "Value": value} for name, value in headers.items()]
-        response = self.client.send_email(
-            FromEmailAddress=self.sender,
-            Destination={"ToAddresses": [to] if isinstance(to, str) else list(to)},
-            **({"ReplyToAddresses": [self.reply_to]} if self.reply_to else {}),
-            Content={"Simple": simple},
-        )
+        try:
+            response = self.client.send_email(
+                FromEmailAddress=self.sender,
+                Destination={"ToAddresses": [to] if isinstance(to, str) else list(to)},
+                **({"ReplyToAddresses": [self.reply_to]} if self.reply_to else {}),
+                Content={"Simple": simple},
+            )
+        except ClientError as error:
+            # An address SES will never take (malformed to it, or rejected) is the sender's to handle;
+            # throttling and other passing failures stay errors, for the caller's retries.
+            if error.response.get("Error", {}).get("Code") in _REFUSED_ADDRESS:
+                raise UndeliverableAddress(str(error)) from error
+            raise
         return str(response["MessageId"])

@@ -55,6 +55,10 @@ class ServiceUnavailable(CaseReviewsError):
         self.retry_after_seconds = retry_after_seconds
 
 
+class UndeliverableAddress(CaseReviewsError):
+    """The mail service refused the address itself (not a passing failure): sending again will not help."""
+
+
 class DuplicateContent(CaseReviewsError):
     """The same file is already catalogued under `reference`."""
 

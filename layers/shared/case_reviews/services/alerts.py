@@ -27,7 +27,7 @@ from case_reviews.domain.alerts import (
     describe_search,
 )
 from case_reviews.domain.email import one_click_unsubscribe
-from case_reviews.domain.errors import NotFound, RateLimited
+from case_reviews.domain.errors import NotFound, RateLimited, UndeliverableAddress
 from case_reviews.domain.exports import record_link
 from case_reviews.domain.review_types import label_of
 from case_reviews.domain.search import SearchHit, SearchQuery, SortOrder
@@ -154,6 +154,14 @@ class AlertSignUp:
     def _what(self, alert: Alert) -> str:
         return what_it_sends(alert)
 
+    def _mail(self, to: str, subject: str, text: str, html: str | None, headers: dict[str, str]) -> None:
+        """Send a sign-up's email; an address the mail service refuses outright is only logged, so the
+        answer stays the same whatever the address (and the pending alert simply expires)."""
+        try:
+            self.mailer.send(to, subject, text, html, headers=headers)
+        except UndeliverableAddress:
+            logger.warning("A sign-up's address was refused by the mail service")
+
     def _send_confirmation(self, alert: Alert, base: str) -> None:
         cancel = f"{base}/alerts/unsubscribe/{alert.stop_token}"
         email = self.renderer.render(
@@ -165,7 +173,7 @@ class AlertSignUp:
                 "cancel_url": cancel,
             },
         )
-        self.mailer.send(alert.email, email.subject, email.text, email.html, headers=one_click_unsubscribe(cancel))
+        self._mail(alert.email, email.subject, email.text, email.html, one_click_unsubscribe(cancel))
 
     def _send_notice(self, email: str, reason: str, base: str, alert: Alert | None, read: AlertAddress | None) -> None:
         if reason == "already_digest":
@@ -190,7 +198,7 @@ class AlertSignUp:
                 "stop_url": stop,
             },
         )
-        self.mailer.send(email, rendered.subject, rendered.text, rendered.html, headers=one_click_unsubscribe(stop))
+        self._mail(email, rendered.subject, rendered.text, rendered.html, one_click_unsubscribe(stop))
 
     # ---------------------------------------------------------------- the links
 
