@@ -1,8 +1,16 @@
-"""The PDF parser's own process: privileges and limits first, then PDFium and pypdf on an untrusted file.
+"""The PDF parser's own process: privileges and limits first, then PDFium and pypdf on untrusted files.
 
-`python -m case_reviews.adapters.pdf_worker '<request JSON>'` prints one JSON line: the findings, or
-`{"rejected": reason}`. A native crash, a limit hit or a hang ends this process, never the function
-that started it (see `IsolatedPdfInspector`). Only the standard library is imported before the limits.
+`python -m case_reviews.adapters.pdf_worker '<worker JSON>'` is the warm worker of `IsolatedPdfInspector`:
+it drops its privileges, limits itself, imports PDFium and pypdf once, then reads one request (JSON) a line
+from stdin until stdin closes. Each file is parsed in a fork of it, made for that file alone: the limits of
+that request are set in the fork before anything reads the file, the fork prints the findings (or
+`{"rejected": reason}`) to a pipe of its own and exits. The worker answers each request with a JSON line:
+the fork's exit code (negative: the signal that ended it), its findings, and its peak memory.
+
+So a file is never parsed where another file was: what one hostile file does to the parser (a crash, a
+limit hit, an exploit) stays in the fork that ends with it, and each fork's CPU time and memory start from
+the worker's, not from the files before. The worker itself never reads a file; only the standard library
+is imported before the limits.
 
 What is stored is never the upload itself: pypdf reads the file, every object reachable from its
 catalogue is checked, and a new file is written from those objects alone, so earlier revisions of an
@@ -13,10 +21,14 @@ incrementally saved file and objects nothing refers to are left behind. The text
 from __future__ import annotations
 
 import ctypes
+import gc
 import json
+import os
 import re
 import resource
+import signal
 import sys
+import traceback
 import zlib
 from collections.abc import Callable
 from pathlib import Path
@@ -34,7 +46,12 @@ _PDF_HEADER = re.compile(r"%PDF-[12]\.[0-9]")
 # PDFium's FPDF_GetFormType: the document carries an XFA form (full, or over an AcroForm).
 _XFA_FORM_TYPES = (2, 3)
 
+# What the worker keeps of a fork's output: its findings are one short line; anything longer is not ours.
+MAX_FORK_OUTPUT_BYTES = 1024 * 1024
+
 # <linux/prctl.h>, <linux/capability.h>
+_PR_SET_PDEATHSIG = 1
+_PR_SET_DUMPABLE = 4
 _PR_CAPBSET_DROP = 24
 _PR_SET_NO_NEW_PRIVS = 38
 _PR_CAP_AMBIENT = 47
@@ -76,8 +93,29 @@ def _drop_privileges() -> None:
         raise OSError(ctypes.get_errno(), "capset failed")
 
 
+def _close_to_siblings() -> None:
+    """Make this process non-dumpable, so a fork of it (which has no capability) can neither trace it nor read
+    its memory: a hostile file's fork must not reach the worker that makes the next file's fork."""
+    if not sys.platform.startswith("linux"):
+        return
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(_PR_SET_DUMPABLE, 0, 0, 0, 0) != 0:
+        raise OSError(ctypes.get_errno(), "prctl(PR_SET_DUMPABLE, 0) failed")
+
+
+def _limit_worker(config: dict[str, Any]) -> None:
+    """The worker's own bounds: the address space a file's fork gets too, and no core dumps."""
+    memory = int(config["memory_bytes"])
+    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+
 def _limit_self(request: dict[str, Any]) -> None:
-    """Bound memory, CPU and file size before anything reads the file; no core dumps of board data."""
+    """Bound memory, CPU and file size before anything reads the file; no core dumps of board data.
+
+    Set in the file's own fork: its CPU time starts at zero and its address space is the worker's, so
+    each file gets the whole of each limit, whatever came before it.
+    """
     memory = int(request["memory_bytes"])
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     cpu = int(request["cpu_seconds"])
@@ -364,9 +402,20 @@ def _write_text(document: Any, text_path: Path, max_chars: int) -> tuple[int, bo
     return written, pages_with_text * 2 >= page_count
 
 
-def main(argv: list[str]) -> int:
-    request = json.loads(argv[1])
-    _drop_privileges()
+def _preload() -> None:
+    """Import what parsing needs, once, in the worker: every fork starts with it loaded."""
+    import pypdf
+    import pypdf.generic  # noqa: F401
+    import pypdfium2
+    import pypdfium2.raw  # noqa: F401
+
+    # What is loaded now stays out of the garbage collector's passes, so a fork's collections do not write
+    # to (and so copy) every page of it.
+    gc.freeze()
+
+
+def _inspect_one(request: dict[str, Any]) -> int:
+    """The file's process: its limits, then the inspection; prints one JSON line (findings or a rejection)."""
     _limit_self(request)
     try:
         result = inspect(request)
@@ -374,8 +423,72 @@ def main(argv: list[str]) -> int:
         result = {"rejected": str(rejection), "detail": rejection.detail}
     except MemoryError:
         # Under the address-space limit a bomb or a huge structure ends here rather than in the OOM killer.
-        result = {"rejected": policy.UNPROCESSABLE_REASON, "detail": "out of memory"}
+        result = {"rejected": policy.UNPROCESSABLE_REASON, "detail": "out of memory", "limit_hit": True}
     print(json.dumps(result), flush=True)
+    return 0
+
+
+def _in_fork(request: dict[str, Any]) -> dict[str, Any]:
+    """Inspect one file in a fork of this worker; its exit code, findings and peak memory (KiB)."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    worker = os.getpid()
+    readable, writable = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the file's process: it never returns from here
+        code = 1
+        try:
+            os.close(readable)
+            # Its findings go to its own pipe; it can neither read the worker's next requests nor answer them.
+            devnull = os.open(os.devnull, os.O_RDONLY)
+            os.dup2(devnull, 0)
+            os.dup2(writable, 1)
+            os.close(devnull)
+            os.close(writable)
+            if sys.platform.startswith("linux"):
+                ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+            if os.getppid() == worker:  # else the worker is gone already
+                code = _inspect_one(request)
+        except BaseException:  # an unexpected error: a traceback for the logs, and a non-zero exit
+            traceback.print_exc()
+        finally:
+            os._exit(code)
+    os.close(writable)
+    output = bytearray()
+    with open(readable, "rb", buffering=0) as findings:
+        while chunk := findings.read(65536):
+            if len(output) < MAX_FORK_OUTPUT_BYTES:
+                output += chunk
+    _, status, usage = os.wait4(pid, 0)
+    return {
+        "returncode": os.waitstatus_to_exitcode(status),
+        "result": _last_json_line(bytes(output)),
+        "peak_rss_kb": usage.ru_maxrss,
+    }
+
+
+def _last_json_line(output: bytes) -> dict[str, Any] | None:
+    lines = output.decode("utf-8", errors="replace").strip().splitlines()
+    if not lines:
+        return None
+    try:
+        value = json.loads(lines[-1])
+    except json.JSONDecodeError:
+        return None
+    return value if isinstance(value, dict) else None
+
+
+def main(argv: list[str]) -> int:
+    """Serve requests from stdin, one JSON line each, until it closes (the inspector ends or retires it)."""
+    config = json.loads(argv[1])
+    _drop_privileges()
+    _close_to_siblings()
+    _limit_worker(config)
+    _preload()
+    for line in sys.stdin:
+        answer = _in_fork(json.loads(line))
+        sys.stdout.write(json.dumps(answer) + "\n")
+        sys.stdout.flush()
     return 0
 
 
