@@ -429,7 +429,8 @@ def _inspect_one(request: dict[str, Any]) -> int:
 
 
 def _in_fork(request: dict[str, Any]) -> dict[str, Any]:
-    """Inspect one file in a fork of this worker; its exit code, findings and peak memory (KiB)."""
+    """Inspect one file in a fork of this worker: the fork's exit code, findings and peak memory (KiB: the pages
+    it touched, its own or still shared with the worker), and the worker's own resident memory (KiB)."""
     sys.stdout.flush()
     sys.stderr.flush()
     worker = os.getpid()
@@ -464,7 +465,16 @@ def _in_fork(request: dict[str, Any]) -> dict[str, Any]:
         "returncode": os.waitstatus_to_exitcode(status),
         "result": _last_json_line(bytes(output)),
         "peak_rss_kb": usage.ru_maxrss,
+        "worker_rss_kb": _resident_kib(),
     }
+
+
+def _resident_kib() -> int:
+    try:
+        status = Path("/proc/self/status").read_text()
+    except OSError:
+        return 0
+    return next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")), 0)
 
 
 def _last_json_line(output: bytes) -> dict[str, Any] | None:
