@@ -2,9 +2,10 @@
 is replaced by a script the file itself names, so one worker can be shown several behaviours in turn.
 
 A file whose bytes are `crash` dies of SIGSEGV, `hang` writes its pid to `<workdir>/hang.pid` and never
-returns, `eat` allocates until its address-space limit stops it; any other file is "read": its process
-reports, as its text, the worker's pid, its own pid, the limits it runs under and the CPU time it had used
-when it started.
+returns, `eat` allocates until its address-space limit stops it, `orphan` leaves a process running (in a
+session of its own, its parent gone) whose pid it writes to `<workdir>/orphan.pid`; any other file is
+"read": its process reports, as its text, the worker's pid, its own pid, the limits it runs under and the CPU
+time it had used when it started.
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ def scripted(request: dict[str, Any]) -> dict[str, Any]:
     if script == b"hang":
         (Path(request["text_path"]).parent / "hang.pid").write_text(str(os.getpid()))
         threading.Event().wait()
+    if script == b"orphan":
+        _leave_an_orphan(Path(request["text_path"]).parent / "orphan.pid")
     if script == b"eat":
         eaten = []
         while True:
@@ -44,6 +47,18 @@ def scripted(request: dict[str, Any]) -> dict[str, Any]:
     Path(request["text_path"]).write_text(json.dumps(seen), encoding="utf-8")
     Path(request["stored_path"]).write_bytes(script)
     return {"page_count": 1, "text_chars": 0, "text_layer": False, "metadata_stripped": False}
+
+
+def _leave_an_orphan(pid_file: Path) -> None:
+    """Start a process that outlives this one, as an exploit would to stay behind for the next files."""
+    if os.fork() == 0:
+        os.setsid()
+        if os.fork() == 0:
+            pid_file.write_text(str(os.getpid()))
+            threading.Event().wait()
+        os._exit(0)
+    while not pid_file.exists():
+        os.sched_yield()
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -305,7 +306,7 @@ def test_a_crash_a_limit_hit_or_a_timeout_ends_only_that_files_process_and_the_w
     assert reason in str(rejected.value)
     assert not _running(before["worker_pid"])
     for hung in tmp_path.glob("*/hang.pid"):
-        assert not _running(int(hung.read_text()))
+        assert _ends(int(hung.read_text()))
     # And the next file is inspected by a new worker, as the first was
     after = inspect_script(inspector, b"after", tmp_path)  # as long as the first: the same limits
     assert after["worker_pid"] not in (before["worker_pid"], None)
@@ -325,6 +326,19 @@ def test_a_worker_is_replaced_after_its_last_file(scripted, tmp_path: Path) -> N
     assert not _running(workers[0]) and not _running(workers[2])
 
 
+def test_nothing_a_files_process_leaves_running_outlives_that_file(scripted, tmp_path: Path) -> None:
+    # Given a file whose process starts another that would stay behind (in a session of its own, orphaned)
+    inspector = IsolatedPdfInspector()
+
+    # When it is inspected
+    inspect_script(inspector, b"orphan", tmp_path)
+
+    # Then that process has been ended by the time the inspection returns, and the worker serves the next file
+    (orphan,) = tmp_path.glob("*/orphan.pid")
+    assert not _running(int(orphan.read_text()))
+    assert inspect_script(inspector, b"next", tmp_path)["worker_pid"] == inspector.worker_pid
+
+
 def test_a_warm_worker_that_ended_while_idle_is_replaced_without_failing_the_next_file(
     scripted, tmp_path: Path
 ) -> None:
@@ -336,6 +350,15 @@ def test_a_warm_worker_that_ended_while_idle_is_replaced_without_failing_the_nex
     # When the next file comes, Then a new worker inspects it
     after = inspect_script(inspector, b"next", tmp_path)
     assert after["worker_pid"] != first["worker_pid"]
+
+
+def _ends(pid: int) -> bool:
+    """The process ends soon (a SIGKILL is delivered when the process is next scheduled)."""
+    for _ in range(500):
+        if not _running(pid):
+            return True
+        time.sleep(0.01)
+    return False
 
 
 def _running(pid: int) -> bool:
