@@ -6,9 +6,10 @@ up). Only the standard library is imported here, so the handler's cold start sta
 
 Starting an interpreter and importing PDFium and pypdf costs more than parsing a report, so a function
 keeps one worker (`pdf_worker`): started on the first file with the limits below, then reused. Each file
-is still parsed in a process of its own, a fork of the worker made for it, with that file's memory, CPU
-and output limits set afresh; the wall-clock limit is this side's, which kills the worker (and the file's
-fork with it) when a file takes too long. The worker is replaced after a crash, a limit hit or a timeout
+is still parsed in a process of its own, a fork of the worker made for it (ahead of time, and warmed on a
+PDF of the worker's own), with that file's memory, CPU and output limits set afresh; whatever it leaves
+running is ended with it. The wall-clock limit is this side's, which kills the worker (and the file's
+process with it) when a file takes too long. The worker is replaced after a crash, a limit hit or a timeout
 (whatever the cause, a new one costs only a start), and after `max_files_per_worker` files.
 
 An exploited parser must not find the function's credentials either. The worker gets a minimal

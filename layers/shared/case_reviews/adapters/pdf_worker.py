@@ -673,7 +673,8 @@ def main(argv: list[str]) -> int:
     _close_to_siblings()
     _limit_worker(config)
     _preload()
-    process = _FileProcess()
+    # The first file is on its way already: its process would only make it wait for a warm-up.
+    process = _FileProcess(warm_up=False)
     for line in sys.stdin:
         answer = _in_fork(json.loads(line), process)
         sys.stdout.write(json.dumps(answer) + "\n")
