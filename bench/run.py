@@ -734,7 +734,7 @@ def main(argv: list[str] | None = None) -> int:
     if options.uploads < MIN_UPLOADS:
         parser.error(f"--uploads must be at least {MIN_UPLOADS} (a p95 of fewer samples means little)")
 
-    from bench.extraction import PAGES, REPEATS, measure_extraction
+    from bench.extraction import EXTRACTORS, PAGES, REPEATS, measure_extraction
     from bench.rewrite import measure_rewrite
 
     more = Measured()
@@ -743,7 +743,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"handler import time: {len(FUNCTIONS)} handlers and boto3, {IMPORT_REPEATS} fresh interpreters each…")
         imports = measure_imports()
         # Then what needs no stack, still on a quiet machine.
-        print(f"text extraction: a {PAGES}-page report, 4 extractors, {REPEATS} rounds…", flush=True)
+        print(f"text extraction: a {PAGES}-page report, {len(EXTRACTORS)} extractors, {REPEATS} rounds…", flush=True)
         more.add(extraction_metrics(measure_extraction()))
         print(f"  {more.metrics['extract_pages_per_s']['value']} pages/s", flush=True)
         print("clean rewrite: pypdf and pikepdf, a 100-page report and a 20 MiB scanned one…", flush=True)
