@@ -71,11 +71,14 @@ def metric(value: float, unit: str, n: int, baseline: float | None = None, digit
     return entry
 
 
-def latency_metrics(name: str, samples: list[float]) -> dict[str, dict[str, Any]]:
+def latency_metrics(name: str, samples: list[float], baseline: list[float] | None = None) -> dict[str, dict[str, Any]]:
     """`name` (the median, carrying its p95 too, for readers that look the metric up by name),
-    and `name.median` and `name.p95` as metrics of their own."""
-    median = metric(statistics.median(samples), "s", len(samples))
-    tail = metric(p95(samples), "s", len(samples))
+    and `name.median` and `name.p95` as metrics of their own; with `baseline` samples, each against the
+    same statistic of those (`baseline`, `ratio`)."""
+    median = metric(
+        statistics.median(samples), "s", len(samples), baseline=statistics.median(baseline) if baseline else None
+    )
+    tail = metric(p95(samples), "s", len(samples), baseline=p95(baseline) if baseline else None)
     return {
         name: {**median, "median": median["value"], "p95": tail["value"]},
         f"{name}.median": median,

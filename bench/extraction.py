@@ -1,11 +1,14 @@
 """Text-extraction throughput of the catalogue step on a generated 100-page report, against pdfminer.six and pypdf.
 
-Four ways of getting the text of the same file, each timed from "here is the path" to "the text is out":
+Five ways of getting the text of the same file, each timed from "here is the path" to "the text is out":
 
-* `product`: `IsolatedPdfInspector.inspect` (adapters/pdf.py), exactly as the catalogue step calls it: a
-  fresh interpreter for `pdf_worker` with its rlimits, the object scan and the clean rewrite (pypdf), and
-  PDFium's text of the rewritten copy, written to a file. Interpreter start and imports included: the
-  catalogue step pays them on every file.
+* `product`: `IsolatedPdfInspector.inspect` (adapters/pdf.py), exactly as the catalogue step calls it in a
+  warm container: the warm `pdf_worker` (started by the untimed pass) forks a process for the file, which
+  sets its rlimits, runs the object scan and the clean rewrite (pypdf), and writes PDFium's text of the
+  rewritten copy to a file.
+* `worker_per_file`: the same with a worker started for every file (`max_files_per_worker=1`: an
+  interpreter's start and the imports of PDFium and pypdf included), as the catalogue step did before the
+  worker was kept warm, and as it still does on a container's first file.
 * `in_process`: PDFium (pypdfium2) in this process, through the worker's own `_extract_text` (of the file as is).
 * `pypdf`: `PdfReader(path)` and `page.extract_text()` for every page.
 * `pdfminer`: `pdfminer.high_level.extract_text(path)`.
@@ -26,7 +29,7 @@ from bench.corpus import report_pages
 
 PAGES = 100
 REPEATS = 7
-EXTRACTORS = ("product", "in_process", "pypdf", "pdfminer")
+EXTRACTORS = ("product", "worker_per_file", "in_process", "pypdf", "pdfminer")
 # A word on the last page only: every extractor must find it (the text really came out).
 LAST_PAGE_MARKER = "zephyrmarker"
 
@@ -46,11 +49,17 @@ def make_report(path: Path, pages: int = PAGES) -> None:
     document.output(str(path))
 
 
-def extract_product(path: Path, workdir: Path) -> str:
+def product_extractor(max_files_per_worker: int) -> Callable[[Path, Path], str]:
+    """The product's inspection through one inspector (kept for every call: its worker stays warm)."""
     from case_reviews.adapters.pdf import IsolatedPdfInspector
 
-    inspected = IsolatedPdfInspector().inspect(path, workdir, anonymous=False)
-    return inspected.text_path.read_text(encoding="utf-8")
+    inspector = IsolatedPdfInspector(max_files_per_worker=max_files_per_worker)
+
+    def extract(path: Path, workdir: Path) -> str:
+        inspected = inspector.inspect(path, workdir, anonymous=False)
+        return inspected.text_path.read_text(encoding="utf-8")
+
+    return extract
 
 
 def extract_in_process(path: Path, workdir: Path) -> str:
@@ -74,28 +83,31 @@ def extract_pdfminer(path: Path, _workdir: Path) -> str:
     return extract_text(path)
 
 
-FUNCTIONS: dict[str, Callable[[Path, Path], str]] = {
-    "product": extract_product,
-    "in_process": extract_in_process,
-    "pypdf": extract_pypdf,
-    "pdfminer": extract_pdfminer,
-}
+def extractors() -> dict[str, Callable[[Path, Path], str]]:
+    return {
+        "product": product_extractor(max_files_per_worker=1_000_000),
+        "worker_per_file": product_extractor(max_files_per_worker=1),
+        "in_process": extract_in_process,
+        "pypdf": extract_pypdf,
+        "pdfminer": extract_pdfminer,
+    }
 
 
 def measure_extraction(pages: int = PAGES, repeats: int = REPEATS) -> dict[str, list[float]]:
     """Pages per second of each extractor, one sample per round; every extractor checked to find all the text."""
     samples: dict[str, list[float]] = {name: [] for name in EXTRACTORS}
+    functions = extractors()
     with tempfile.TemporaryDirectory(prefix="bench-extract-") as directory:
         path = Path(directory) / "report.pdf"
         make_report(path, pages)
         # One untimed pass each: imports and the OS file cache warm, as in a warm Lambda container.
         for name in EXTRACTORS:
-            _check(name, FUNCTIONS[name](path, Path(tempfile.mkdtemp(dir=directory))))
+            _check(name, functions[name](path, Path(tempfile.mkdtemp(dir=directory))))
         for _ in range(repeats):
             for name in EXTRACTORS:
                 workdir = Path(tempfile.mkdtemp(dir=directory))
                 started = time.perf_counter()
-                text = FUNCTIONS[name](path, workdir)
+                text = functions[name](path, workdir)
                 elapsed = time.perf_counter() - started
                 if LAST_PAGE_MARKER not in text:
                     raise BenchError(f"extraction: {name} did not find the last page's text")

@@ -10,16 +10,18 @@ moto server) with infra.local.provision and wires the functions' services to the
 tests/integration/conftest.py), opens a submission, puts the file where the presigned upload would, and runs
 `CatalogueService.catalogue_upload` as the catalogue function does;
 it prints one JSON line with its own peak RSS (`getrusage(RUSAGE_SELF).ru_maxrss`) over the catalogue step
-alone and the extraction child's (`RUSAGE_CHILDREN`, read in a small launcher, see below).
+alone and the extraction process's: the peak the PDF worker reports for the fork that parsed the file
+(`wait4`'s `ru_maxrss` of it: the worker's pages it started with, and what parsing added).
 
-Why the launchers: Linux gives a new process the spawner's high-water mark at exec (ru_maxrss counts the
+Why the launcher: Linux gives a new process the spawner's high-water mark at exec (ru_maxrss counts the
 memory image exec replaced, the parent's, since subprocess spawns with vfork), so a child's ru_maxrss is
-never below its parent's. Every measured process is therefore started from a small interpreter that does
-nothing but start it (`LAUNCHER`, ~10 MB, below anything measured), and the catalogue process resets its
-own high-water mark (`/proc/self/clear_refs` = 5) after the setup (moto, provisioning, the upload into
-moto), so the figure is the catalogue step's: what the process holds when the step starts plus what the
-step adds. The product code runs unchanged: only `subprocess.run` is wrapped in the measuring process, to
-put the launcher in front of the worker's command.
+never below its parent's. The catalogue process is therefore started from a small interpreter that does
+nothing but start it (`LAUNCHER`, ~10 MB, below anything measured), and resets its own high-water mark
+(`/proc/self/clear_refs` = 5) after the setup (moto, provisioning, the upload into moto), so the figure is
+the catalogue step's: what the process holds when the step starts plus what the step adds. A fork starts
+from its worker's current memory, not from a high-water mark, so the file's figure needs no launcher. The
+product code runs unchanged: only the inspector's exchange with its worker is wrapped in the measuring
+process, to read the worker's answer.
 """
 
 from __future__ import annotations
@@ -170,28 +172,30 @@ def probe(pdf: Path, anonymous: bool, moto_server: bool) -> dict[str, Any]:
 
 
 def _catalogue_once(pdf: Path, anonymous: bool, clients: Clients) -> dict[str, Any]:
+    from case_reviews.adapters import pdf as pdf_adapter
     from case_reviews.domain.files import UploadedObject
     from case_reviews.domain.models import ReportMetadata
     from case_reviews.domain.vocabulary import SubmissionStatus
     from infra.local.provision import StackNames, provision
 
     child_peaks: list[int] = []
-    real_run = subprocess.run
+    worker_resident: list[int] = []
+    real_ask = pdf_adapter._Worker.ask
 
-    def launched_run(command: Any, *args: Any, **kwargs: Any) -> Any:
-        if isinstance(command, list) and command[1:3] == ["-m", "case_reviews.adapters.pdf_worker"]:
-            completed, peak = run_launched(command, *args, **kwargs)
-            child_peaks.append(peak)
-            return completed
-        return real_run(command, *args, **kwargs)
+    def ask_and_note(worker: Any, request: dict[str, Any], deadline: float) -> dict[str, Any] | None:
+        answer = real_ask(worker, request, deadline)
+        if answer is not None:
+            child_peaks.append(int(answer["peak_rss_kb"]))
+            worker_resident.append(int(answer["worker_rss_kb"]))
+        return answer
 
     provisioned = provision(StackNames(), clients=clients)
     services = embedded_services(provisioned, clients)
     board = services.boards.add_board("Northshire Safeguarding Children Partnership", board_id="northshire")
     metadata = ReportMetadata(
-        title="Serious Case Review: Child T, Overview Report",
+        title="Local Child Safeguarding Practice Review: Child T, Overview Report",
         nation="england",
-        review_type="serious_case_review",
+        review_type="local_child_safeguarding_practice_review",  # a type of today (the date is today)
         document_type="overview_report",
         publication_date=services.clock.now().date(),
         contact_email="reviews@northshire.example",
@@ -207,17 +211,18 @@ def _catalogue_once(pdf: Path, anonymous: bool, clients: Clients) -> dict[str, A
     gc.collect()
     Path("/proc/self/clear_refs").write_text("5")  # the high-water mark starts again from here
     before_kib = _current_rss_kib()
-    subprocess.run = launched_run  # type: ignore[assignment]
+    pdf_adapter._Worker.ask = ask_and_note  # type: ignore[method-assign]
     try:
         outcome = service.catalogue_upload(upload)
     finally:
-        subprocess.run = real_run  # type: ignore[assignment]
+        pdf_adapter._Worker.ask = real_ask  # type: ignore[method-assign]
     peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     if outcome.status is not SubmissionStatus.CATALOGUED or len(child_peaks) != 1:
         raise RuntimeError(f"the upload was not catalogued: {outcome!r} ({len(child_peaks)} worker runs)")
     return {
         "parent_mb": peak_kib / 1024,
         "child_mb": child_peaks[0] / 1024,
+        "worker_mb": worker_resident[0] / 1024,
         "parent_before_mb": before_kib / 1024,
         "bytes": pdf.stat().st_size,
     }

@@ -31,7 +31,16 @@ from typing import TYPE_CHECKING, Any
 
 import requests
 
-from bench.common import ROOT, BenchError, import_environment, latency_metrics, metric, stack_clients, stack_services
+from bench.common import (
+    ROOT,
+    BenchError,
+    import_environment,
+    latency_metrics,
+    metric,
+    p95,
+    stack_clients,
+    stack_services,
+)
 from infra.local.launcher import running_stack, wait_healthy
 
 if TYPE_CHECKING:
@@ -236,21 +245,34 @@ def _submission_status(api: requests.Session, state: dict[str, Any], submission_
         return f"unknown ({error})"
 
 
-def measure_ingest(state: dict[str, Any], uploads: int) -> list[Deposit]:
-    ses = stack_clients(state).aws("ses")
-    deposits = []
+# The two ways the catalogue step is measured in one run: its parser's worker kept warm (the product), and a
+# worker started for every upload (the baseline: what every upload paid before, and a container's first still
+# pays), on a second stack with its own search alias (its references repeat the first stack's).
+WARM = "warm"
+WORKER_PER_UPLOAD = "worker_per_upload"
+WORKER_PER_UPLOAD_SETTINGS = {"PDF_WORKER_MAX_FILES": "1", "OPENSEARCH_INDEX": "reviews-worker-per-upload"}
+
+
+def measure_ingest(stacks: dict[str, dict[str, Any]], uploads: int) -> dict[str, list[Deposit]]:
+    """`uploads` deposits on each stack, alternating (and which goes first), so drift hits both alike."""
+    ses = {name: stack_clients(state).aws("ses") for name, state in stacks.items()}
+    deposits: dict[str, list[Deposit]] = {name: [] for name in stacks}
+    names = list(stacks)
+    pause = 0
     with requests.Session() as api:
         for number in range(1, uploads + 1):
-            # A pause between deposits, spread evenly over one refresh interval (golden-ratio sequence), so
-            # that deposits do not lock on to OpenSearch's refresh timer (each would then wait a whole one).
-            time.sleep((number * GOLDEN_RATIO_CONJUGATE) % 1.0 * REFRESH_INTERVAL_S)
-            deposit = deposit_once(state, api, ses, number)
-            deposits.append(deposit)
-            print(
-                f"  deposit {number:>3}/{uploads}: searchable {deposit.to_searchable_s:6.3f} s, "
-                f"acknowledged {deposit.to_acknowledged_s:6.3f} s",
-                flush=True,
-            )
+            for name in names if number % 2 else reversed(names):
+                # A pause between deposits, spread evenly over one refresh interval (golden-ratio sequence), so
+                # that deposits do not lock on to OpenSearch's refresh timer (each would then wait a whole one).
+                pause += 1
+                time.sleep((pause * GOLDEN_RATIO_CONJUGATE) % 1.0 * REFRESH_INTERVAL_S)
+                deposit = deposit_once(stacks[name], api, ses[name], number)
+                deposits[name].append(deposit)
+                print(
+                    f"  deposit {number:>3}/{uploads} ({name}): searchable {deposit.to_searchable_s:6.3f} s, "
+                    f"acknowledged {deposit.to_acknowledged_s:6.3f} s",
+                    flush=True,
+                )
     return deposits
 
 
@@ -287,8 +309,10 @@ def write_historic_csv(path: Path, rows: int, marker: str) -> None:
             )
 
 
-def measure_historic_import(state: dict[str, Any], rows: int = HISTORIC_IMPORT_ROWS) -> float:
-    """Rows per second for `case-reviews import` of a generated file (the service, as the CLI calls it)."""
+def measure_historic_import(state: dict[str, Any], rows: int = HISTORIC_IMPORT_ROWS) -> tuple[float, float]:
+    """Rows per second for `case-reviews import` of a generated file (the service, as the CLI calls it), and
+    the baseline: rows per second of a raw BatchWriteItem of the items that import wrote (read back from the
+    table; 25 a request, one request at a time, as they are: no conversion) into the same table."""
     marker = f"bench{uuid.uuid4().hex[:12]}"
     historic_import = stack_services(state).historic_import
     with tempfile.TemporaryDirectory() as directory:
@@ -307,7 +331,40 @@ def measure_historic_import(state: dict[str, Any], rows: int = HISTORIC_IMPORT_R
     found.raise_for_status()
     if found.json()["total"] != rows:
         raise BenchError(f"historic import: {found.json()['total']} of {rows} rows searchable; the run is void")
-    return rows / elapsed
+    return rows / elapsed, rows / raw_batch_write_s(state, marker, rows)
+
+
+def raw_batch_write_s(state: dict[str, Any], marker: str, rows: int) -> float:
+    """Seconds to write again, by plain BatchWriteItem calls, every item of the table that holds `marker` (the
+    import's claims and records: the same keys and attributes, so the table is unchanged)."""
+    dynamodb = stack_clients(state).aws("dynamodb")
+    table = state["catalogue_table"]
+
+    def scan(condition: str, values: dict[str, Any]) -> list[dict[str, Any]]:
+        pages = dynamodb.get_paginator("scan").paginate(
+            TableName=table, FilterExpression=condition, ExpressionAttributeValues=values
+        )
+        return [item for page in pages for item in page["Items"]]
+
+    # The records hold the marker in their titles; their claims (keyed by a hash) hold their references.
+    records = scan(
+        "begins_with(pk, :record) AND contains(title, :marker)", {":record": {"S": "REVIEW#"}, ":marker": {"S": marker}}
+    )
+    references = {item["reference"]["S"] for item in records}
+    claims = [
+        item
+        for item in scan("begins_with(pk, :claim)", {":claim": {"S": "IMPORT#"}})
+        if item["reference"]["S"] in references
+    ]
+    items = records + claims
+    if len(items) != 2 * rows:
+        raise BenchError(f"historic import: {len(items)} items hold the marker, not a claim and a record per row")
+    started = time.perf_counter()
+    for start in range(0, len(items), 25):
+        request: dict[str, Any] = {table: [{"PutRequest": {"Item": item}} for item in items[start : start + 25]]}
+        while request:
+            request = dynamodb.batch_write_item(RequestItems=request).get("UnprocessedItems") or {}
+    return time.perf_counter() - started
 
 
 # ---------------------------------------------------------------- handler import time
@@ -357,14 +414,16 @@ class Measured:
 
 
 def extraction_metrics(samples: dict[str, list[float]]) -> Measured:
-    """`extract_pages_per_s` (the product's child process) and `.in_process` (PDFium here), each against pypdf
-    (`baseline`) and, as `….vs_pdfminer`, against pdfminer.six; `.pypdf` and `.pdfminer` are the baselines' own."""
+    """`extract_pages_per_s` (the product, its worker warm), `.worker_per_file` (a worker started for each file)
+    and `.in_process` (PDFium here), each against pypdf (`baseline`) and, as `….vs_pdfminer`, against
+    pdfminer.six; `.pypdf` and `.pdfminer` are the baselines' own."""
     from bench.extraction import summary
 
     medians, n = summary(samples), len(samples["product"])
     unit = "pages/s"
     metrics = {
         "extract_pages_per_s": metric(medians["product"], unit, n, baseline=medians["pypdf"]),
+        "extract_pages_per_s.worker_per_file": metric(medians["worker_per_file"], unit, n, baseline=medians["pypdf"]),
         "extract_pages_per_s.in_process": metric(medians["in_process"], unit, n, baseline=medians["pypdf"]),
         "extract_pages_per_s.pypdf": metric(medians["pypdf"], unit, n),
         "extract_pages_per_s.pdfminer": metric(medians["pdfminer"], unit, n),
@@ -425,20 +484,27 @@ def measure_catalogue_memory(repeats: int = RSS_REPEATS) -> Measured:
             runs = [measure_catalogue_rss(pdf, anonymous, moto_server) for _ in range(repeats)]
             parent = max(run["parent_mb"] for run in runs)
             child = max(run["child_mb"] for run in runs)
+            worker = max(run["worker_mb"] for run in runs)
             before = max(run["parent_before_mb"] for run in runs)
-            print(f"  {name}: parent {parent:.1f} MiB (from {before:.1f}), child {child:.1f} MiB", flush=True)
+            print(
+                f"  {name}: parent {parent:.1f} MiB (from {before:.1f}), child {child:.1f} MiB, "
+                f"worker {worker:.1f} MiB",
+                flush=True,
+            )
             if name == "catalogue_peak_rss_mb":
                 # The headline entry: the parent's peak, carrying the child's and the upload's size too.
                 measured.metrics[name] = {
                     **metric(parent, "MiB", repeats),
                     "parent": round(parent, 1),
                     "child": round(child, 1),
+                    "worker": round(worker, 1),
                     "parent_before_step": round(before, 1),
                     "upload_bytes": size,
                     "upload_pages": pages,
                 }
             measured.metrics[f"{name}.parent"] = metric(parent, "MiB", repeats)
             measured.metrics[f"{name}.child"] = metric(child, "MiB", repeats)
+            measured.metrics[f"{name}.worker"] = metric(worker, "MiB", repeats)
             measured.samples[name] = [{key: round(value, 1) for key, value in run.items()} for run in runs]
     return measured
 
@@ -566,18 +632,35 @@ def measure_similar_relevance(state: dict[str, Any]) -> Measured:
 
 
 def build_metrics(
-    deposits: list[Deposit], imports: dict[str, list[float]], import_rate: tuple[float, int]
+    deposits: dict[str, list[Deposit]], imports: dict[str, list[float]], import_rate: tuple[float, float, int]
 ) -> dict[str, dict[str, Any]]:
-    metrics = latency_metrics("ingest_to_searchable_s", [d.to_searchable_s for d in deposits])
-    metrics |= latency_metrics("ingest_to_acknowledged_s", [d.to_acknowledged_s for d in deposits])
+    warm, per_upload = deposits[WARM], deposits[WORKER_PER_UPLOAD]
+    metrics: dict[str, dict[str, Any]] = {}
+    for name, seconds in (("ingest_to_searchable_s", _searchable), ("ingest_to_acknowledged_s", _acknowledged)):
+        # The product's figures, each against the same figure with a worker per upload (`baseline`).
+        metrics |= latency_metrics(name, seconds(warm), baseline=seconds(per_upload))
+        metrics |= latency_metrics(f"{name}.{WORKER_PER_UPLOAD}", seconds(per_upload))
+    # What indexing adds to the slowest deposits: the searchable p95 against the acknowledged p95.
+    metrics["ingest_to_searchable_s.p95_vs_acknowledged"] = metric(
+        p95(_searchable(warm)), "s", len(warm), baseline=p95(_acknowledged(warm))
+    )
     boto3_ms = statistics.median(imports["boto3"])
     for name in FUNCTIONS:
         metrics[f"handler_import_ms.{name}"] = metric(
             statistics.median(imports[name]), "ms", len(imports[name]), baseline=boto3_ms
         )
     metrics["handler_import_ms.boto3"] = metric(boto3_ms, "ms", len(imports["boto3"]))
-    metrics["import_rows_per_s"] = metric(import_rate[0], "rows/s", import_rate[1])
+    rate, raw_rate, rows = import_rate
+    metrics["import_rows_per_s"] = metric(rate, "rows/s", rows, baseline=raw_rate)
     return metrics
+
+
+def _searchable(deposits: list[Deposit]) -> list[float]:
+    return [deposit.to_searchable_s for deposit in deposits]
+
+
+def _acknowledged(deposits: list[Deposit]) -> list[float]:
+    return [deposit.to_acknowledged_s for deposit in deposits]
 
 
 def _git(*args: str) -> str | None:
@@ -589,9 +672,9 @@ def _git(*args: str) -> str | None:
 
 
 def report(
-    deposits: list[Deposit],
+    deposits: dict[str, list[Deposit]],
     imports: dict[str, list[float]],
-    import_rate: tuple[float, int],
+    import_rate: tuple[float, float, int],
     stack_source: str,
     more: Measured | None = None,
 ) -> dict[str, Any]:
@@ -606,8 +689,14 @@ def report(
         "metrics": build_metrics(deposits, imports, import_rate) | more.metrics,
         # Every sample, in the order taken: nothing is discarded.
         "samples": {
-            "ingest_to_searchable_s": [round(d.to_searchable_s, 3) for d in deposits],
-            "ingest_to_acknowledged_s": [round(d.to_acknowledged_s, 3) for d in deposits],
+            **{
+                f"{metric_name}{'' if name == WARM else '.' + name}": [round(value, 3) for value in seconds(taken)]
+                for name, taken in deposits.items()
+                for metric_name, seconds in (
+                    ("ingest_to_searchable_s", _searchable),
+                    ("ingest_to_acknowledged_s", _acknowledged),
+                )
+            },
             **{f"handler_import_ms.{name}": [round(v, 1) for v in values] for name, values in imports.items()},
             **more.samples,
         },
@@ -665,7 +754,7 @@ def main(argv: list[str] | None = None) -> int:
     if options.uploads < MIN_UPLOADS:
         parser.error(f"--uploads must be at least {MIN_UPLOADS} (a p95 of fewer samples means little)")
 
-    from bench.extraction import PAGES, REPEATS, measure_extraction
+    from bench.extraction import EXTRACTORS, PAGES, REPEATS, measure_extraction
     from bench.rewrite import measure_rewrite
 
     more = Measured()
@@ -674,7 +763,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"handler import time: {len(FUNCTIONS)} handlers and boto3, {IMPORT_REPEATS} fresh interpreters each…")
         imports = measure_imports()
         # Then what needs no stack, still on a quiet machine.
-        print(f"text extraction: a {PAGES}-page report, 4 extractors, {REPEATS} rounds…", flush=True)
+        print(f"text extraction: a {PAGES}-page report, {len(EXTRACTORS)} extractors, {REPEATS} rounds…", flush=True)
         more.add(extraction_metrics(measure_extraction()))
         print(f"  {more.metrics['extract_pages_per_s']['value']} pages/s", flush=True)
         print("clean rewrite: pypdf and pikepdf, a 100-page report and a 20 MiB scanned one…", flush=True)
@@ -685,12 +774,17 @@ def main(argv: list[str] | None = None) -> int:
         print(f"retention reads: {options.expiry_records:,} records, 100 due, on moto…", flush=True)
         more.add(measure_expiry_reads(options.expiry_records))
         with _stack(options.stack) as (state, stack_source):
-            print(f"ingest latency: {options.uploads} sequential deposits…", flush=True)
-            deposits = measure_ingest(state, options.uploads)
+            print(
+                f"ingest latency: {options.uploads} sequential deposits on this stack (its parser's worker kept warm) "
+                f"and on a second stack with a worker per upload, alternating…",
+                flush=True,
+            )
+            with running_stack(opensearch_url=state["opensearch_url"], settings=WORKER_PER_UPLOAD_SETTINGS) as other:
+                deposits = measure_ingest({WARM: state, WORKER_PER_UPLOAD: other}, options.uploads)
             # After the deposits, so its 10,000 records do not weigh on the ingest latencies.
             print(f"historic import: {options.import_rows} generated rows…", flush=True)
-            import_rate = (measure_historic_import(state, options.import_rows), options.import_rows)
-            print(f"  {import_rate[0]:.1f} rows/s", flush=True)
+            import_rate = (*measure_historic_import(state, options.import_rows), options.import_rows)
+            print(f"  {import_rate[0]:.1f} rows/s (a raw BatchWriteItem of its items: {import_rate[1]:.1f})")
             # Last: its corpus (in an index of its own) must not weigh on the deposits or the import.
             print(f"search latency: {options.search_records:,} indexed records…", flush=True)
             more.add(measure_search_latency(state, options.search_records))

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
 BENCH_ALIAS = "bench-reviews"
 # Bump when the generated corpus changes: a stale corpus is then rebuilt, never reused.
-CORPUS_VERSION = 2
+CORPUS_VERSION = 3
 RECORDS = 100_000
 SEED = 20261126
 COPY_SHARE = 0.4

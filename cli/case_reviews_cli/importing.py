@@ -26,6 +26,7 @@ age_band, outcome, local_authority, region, review_model, learning, recommendati
 A bad row is reported by its line number (the header is line 1) and skipped; the good rows
 are imported. Importing the same file again adds nothing: a row already imported keeps its
 reference. A file that is not UTF-8, is empty or lacks a required column imports nothing.
+Imports run one at a time: one started while another runs imports nothing.
 
 Exit status: 0 when every row is imported or already present; 1 when any row was rejected
 (the good rows are still imported) or the file could not be read."""

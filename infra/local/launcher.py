@@ -19,7 +19,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -62,13 +62,14 @@ def running_stack(
     log_path: Path | None = None,
     startup_timeout_s: float = 240,
     clock: str | None = None,
+    settings: Mapping[str, str] | None = None,
 ) -> Iterator[dict[str, Any]]:
     """A local stack on free ports for the duration of the `with` block; yields its state file's content.
 
     `opensearch_url`: use that OpenSearch; otherwise the stack starts its own (an OPENSEARCH_URL in
     this process's environment is not passed on). `state_file` and `log_path` default to a
     temporary folder removed afterwards. `clock`: the day (or ISO instant) the stack's clock starts
-    from, instead of the real time.
+    from, instead of the real time. `settings`: function settings over the stack's own (`--setting`).
     """
     with contextlib.ExitStack() as cleanup:
         if state_file is None or log_path is None:
@@ -86,6 +87,8 @@ def running_stack(
         command = [sys.executable, "-m", "infra.local.stack", "--api-port", "0", "--state-file", str(state_file)]
         if clock:
             command += ["--clock", clock]
+        for name, value in (settings or {}).items():
+            command += ["--setting", f"{name}={value}"]
         process = subprocess.Popen(
             [*command, "--quiet"], cwd=ROOT, env=environment, stdout=log, stderr=subprocess.STDOUT
         )

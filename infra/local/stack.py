@@ -340,6 +340,13 @@ def port_problem(port: int, error: OSError) -> str:
     return f"stack: the API cannot listen on 127.0.0.1:{port} ({error.strerror or error}); {how}"
 
 
+def _setting(text: str) -> tuple[str, str]:
+    name, equals, value = text.partition("=")
+    if not equals or not name:
+        raise argparse.ArgumentTypeError(f"not NAME=VALUE: {text!r}")
+    return name, value
+
+
 def _clock(text: str) -> SetClock:
     try:
         return SetClock.parse(text)
@@ -363,6 +370,14 @@ def main(argv: list[str] | None = None) -> int:
         default=None,
         metavar="DAY_OR_INSTANT",
         help="run the stack's clock from this day (10:30 UTC) or ISO instant instead of the real time (tests)",
+    )
+    parser.add_argument(
+        "--setting",
+        type=_setting,
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a function setting of config.py over the stack's own, e.g. PDF_WORKER_MAX_FILES=1 (repeatable)",
     )
     options = parser.parse_args(argv)
 
@@ -401,6 +416,7 @@ def main(argv: list[str] | None = None) -> int:
                 **provisioned.function_environment(opensearch_url=opensearch_url, public_base_url=api_url),
                 # Swagger UI at $API/swagger, on the local stack only (template.yaml never sets it).
                 SWAGGER_UI_SWITCH: "true",
+                **dict(options.setting),
             }
         )
 

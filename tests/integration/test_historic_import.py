@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from case_reviews import bootstrap
-from case_reviews.services.historic_import import ImportFileError, ImportResult
+from case_reviews.domain.historic import ImportInProgress
+from case_reviews.services.historic_import import LOCK_LEASE, ImportFileError, ImportResult
 from tests.integration.helpers import call_api
 
 SAMPLE = Path(__file__).resolve().parents[2] / "samples" / "historic_catalogue.csv"
@@ -323,3 +324,55 @@ def test_a_large_file_is_imported_in_batches_with_progress(aws, search, now, tmp
     assert seen == list(range(1, 1202))
     _, everything, _ = call_api("GET", "/reviews?page_size=1")
     assert everything["total"] == 1201
+
+
+def test_an_import_started_while_another_runs_imports_nothing_and_says_so(aws, search, now):
+    # Given an import that holds the import lock (it has run since now)
+    store = bootstrap.services().imports_store
+    store.begin_import("another-run", now, now + LOCK_LEASE)
+
+    # When staff import a file meanwhile
+    with pytest.raises(ImportInProgress) as refused:
+        run_import(SAMPLE, now)
+
+    # Then nothing is catalogued, and the message says why and what to do
+    assert "another import is running" in str(refused.value)
+    assert "Run this one when it has finished" in str(refused.value)
+    assert catalogue_size() == 0
+    # And once that import has finished, the file is imported
+    store.end_import("another-run", now)
+    assert run_import(SAMPLE, now).imported == 25
+
+
+def test_an_import_killed_between_claims_and_records_is_finished_by_the_next_once_its_hold_lapses(
+    aws, search, now, clock, monkeypatch
+):
+    # Given an import killed outright after it claimed the rows of its first batch: no record written,
+    # and its hold on the import lock not let go
+    service = bootstrap.services().historic_import
+    monkeypatch.setattr(service, "batch_rows", 10)
+
+    def killed(records):
+        raise SystemExit("killed")
+
+    with monkeypatch.context() as patch, pytest.raises(SystemExit):
+        patch.setattr(service.records, "put_new_records", killed)
+        patch.setattr(service.claims, "end_import", lambda run, now: None)
+        run_import(SAMPLE, now)
+    assert catalogue_size() == 0
+
+    # When the file is imported again at once, Then it is refused while the hold lasts
+    with pytest.raises(ImportInProgress) as refused:
+        run_import(SAMPLE, now)
+    assert "its hold lapses at" in str(refused.value)
+
+    # And when it is imported once the hold has lapsed, Then the claimed rows get their records under the
+    # references their claims hold, the others new ones, each once; and all are searchable
+    clock.advance(LOCK_LEASE)
+    rerun = run_import(SAMPLE, now)
+    assert (rerun.imported, rerun.already_present, rerun.rejected) == (25, 0, [])
+    assert rerun.rows[0].reference == "CR-1945-0001"
+    assert len({row.reference for row in rerun.rows}) == 25
+    assert catalogue_size() == 25
+    _, after, _ = call_api("GET", "/reviews?page_size=50")
+    assert {item["reference"] for item in after["items"]} == {row.reference for row in rerun.rows}

@@ -5,8 +5,11 @@ from __future__ import annotations
 import io
 import json
 import os
+import signal
 import subprocess
 import sys
+import tempfile
+import time
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -189,7 +192,8 @@ def test_the_parser_child_holds_no_credentials_and_cannot_read_the_functions(tmp
     source = tmp_path / "upload.pdf"
     source.write_bytes(pdfs.make_pdf("Report"))
 
-    # When it inspects a file with the real inspector, whose worker reports what its process sees
+    # When it inspects two files with the real inspector (the second goes to the warm worker the first started),
+    # whose worker's process for each file reports what it sees
     function = subprocess.run(
         [sys.executable, "-m", "tests.support.function_process", str(source)],
         env={**secrets, "PATH": os.environ["PATH"], "PYTHONPATH": os.pathsep.join(filter(None, sys.path))},
@@ -198,14 +202,18 @@ def test_the_parser_child_holds_no_credentials_and_cannot_read_the_functions(tmp
         timeout=60,
         check=True,
     )
-    seen = json.loads(function.stdout.strip().splitlines()[-1])
+    first, warm = json.loads(function.stdout.strip().splitlines()[-1])
+    assert first["worker_pid"] == warm["worker_pid"]
 
-    # Then the parser's environment holds none of them: only what the interpreter needs to start
-    environment = seen["environment"]
-    assert set(environment) <= {*pdf.CHILD_ENVIRONMENT_PASSED, "PYTHONPATH"}
-    assert not set(secrets.values()) & set(environment.values())
-    # And it cannot read them from the function either: the function's environment and memory are closed to it
-    assert seen["parent"] == {"environ": "PermissionError", "mem": "PermissionError"}
+    for seen in (first, warm):
+        # Then the parser's environment holds none of them: only what the interpreter needs to start
+        environment = seen["environment"]
+        assert set(environment) <= {*pdf.CHILD_ENVIRONMENT_PASSED, "PYTHONPATH"}
+        assert not set(secrets.values()) & set(environment.values())
+        # And it cannot read them from the function either: the function's environment and memory are closed
+        # to it, and so are the worker's (whose next forks parse other boards' files)
+        assert seen["function"] == {"environ": "PermissionError", "mem": "PermissionError"}
+        assert seen["worker"] == {"environ": "PermissionError", "mem": "PermissionError"}
 
 
 @pytest.mark.parametrize(
@@ -221,3 +229,142 @@ def test_a_parser_that_crashes_or_hangs_becomes_a_rejection(
     with pytest.raises(UploadRejected) as rejected:
         inspect(pdfs.make_pdf("Report"), tmp_path, limits=PdfLimits(time_limit_s=1))
     assert reason in str(rejected.value)
+
+
+# ---------------------------------------------------------------- the warm worker
+
+
+@pytest.fixture
+def scripted(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The real worker, whose reading of each file follows the file's bytes (tests/support/scripted_worker.py)."""
+    monkeypatch.setattr(pdf, "WORKER_MODULE", "tests.support.scripted_worker")
+
+
+def inspect_script(inspector: IsolatedPdfInspector, script: bytes, tmp_path: Path) -> dict[str, object]:
+    """What the file's process reported (scripted_worker), for a file of these bytes, in a workdir of its own."""
+    workdir = Path(tempfile.mkdtemp(dir=tmp_path))
+    source = workdir / "upload.pdf"
+    source.write_bytes(script)
+    found = inspector.inspect(source, workdir, anonymous=False)
+    return json.loads(found.text_path.read_text(encoding="utf-8"))
+
+
+def test_later_files_go_to_the_same_warm_worker_each_in_a_process_of_its_own(scripted, tmp_path: Path) -> None:
+    # Given an inspector
+    inspector = IsolatedPdfInspector()
+
+    # When it inspects three files
+    seen = [inspect_script(inspector, b"report %d" % number, tmp_path) for number in range(3)]
+
+    # Then one worker served them all, still running for the next, and each file had a process of its own
+    assert {report["worker_pid"] for report in seen} == {inspector.worker_pid}
+    assert len({report["pid"] for report in seen}) == 3
+    inspector.close()
+    assert inspector.worker_pid is None
+
+
+def test_each_file_gets_the_whole_of_each_limit_however_many_came_before(scripted, tmp_path: Path) -> None:
+    # Given an inspector with limits of its own
+    limits = PdfLimits(time_limit_s=7, memory_limit_mb=300)
+    inspector = IsolatedPdfInspector(limits)
+
+    # When a warm worker inspects a small file after a large one
+    large = inspect_script(inspector, b"x" * 5_000_000, tmp_path)
+    small = inspect_script(inspector, b"small", tmp_path)
+
+    # Then each file's process ran under its own limits: the same address space and CPU seconds, its CPU
+    # time counted from zero, and an output bound from its own size
+    assert large["worker_pid"] == small["worker_pid"]
+    for report, size in ((large, 5_000_000), (small, 5)):
+        output_bound = 2 * size + 4 * limits.max_text_chars + 1024 * 1024
+        assert report["limits"] == {
+            "memory": [300 * 1024 * 1024] * 2,
+            "cpu": [7, 8],
+            "file_size": [output_bound, output_bound],
+        }
+        assert report["cpu_used_at_start_s"] < 1
+
+
+@pytest.mark.parametrize(
+    ("script", "reason"),
+    [(b"crash", "could not be processed"), (b"eat", "could not be processed"), (b"hang", "within the time allowed")],
+    ids=["crash", "memory-limit", "timeout"],
+)
+def test_a_crash_a_limit_hit_or_a_timeout_ends_only_that_files_process_and_the_worker_is_replaced(
+    script: bytes, reason: str, scripted, tmp_path: Path
+) -> None:
+    # Given a warm worker
+    inspector = IsolatedPdfInspector(PdfLimits(time_limit_s=2))
+    before = inspect_script(inspector, b"first", tmp_path)
+
+    # When a file crashes its process, runs out of memory, or never ends
+    with pytest.raises(UploadRejected) as rejected:
+        inspect_script(inspector, script, tmp_path)
+
+    # Then that file is rejected with a reason the board can act on, and its worker is ended (a hung file's
+    # process with it)
+    assert reason in str(rejected.value)
+    assert not _running(before["worker_pid"])
+    for hung in tmp_path.glob("*/hang.pid"):
+        assert _ends(int(hung.read_text()))
+    # And the next file is inspected by a new worker, as the first was
+    after = inspect_script(inspector, b"after", tmp_path)  # as long as the first: the same limits
+    assert after["worker_pid"] not in (before["worker_pid"], None)
+    assert after["limits"] == before["limits"]
+
+
+def test_a_worker_is_replaced_after_its_last_file(scripted, tmp_path: Path) -> None:
+    # Given an inspector whose workers serve two files each
+    inspector = IsolatedPdfInspector(max_files_per_worker=2)
+
+    # When it inspects five files
+    workers = [inspect_script(inspector, b"report", tmp_path)["worker_pid"] for _ in range(5)]
+
+    # Then a worker served the first two, another the next two, a third the fifth; each ended after its last
+    assert workers[0] == workers[1] != workers[2] == workers[3] != workers[4]
+    assert len(set(workers)) == 3
+    assert not _running(workers[0]) and not _running(workers[2])
+
+
+def test_nothing_a_files_process_leaves_running_outlives_that_file(scripted, tmp_path: Path) -> None:
+    # Given a file whose process starts another that would stay behind (in a session of its own, orphaned)
+    inspector = IsolatedPdfInspector()
+
+    # When it is inspected
+    inspect_script(inspector, b"orphan", tmp_path)
+
+    # Then that process has been ended by the time the inspection returns, and the worker serves the next file
+    (orphan,) = tmp_path.glob("*/orphan.pid")
+    assert not _running(int(orphan.read_text()))
+    assert inspect_script(inspector, b"next", tmp_path)["worker_pid"] == inspector.worker_pid
+
+
+def test_a_warm_worker_that_ended_while_idle_is_replaced_without_failing_the_next_file(
+    scripted, tmp_path: Path
+) -> None:
+    # Given a warm worker that is killed between files (as by the system, short of memory)
+    inspector = IsolatedPdfInspector()
+    first = inspect_script(inspector, b"first", tmp_path)
+    os.kill(first["worker_pid"], signal.SIGKILL)
+
+    # When the next file comes, Then a new worker inspects it
+    after = inspect_script(inspector, b"next", tmp_path)
+    assert after["worker_pid"] != first["worker_pid"]
+
+
+def _ends(pid: int) -> bool:
+    """The process ends soon (a SIGKILL is delivered when the process is next scheduled)."""
+    for _ in range(500):
+        if not _running(pid):
+            return True
+        time.sleep(0.01)
+    return False
+
+
+def _running(pid: int) -> bool:
+    """The process exists and is not a zombie (a killed process its parent has not reaped yet)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state not in ("Z", "X")

@@ -290,7 +290,7 @@ class Services:
             time_limit_s=pdf.pdf_time_limit_seconds,
             memory_limit_mb=pdf.pdf_memory_limit_mb,
         )
-        return IsolatedPdfInspector(limits)
+        return IsolatedPdfInspector(limits, max_files_per_worker=pdf.pdf_worker_max_files)
 
     @cached_property
     def indexing(self) -> IndexingService:

@@ -39,12 +39,14 @@ class StorageSettings(_EnvironmentSettings):
 
 
 class PdfSettings(_EnvironmentSettings):
-    """What one upload may cost the parser (its child process): pages, seconds, memory."""
+    """What one upload may cost the parser (its process): pages, seconds, memory; and how long a worker lives."""
 
     pdf_max_pages: PositiveInt = Field(alias="PDF_MAX_PAGES", default=2000)
     # Well inside the catalogue function's timeout, so a slow file is a rejection, not a retried batch.
     pdf_time_limit_seconds: PositiveInt = Field(alias="PDF_TIME_LIMIT_SECONDS", default=30, le=600)
     pdf_memory_limit_mb: PositiveInt = Field(alias="PDF_MEMORY_LIMIT_MB", default=640, ge=128)
+    # Files one warm parser worker serves before it is replaced (1: a new worker for every file).
+    pdf_worker_max_files: PositiveInt = Field(alias="PDF_WORKER_MAX_FILES", default=100, le=10_000)
 
 
 class ReviewSettings(_EnvironmentSettings):

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from case_reviews.domain.email import RenderedEmail
     from case_reviews.domain.events import DetailType
     from case_reviews.domain.files import DownloadedObject, InspectedPdf, PresignedUpload, StoredObject
+    from case_reviews.domain.historic import ImportClaim
     from case_reviews.domain.holds import ReviewHold
     from case_reviews.domain.models import Board, CatalogueRecord, Credential, Submission
     from case_reviews.domain.queues import QueueDepth, QueuedMessage
@@ -206,9 +207,25 @@ class RateLimiter(Protocol):
 
 
 class ImportStore(Protocol):
+    """Historic imports: each row's claim, and the lock that lets one import run at a time."""
+
     def import_claims(self, natural_keys: Sequence[str]) -> dict[str, str]: ...
-    def claim_import(self, natural_key: str, reference: str, imported_at: datetime, notes: str | None) -> str: ...
     def allocate_references(self, year: int, count: int) -> list[str]: ...
+    def put_claims(self, claims: Sequence[ImportClaim]) -> None:
+        """Write the claims as they are (unconditionally): only while holding the import lock."""
+        ...
+
+    def begin_import(self, run: str, now: datetime, until: datetime) -> None:
+        """Hold the import lock for `run` until `until`; ImportInProgress if another run holds it now."""
+        ...
+
+    def renew_import(self, run: str, now: datetime, until: datetime) -> None:
+        """Hold the lock on, until `until`; ImportInProgress if it lapsed and another run took it."""
+        ...
+
+    def end_import(self, run: str, now: datetime) -> None:
+        """Let the lock go (if `run` still holds it)."""
+        ...
 
 
 # ---------------------------------------------------------------- files, search, messages, mail

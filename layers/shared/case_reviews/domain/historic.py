@@ -35,6 +35,20 @@ class ImportFileError(CaseReviewsError):
     """The file as a whole cannot be imported (not UTF-8, empty, a required column missing): nothing is."""
 
 
+class ImportInProgress(CaseReviewsError):
+    """Another import holds the catalogue's import lock: imports run one at a time (nothing was imported)."""
+
+
+@dataclass(frozen=True)
+class ImportClaim:
+    """A row's natural key, claimed for the reference its record gets; staff's notes on the row kept with it."""
+
+    natural_key: str
+    reference: str
+    imported_at: datetime
+    notes: str | None = None
+
+
 # ---------------------------------------------------------------- one row
 
 

@@ -108,6 +108,11 @@ def import_claim_key(natural_key: str) -> Key:
     return {"pk": f"IMPORT#{natural_key}", "sk": "IMPORT"}
 
 
+def import_lock_key() -> Key:
+    """The one item that lets a single historic import run at a time."""
+    return {"pk": "IMPORT_LOCK", "sk": "IMPORT_LOCK"}
+
+
 def retention_run_partition(run_id: str) -> str:
     return f"{RETENTION_RUN_PREFIX}{run_id}"
 

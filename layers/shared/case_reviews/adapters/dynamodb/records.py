@@ -9,7 +9,7 @@ from typing import Any
 from case_reviews.adapters.dynamodb import keys
 from case_reviews.adapters.dynamodb.items import ContentClaimItem, RecordItem
 from case_reviews.adapters.dynamodb.mapping import audit_from, audit_to_item, record_from, record_to_item
-from case_reviews.adapters.dynamodb.table import Table, to_attributes
+from case_reviews.adapters.dynamodb.table import BATCH_REQUESTS_IN_FLIGHT, Table, to_attributes
 from case_reviews.domain.audit import AuditEntry
 from case_reviews.domain.errors import ChangedMeanwhile, DuplicateContent
 from case_reviews.domain.models import CatalogueRecord
@@ -116,7 +116,7 @@ class DynamoRecordStore:
         Only for records whose reference the caller has just claimed (an import's claim) and that
         do not exist yet: nobody else writes a claimed reference, so no condition is needed.
         """
-        self.table.batch_put([record_to_item(record) for record in records])
+        self.table.batch_put([record_to_item(record) for record in records], in_flight=BATCH_REQUESTS_IN_FLIGHT)
 
     def save_copy_attached(self, changed: CatalogueRecord, entry: AuditEntry) -> bool:
         """Write a record's first copy over the version it came from, claim the file's checksum and append

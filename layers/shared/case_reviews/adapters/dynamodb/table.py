@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,6 +24,10 @@ _deserializer = TypeDeserializer()
 _BATCH_ATTEMPTS = 8
 _BATCH_BACKOFF_S = 0.05
 _BATCH_BACKOFF_CAP_S = 1.0
+# Batch requests in flight at once, for a large batch (an import): each request's time is mostly the round
+# trip and the service's, so a few at a time multiply the throughput (boto3 clients are thread-safe, and
+# keep up to 10 connections a host).
+BATCH_REQUESTS_IN_FLIGHT = 8
 
 
 def to_attributes(item: BaseModel | Mapping[str, Any]) -> dict[str, Any]:
@@ -201,26 +206,43 @@ class Table:
             for attributes in page["Items"]:
                 yield from_attributes(attributes)
 
-    def batch_get(self, keys: list[dict[str, str]]) -> Iterator[dict[str, Any]]:
-        """The items with these keys that exist, 100 keys per BatchGetItem, consistent reads."""
-        for start in range(0, len(keys), 100):
-            found: list[dict[str, Any]] = []
-
-            def send(request: dict[str, Any], found: list[dict[str, Any]] = found) -> dict[str, Any]:
-                response = self.client.batch_get_item(RequestItems=request)
-                found.extend(response["Responses"].get(self.name, []))
-                return response
-
-            chunk = [to_attributes(key) for key in keys[start : start + 100]]
-            until_processed(send, {self.name: {"Keys": chunk, "ConsistentRead": True}}, "UnprocessedKeys")
+    def batch_get(self, keys: Sequence[Mapping[str, str]], in_flight: int = 1) -> Iterator[dict[str, Any]]:
+        """The items with these keys that exist, 100 keys per BatchGetItem (`in_flight` at once), consistent reads."""
+        chunks = [keys[start : start + 100] for start in range(0, len(keys), 100)]
+        for found in _each(self._batch_get_chunk, chunks, in_flight):
             yield from (from_attributes(attributes) for attributes in found)
 
-    def batch_put(self, items: list[BaseModel | Mapping[str, Any]]) -> None:
-        """Write items 25 per BatchWriteItem, without conditions."""
-        for start in range(0, len(items), 25):
-            writes = [{"PutRequest": {"Item": to_attributes(item)}} for item in items[start : start + 25]]
+    def _batch_get_chunk(self, keys: Sequence[Mapping[str, str]]) -> list[dict[str, Any]]:
+        found: list[dict[str, Any]] = []
 
-            def send(request: dict[str, Any]) -> dict[str, Any]:
-                return self.client.batch_write_item(RequestItems=request)  # type: ignore[no-any-return]
+        def send(request: dict[str, Any]) -> dict[str, Any]:
+            response = self.client.batch_get_item(RequestItems=request)
+            found.extend(response["Responses"].get(self.name, []))
+            return response  # type: ignore[no-any-return]
 
-            until_processed(send, {self.name: writes}, "UnprocessedItems")
+        request = {self.name: {"Keys": [to_attributes(key) for key in keys], "ConsistentRead": True}}
+        until_processed(send, request, "UnprocessedKeys")
+        return found
+
+    def batch_put(self, items: Sequence[BaseModel | Mapping[str, Any]], in_flight: int = 1) -> None:
+        """Write items 25 per BatchWriteItem (`in_flight` at once), without conditions."""
+        chunks = [items[start : start + 25] for start in range(0, len(items), 25)]
+        for _ in _each(self._batch_put_chunk, chunks, in_flight):
+            pass
+
+    def _batch_put_chunk(self, items: Sequence[BaseModel | Mapping[str, Any]]) -> None:
+        def send(request: dict[str, Any]) -> dict[str, Any]:
+            return self.client.batch_write_item(RequestItems=request)  # type: ignore[no-any-return]
+
+        until_processed(
+            send, {self.name: [{"PutRequest": {"Item": to_attributes(item)}} for item in items]}, "UnprocessedItems"
+        )
+
+
+def _each[T, R](call: Callable[[T], R], chunks: list[T], in_flight: int) -> Iterator[R]:
+    """`call` on every chunk, in order; up to `in_flight` at once (a failure is raised once the others ended)."""
+    if in_flight <= 1 or len(chunks) <= 1:
+        yield from map(call, chunks)
+        return
+    with ThreadPoolExecutor(max_workers=min(in_flight, len(chunks))) as pool:
+        yield from pool.map(call, chunks)
