@@ -23,7 +23,8 @@ OUTCOME_TIMEOUT_MS = 90_000
 
 def catalogued_report(stack: Stack, *pages: str, **changes: Any) -> tuple[str, bytes]:
     """A report deposited through the API and searchable: its reference and its file."""
-    pdf = make_pdf(*pages)
+    # (the file carries the title too, so two reports of the same words are two files, not a duplicate)
+    pdf = make_pdf(*pages, title=changes.get("title", "Case review"))
     outcome = wait_for_outcome(stack, deposit(stack, pdf, **changes))
     assert outcome["status"] == "catalogued", outcome
     reference = outcome["reference"]
