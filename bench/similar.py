@@ -129,7 +129,9 @@ def measure(opensearch_url: str, records: int = RECORDS, queries: int = QUERIES)
     from case_reviews.adapters.opensearch.index import OpenSearchIndex
     from case_reviews.resources import index_definition
 
-    client = build_client(opensearch_url.rstrip("/"), credentials=None, region="eu-west-2")
+    client = build_client(
+        opensearch_url.rstrip("/"), credentials=None, region="eu-west-2", timeout_seconds=10, max_retries=0
+    )
     client.indices.delete(index=f"{ALIAS}-*", ignore_unavailable=True)
     index = OpenSearchIndex(client, ALIAS, index_definition())
     made = corpus(records, datetime(2026, 12, 1, tzinfo=UTC))
