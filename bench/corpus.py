@@ -9,6 +9,8 @@ import random
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
+from case_reviews.domain.models import MONTH_NAMES
+
 if TYPE_CHECKING:
     from case_reviews.domain.models import CatalogueRecord
 
@@ -104,20 +106,6 @@ KINDS = ("Serious Case Review", "Child Safeguarding Practice Review", "Learning 
 DOCUMENTS = ("Overview Report", "Executive Summary", "Briefing", "Action Plan")
 
 
-MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 AGENCIES = (
     "health visitor",
     "school nurse",
@@ -163,7 +151,7 @@ OUTCOMES = (
 def event(rng: random.Random) -> str:
     """A sentence of chronology: when, who, what, and what came of it (thousands of variants)."""
     return (
-        f"In {rng.choice(MONTHS)} {rng.randint(1946, 2026)} the {rng.choice(AGENCIES)} "
+        f"In {rng.choice(MONTH_NAMES)} {rng.randint(1946, 2026)} the {rng.choice(AGENCIES)} "
         f"{rng.choice(ACTIONS)} {rng.choice(OUTCOMES)}."
     )
 

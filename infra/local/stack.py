@@ -217,19 +217,28 @@ class LocalSchedule:
             self.fire()
 
 
-class RetentionSchedule(LocalSchedule):
-    """The daily retention run, at 03:00 Europe/London as template.yaml's cron(0 3 * * ? *)."""
+class DailySchedule(LocalSchedule):
+    """A daily task at `HOUR` o'clock Europe/London, as template.yaml's cron(0 HOUR * * ? *)."""
+
+    TASK: str
+    HOUR: int
 
     def __init__(self, sqs: Any, queue_url: str) -> None:
-        super().__init__(sqs, queue_url, {"task": "retention"})
+        super().__init__(sqs, queue_url, {"task": self.TASK})
 
-    @staticmethod
-    def next_run(after: datetime) -> datetime:
+    @classmethod
+    def next_run(cls, after: datetime) -> datetime:
         local = after.astimezone(SCHEDULE_ZONE)
-        run = local.replace(hour=SCHEDULE_HOUR, minute=0, second=0, microsecond=0)
+        run = local.replace(hour=cls.HOUR, minute=0, second=0, microsecond=0)
         if run <= local:
-            run = (run + timedelta(days=1)).replace(hour=SCHEDULE_HOUR)
+            run = (run + timedelta(days=1)).replace(hour=cls.HOUR)
         return run.astimezone(UTC)
+
+
+class RetentionSchedule(DailySchedule):
+    """The daily retention run, at 03:00 Europe/London as template.yaml's cron(0 3 * * ? *)."""
+
+    TASK, HOUR = "retention", SCHEDULE_HOUR
 
 
 class DigestSchedule(LocalSchedule):
@@ -247,19 +256,10 @@ class DigestSchedule(LocalSchedule):
         return run.astimezone(UTC)
 
 
-class AlertsSchedule(LocalSchedule):
+class AlertsSchedule(DailySchedule):
     """The daily alerts, at 06:00 Europe/London as template.yaml's cron(0 6 * * ? *)."""
 
-    def __init__(self, sqs: Any, queue_url: str) -> None:
-        super().__init__(sqs, queue_url, {"task": "alerts"})
-
-    @staticmethod
-    def next_run(after: datetime) -> datetime:
-        local = after.astimezone(SCHEDULE_ZONE)
-        run = local.replace(hour=ALERTS_HOUR, minute=0, second=0, microsecond=0)
-        if run <= local:
-            run = (run + timedelta(days=1)).replace(hour=ALERTS_HOUR)
-        return run.astimezone(UTC)
+    TASK, HOUR = "alerts", ALERTS_HOUR
 
 
 def _write_state(path: Path, state: dict[str, Any]) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import AfterValidator, Field, StringConstraints, WithJsonSchema
 
@@ -85,19 +85,32 @@ Theme = Annotated[
     ),
 ]
 Themes = Annotated[tuple[Theme, ...], Field(max_length=20), AfterValidator(_each_once)]
-Title = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, min_length=3, max_length=300),
-    AfterValidator(no_control_characters),
-    AfterValidator(_single_line),
-    trimmed_text_schema(3, 300),
-]
-Summary = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, max_length=5000),
-    AfterValidator(no_control_characters),
-    trimmed_text_schema(0, 5000),
-]
+
+
+def one_line_text(min_length: int, max_length: int) -> Any:
+    """Text read as one line (line breaks and runs of spaces become one space), trimmed, without control
+    characters, of `min_length`..`max_length` characters."""
+    return Annotated[
+        str,
+        StringConstraints(strip_whitespace=True, min_length=min_length, max_length=max_length),
+        AfterValidator(no_control_characters),
+        AfterValidator(_single_line),
+        trimmed_text_schema(min_length, max_length),
+    ]
+
+
+def paragraphs(max_length: int) -> Any:
+    """Text that keeps its line breaks, trimmed, without control characters, of at most `max_length`."""
+    return Annotated[
+        str,
+        StringConstraints(strip_whitespace=True, max_length=max_length),
+        AfterValidator(no_control_characters),
+        trimmed_text_schema(0, max_length),
+    ]
+
+
+Title = one_line_text(3, 300)
+Summary = paragraphs(5000)
 
 
 def _upper(value: str) -> str:
@@ -111,35 +124,13 @@ Reference = Annotated[
     AfterValidator(_upper),
 ]
 # A name on one line: a rights holder, a local authority, a child's pseudonym.
-ShortName = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
-    AfterValidator(no_control_characters),
-    AfterValidator(_single_line),
-    trimmed_text_schema(1, 200),
-]
+ShortName = one_line_text(1, 200)
 # A command paper number ("Cmd 6636"), an ISBN, a DOI: as the publication prints it.
-Identifier = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, min_length=2, max_length=100),
-    AfterValidator(no_control_characters),
-    AfterValidator(_single_line),
-    trimmed_text_schema(2, 100),
-]
+Identifier = one_line_text(2, 100)
 # Key learning and recommendations, as the yearly lists give them: paragraphs.
-LongText = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, max_length=10000),
-    AfterValidator(no_control_characters),
-    trimmed_text_schema(0, 10000),
-]
+LongText = paragraphs(10000)
 # Who the library writes to about a board's copies (staff keep the list): each address once.
 Contacts = Annotated[tuple[EmailAddress, ...], Field(max_length=20), AfterValidator(_each_once)]
 # A name a board's reports may call it by (its area, its old LSCB name, its short name): one line of words.
-BoardAlias = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, min_length=2, max_length=300),
-    AfterValidator(no_control_characters),
-    AfterValidator(_single_line),
-]
+BoardAlias = one_line_text(2, 300)
 BoardAliases = Annotated[tuple[BoardAlias, ...], Field(max_length=50), AfterValidator(_each_once_ignoring_case)]

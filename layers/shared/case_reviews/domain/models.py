@@ -59,7 +59,7 @@ from case_reviews.domain.vocabulary import (
 
 ANONYMOUS_PUBLISHER = "Anonymous"
 # Month names for labels, whatever the machine's locale.
-_MONTHS = (
+MONTH_NAMES = (
     "January",
     "February",
     "March",
@@ -142,7 +142,7 @@ class PublicationDate(_Frozen):
             case DatePrecision.YEAR:
                 return f"{self.value.year}"
             case DatePrecision.MONTH:
-                return f"{_MONTHS[self.value.month - 1]} {self.value.year}"
+                return f"{MONTH_NAMES[self.value.month - 1]} {self.value.year}"
             case _:
                 return day_in_words(self.value)
 
@@ -163,7 +163,7 @@ class PublicationDate(_Frozen):
 
 def day_in_words(day: date) -> str:
     """A day as people write it, whatever the machine's locale: "26 November 2031"."""
-    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+    return f"{day.day} {MONTH_NAMES[day.month - 1]} {day.year}"
 
 
 def last_day_of(published: PublicationDate | date | str) -> date:
