@@ -15,7 +15,8 @@ from pydantic import BaseModel, ConfigDict, Field, HttpUrl, PositiveInt, field_v
 
 
 class _EnvironmentSettings(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="ignore", populate_by_name=True)
+    # Built when first read: a function reads a handful of the groups, so a cold start builds only those.
+    model_config = ConfigDict(frozen=True, extra="ignore", populate_by_name=True, defer_build=True)
 
     @classmethod
     def from_variables(cls, variables: Mapping[str, str]) -> Self:

@@ -49,7 +49,7 @@ class TokenPurpose(StrEnum):
 class Alert(BaseModel):
     """One alert of one address: the digest, or a saved search (its query string and the search it asks)."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(defer_build=True, frozen=True)
 
     alert_id: str
     email: EmailAddress
@@ -81,7 +81,7 @@ class Alert(BaseModel):
 class AlertToken(BaseModel):
     """A link's token: which alert (or address) it is for, what it does, and whether it was used."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(defer_build=True, frozen=True)
 
     token: str
     purpose: TokenPurpose
@@ -97,7 +97,7 @@ class AlertToken(BaseModel):
 class AlertAddress(BaseModel):
     """An address with alerts: their ids (at most MAX_ALERTS_PER_ADDRESS) and its stop-everything token."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(defer_build=True, frozen=True)
 
     email: EmailAddress
     alert_ids: frozenset[str] = frozenset()
@@ -113,7 +113,7 @@ def criteria_key(query: SearchQuery | None) -> str:
 class AlertDay(BaseModel):
     """The deposits a daily run on `as_of` lists: those catalogued on the day before (UTC)."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(defer_build=True, frozen=True)
 
     as_of: date
 
@@ -142,7 +142,7 @@ class AlertRunOutcome(BaseModel):
     """What a daily run did: the day it covered, the saved searches it ran, the addresses with news, the
     emails it sent (a repeat of the day sends none: each address had its email already)."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(defer_build=True, frozen=True)
 
     as_of: date
     covered: date

@@ -49,7 +49,7 @@ _AUDITED_COPY_FIELDS = ("status", "available_until", "held", "hold_reason", "rem
 
 
 class FieldChange(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(defer_build=True, frozen=True, extra="forbid")
 
     before: JsonValue = None
     after: JsonValue = None
@@ -58,7 +58,7 @@ class FieldChange(BaseModel):
 class AuditEntry(BaseModel):
     """One entry of a record's append-only audit trail: who did what, when, why, and what changed."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(defer_build=True, frozen=True, extra="forbid")
 
     entry_id: str = Field(default_factory=lambda: uuid.uuid4().hex)
     reference: str

@@ -12,7 +12,7 @@ from case_reviews.domain.models import EmailAddress
 class Subscriber(BaseModel):
     """Someone who asked for the weekly digest; `token` is the secret in their unsubscribe link."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(defer_build=True, frozen=True)
 
     email: EmailAddress
     token: str
@@ -22,7 +22,7 @@ class Subscriber(BaseModel):
 class DigestPeriod(BaseModel):
     """One ISO week, Monday 00:00 to the next Monday 00:00 (UTC): what a digest lists."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(defer_build=True, frozen=True)
 
     start: datetime
     end: datetime

@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict
 class RenderedEmail(BaseModel):
     """A rendered message: a one-line subject, a plain-text part and an HTML part."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(defer_build=True, frozen=True)
 
     subject: str
     text: str

@@ -21,14 +21,14 @@ class DetailType(StrEnum):
 
 
 class ReportCatalogued(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(defer_build=True, frozen=True)
 
     reference: str
     submission_id: str
 
 
 class SubmissionRejected(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(defer_build=True, frozen=True)
 
     submission_id: str
     reason: str
@@ -37,7 +37,7 @@ class SubmissionRejected(BaseModel):
 class SubmissionDuplicate(BaseModel):
     """The upload is a file the library already holds: the board is told the existing record's reference."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(defer_build=True, frozen=True)
 
     submission_id: str
     reference: str
@@ -46,7 +46,7 @@ class SubmissionDuplicate(BaseModel):
 class ElectronicCopyRemoved(BaseModel):
     """The five-year rule (or a ruling) removed a record's file: the index drops its text and link."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(defer_build=True, frozen=True)
 
     reference: str
     removed_on: date
@@ -55,7 +55,7 @@ class ElectronicCopyRemoved(BaseModel):
 class RecordChanged(BaseModel):
     """Staff changed a record (a legal hold, its release, a new availability date): the index re-reads it."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(defer_build=True, frozen=True)
 
     reference: str
     version: int
@@ -65,7 +65,7 @@ class ExpiryApproaching(BaseModel):
     """A copy's last available day is 30 days away or less (the retention run announces it once per date):
     the board's contact is warned. A new date (an extension) is a new warning."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(defer_build=True, frozen=True)
 
     reference: str
     available_until: date
@@ -75,7 +75,7 @@ class ExpirySummaryDue(BaseModel):
     """The retention run of `as_of` found copies whose last available day is from `as_of` to `until` (both
     included, the next 30 days): staff get that day's list of them."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(defer_build=True, frozen=True)
 
     as_of: date
     until: date

@@ -45,7 +45,7 @@ def submission_id_from_key(key: str) -> str | None:
 class UploadedObject(BaseModel):
     """An object that arrived in the bucket, as its notification describes it."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(defer_build=True, frozen=True)
 
     bucket: str
     key: str

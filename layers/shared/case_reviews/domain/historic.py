@@ -90,7 +90,7 @@ def as_written(cells: dict[str, Any]) -> dict[str, Any]:
 class HistoricRow(Description):
     """One row of a historic catalogue file, checked as the domain checks a deposit's description."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(defer_build=True, frozen=True, extra="forbid", str_strip_whitespace=True)
 
     # The body that published the report; it becomes the record's board name (there is no board id).
     publisher: Title

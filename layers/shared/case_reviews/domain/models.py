@@ -76,7 +76,9 @@ MONTH_NAMES = (
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # defer_build (here and on the domain's other models): a validator is built when first used, so a
+    # cold start builds only the models its first request touches.
+    model_config = ConfigDict(defer_build=True, frozen=True, extra="forbid")
 
 
 class PublicationDate(_Frozen):
@@ -288,7 +290,7 @@ class Board(_Frozen):
             raise InvalidRequest(f"{self.board_id}: {reasons}.", location=", ".join(changes)) from error
 
 
-_EMAIL_ADDRESS: TypeAdapter[str] = TypeAdapter(EmailAddress)
+_EMAIL_ADDRESS: TypeAdapter[str] = TypeAdapter(EmailAddress, config=ConfigDict(defer_build=True))
 
 
 class Credential(_Frozen):
@@ -527,7 +529,7 @@ class MetadataCorrection(BaseModel):
     Any field of `Description` may be given, each checked as the description checks it.
     """
 
-    model_config = ConfigDict(frozen=True, extra="allow")
+    model_config = ConfigDict(defer_build=True, frozen=True, extra="allow")
 
     @model_validator(mode="after")
     def _fields_of_the_description(self) -> Self:

@@ -11,7 +11,7 @@ QUEUE_ROLES = ("catalogue", "index", "acknowledge", "retention", "digest", "aler
 class QueueRoute(BaseModel):
     """A queue the functions consume and the dead-letter queue its redrive policy sends failures to."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(defer_build=True, frozen=True)
 
     url: str
     dead_letter_url: str
@@ -20,7 +20,7 @@ class QueueRoute(BaseModel):
 class QueueDepth(BaseModel):
     """The queue's approximate counts."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(defer_build=True, frozen=True)
 
     waiting: int = 0
     in_flight: int = 0
@@ -30,7 +30,7 @@ class QueueDepth(BaseModel):
 class QueuedMessage(BaseModel):
     """A received message: what is needed to send it elsewhere unchanged, and to delete it here."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(defer_build=True, frozen=True)
 
     message_id: str
     receipt_handle: str

@@ -84,7 +84,7 @@ class SortOrder(StrEnum):
 
 
 class SearchQuery(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(defer_build=True, frozen=True)
 
     text: SearchText | None = None
     published_from: date | None = None
@@ -157,7 +157,7 @@ def facet_label(facet: str, value: str) -> str:
 
 
 class FacetCount(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(defer_build=True, frozen=True)
 
     value: str
     count: int
@@ -168,14 +168,14 @@ class FacetCount(BaseModel):
 class AddedRecord(BaseModel):
     """A deposit as the feed of new records lists it: its public view and when it was added."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(defer_build=True, frozen=True)
 
     hit: SearchHit
     added_at: datetime
 
 
 class SearchPage(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(defer_build=True, frozen=True)
 
     total: int
     hits: tuple[SearchHit, ...]
@@ -186,7 +186,7 @@ class SearchPage(BaseModel):
 class YearListing(BaseModel):
     """Everything published in one year, in date order, with how many of each review type."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(defer_build=True, frozen=True)
 
     year: int
     total: int

@@ -22,7 +22,7 @@ DIMENSIONS = ("year", "nation", "review_type", "theme")
 class StatisticsQuery(BaseModel):
     """Which records to count: published from one year to another, of some nations, types and themes."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(defer_build=True, frozen=True)
 
     from_year: int | None = None
     to_year: int | None = None
@@ -58,7 +58,7 @@ class Statistics(BaseModel):
     zeros included, so a chart's bars are evenly spaced; the others list every value with a record, most first.
     """
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(defer_build=True, frozen=True)
 
     total: int
     by_year: tuple[FacetCount, ...]
