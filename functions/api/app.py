@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from case_reviews import bootstrap
-from case_reviews.api.app import build_app, handle
+from case_reviews.api.app import build_app
+from case_reviews.api.front import handle
 from case_reviews.observability import api_entry
 
 # Built once per container, on the first request, as the settings say (Swagger UI only on the local stack).

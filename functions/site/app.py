@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from case_reviews.api.app import handle
+from case_reviews.api.front import handle
 from case_reviews.observability import api_entry
 from case_reviews.site.app import build_site
 

@@ -10,7 +10,7 @@ import re
 from typing import Any
 from urllib.parse import urlencode
 
-from case_reviews.api.app import handle
+from case_reviews.api.front import handle
 from case_reviews.site.app import build_site
 from infra.local.api_gateway import proxy_event
 from infra.local.lambda_runtime import LocalContext

@@ -109,7 +109,8 @@ def test_a_theme_with_hyphens_or_double_spaces_filters_on_the_stored_value(
 
 def answer(target: str) -> tuple[int, dict[str, Any]]:
     """A GET through the API's resolver (with its validation and problems), as API Gateway sends it."""
-    from case_reviews.api.app import build_app, handle
+    from case_reviews.api.app import build_app
+    from case_reviews.api.front import handle
     from infra.local.api_gateway import proxy_event
     from infra.local.lambda_runtime import LocalContext
 

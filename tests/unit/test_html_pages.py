@@ -13,7 +13,8 @@ import pytest
 
 from case_reviews import bootstrap
 from case_reviews.adapters.clock import SetClock
-from case_reviews.api.app import build_app, handle
+from case_reviews.api.app import build_app
+from case_reviews.api.front import handle
 from case_reviews.services.digest import SubscriptionService
 from infra.local.api_gateway import proxy_event
 from infra.local.lambda_runtime import LocalContext

@@ -437,7 +437,8 @@ def test_every_method_reaches_the_function(front: ApiFront, method: str) -> None
 
 def test_a_method_the_api_does_not_answer_gets_its_405_problem_through_the_front(front: ApiFront) -> None:
     # Given the front in front of the API itself
-    from case_reviews.api.app import build_app, handle
+    from case_reviews.api.app import build_app
+    from case_reviews.api.front import handle
 
     app = build_app()
     front.function = lambda event, context: handle(app, event, context)

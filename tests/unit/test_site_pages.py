@@ -16,7 +16,7 @@ import pytest
 
 from case_reviews import bootstrap
 from case_reviews.adapters.clock import SetClock
-from case_reviews.api.app import handle
+from case_reviews.api.front import handle
 from case_reviews.config import Settings
 from case_reviews.domain.models import Board
 from case_reviews.domain.search import FacetCount, SearchPage, SearchQuery, YearListing

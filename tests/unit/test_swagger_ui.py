@@ -6,7 +6,8 @@ from typing import Any
 
 import pytest
 
-from case_reviews.api.app import build_app, handle
+from case_reviews.api.app import build_app
+from case_reviews.api.front import handle
 from case_reviews.config import Settings
 from infra.local.api_gateway import proxy_event
 from infra.local.lambda_runtime import LocalContext

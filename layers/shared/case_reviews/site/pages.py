@@ -18,7 +18,7 @@ from urllib.parse import urlencode, urlsplit
 
 from aws_lambda_powertools.event_handler import Response
 
-from case_reviews.api.app import content_security_policy
+from case_reviews.api.front import content_security_policy
 from case_reviews.domain.models import PublicationDate, Submission
 from case_reviews.domain.review_types import REVIEW_TYPES, label_of
 from case_reviews.domain.themes import theme_label, vocabulary
