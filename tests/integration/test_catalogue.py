@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+from urllib.parse import unquote_plus
 
+import pytest
+from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
 from fpdf import FPDF
 
 from case_reviews import bootstrap
@@ -144,3 +147,21 @@ def test_an_unprocessable_message_ends_in_the_dead_letter_queue(aws, pipeline):
     # Then it has moved to the dead-letter queue, and left the queue
     assert queue_depth(aws.dead_letter_queue_urls["catalogue"]) == 1
     assert queue_depth(aws.queue_urls["catalogue"]) == 0
+
+
+def test_a_notification_whose_object_cannot_be_read_is_retried_and_the_deposit_stays_open(aws, board_key):
+    # Given an upload's notification on the catalogue queue, and the object no longer readable under its key
+    _, key = board_key
+    submission_id = deposit(key, make_pdf("Neglect was not recognised."))
+    batch = take_batch(aws.queue_urls["catalogue"])
+    [upload] = [record for record in batch["Records"] if "Records" in json.loads(record["body"])]  # no test event
+    batch = {**batch, "Records": [upload]}
+    object_key = unquote_plus(json.loads(upload["body"])["Records"][0]["s3"]["object"]["key"])
+    client("s3").delete_object(Bucket=aws.names.bucket, Key=object_key)
+
+    # When the catalogue function gets it, the only message of its batch
+    with pytest.raises(BatchProcessingError, match="All records failed"):
+        run_catalogue(batch)
+
+    # Then the batch failed (the queue redelivers it), and the deposit is neither rejected nor catalogued
+    assert submission_status(key, submission_id)["status"] == "processing"

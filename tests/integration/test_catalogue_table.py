@@ -66,13 +66,29 @@ def test_a_submission_keeps_its_reference_and_the_next_one_gets_the_next_number(
     submissions = bootstrap.services().submissions_store
     first, second = open_submission("s-1"), open_submission("s-2")
 
-    # When the first asks for its reference twice (a retry), then the second asks once
-    again = [submissions.assign_reference(first.submission_id, 2016) for _ in range(2)]
-    other = submissions.assign_reference(second.submission_id, 2016)
+    # When the first asks for its reference, then again as a redelivery does (having read the submission again),
+    # then the second asks once
+    assigned = submissions.assign_reference(first, 2016)
+    again = submissions.assign_reference(submissions.get_submission(first.submission_id), 2016)
+    other = submissions.assign_reference(second, 2016)
 
     # Then the retry gets the same reference, and the second the following number
-    assert again == ["CR-2016-0001", "CR-2016-0001"]
+    assert [assigned, again] == ["CR-2016-0001", "CR-2016-0001"]
     assert other == "CR-2016-0002"
+
+
+def test_a_concurrent_delivery_that_read_the_submission_before_its_reference_gets_the_same_reference(aws):
+    # Given a submission whose reference a first delivery has just written
+    submissions = bootstrap.services().submissions_store
+    stale = open_submission("s-1")
+    assert submissions.assign_reference(stale, 2016) == "CR-2016-0001"
+
+    # When a concurrent delivery, holding the submission as read before that, asks for one too
+    raced = submissions.assign_reference(stale, 2016)
+
+    # Then it is given the reference written first, not a second one
+    assert raced == "CR-2016-0001"
+    assert submissions.get_submission(stale.submission_id).reference == "CR-2016-0001"
 
 
 def test_the_second_of_two_identical_files_to_commit_is_told_which_record_has_it(aws):

@@ -95,7 +95,8 @@ class InMemorySubmissionStore:
         self.submissions[submission_id] = moved
         return moved
 
-    def assign_reference(self, submission_id: str, year: int) -> str:
+    def assign_reference(self, submission: Submission, year: int) -> str:
+        submission_id = submission.submission_id
         current = self.submissions[submission_id]
         if current.reference is None:
             taken = sum(1 for s in self.submissions.values() if s.reference and s.reference[3:7] == f"{year:04d}")

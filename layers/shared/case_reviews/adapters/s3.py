@@ -7,13 +7,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from boto3.s3.transfer import TransferConfig, create_transfer_manager
 from botocore.exceptions import ClientError
 
 from case_reviews.domain.files import (
     PDF_CONTENT_TYPE,
     DownloadedObject,
     PresignedUpload,
-    StoredObject,
     quarantine_key,
 )
 
@@ -53,24 +53,18 @@ class S3FileStore:
             max_bytes=max_bytes,
         )
 
-    def head(self, key: str) -> StoredObject | None:
-        """The object's size and type, or None when it is not there (already processed, or never uploaded)."""
+    def read(self, key: str) -> bytes:
+        return self.client.get_object(Bucket=self.bucket, Key=key)["Body"].read()
+
+    def download(self, key: str, path: Path, limit_bytes: int) -> DownloadedObject | None:
+        """Stream the object to a file, hashing as it goes; never more than `limit_bytes + 1` bytes. None when
+        it is not there (already processed, or never uploaded)."""
         try:
-            response = self.client.head_object(Bucket=self.bucket, Key=key)
+            body = self.client.get_object(Bucket=self.bucket, Key=key)["Body"]
         except ClientError as error:
             if error.response.get("Error", {}).get("Code") in {"404", "NoSuchKey", "NotFound"}:
                 return None
             raise
-        return StoredObject(
-            key=key, size_bytes=int(response["ContentLength"]), content_type=response.get("ContentType")
-        )
-
-    def read(self, key: str) -> bytes:
-        return self.client.get_object(Bucket=self.bucket, Key=key)["Body"].read()
-
-    def download(self, key: str, path: Path, limit_bytes: int) -> DownloadedObject:
-        """Stream the object to a file, hashing as it goes; never more than `limit_bytes + 1` bytes."""
-        body = self.client.get_object(Bucket=self.bucket, Key=key)["Body"]
         digest = hashlib.sha256()
         size = 0
         head = b""
@@ -115,8 +109,17 @@ class S3FileStore:
         """Upload from disk (multipart past a threshold), so a large report is never held in memory."""
         self.client.upload_file(str(path), self.bucket, key, ExtraArgs={"ContentType": PDF_CONTENT_TYPE})
 
-    def write_text_file(self, key: str, path: Path) -> None:
-        self.client.upload_file(str(path), self.bucket, key, ExtraArgs={"ContentType": "text/plain; charset=utf-8"})
+    def write_copy(self, pdf_key: str, pdf_path: Path, text_key: str, text_path: Path) -> None:
+        """An electronic copy and its text, uploaded side by side from disk (multipart past a threshold)."""
+        with create_transfer_manager(self.client, TransferConfig()) as transfers:
+            uploads = [
+                transfers.upload(str(pdf_path), self.bucket, pdf_key, extra_args={"ContentType": PDF_CONTENT_TYPE}),
+                transfers.upload(
+                    str(text_path), self.bucket, text_key, extra_args={"ContentType": "text/plain; charset=utf-8"}
+                ),
+            ]
+            for upload in uploads:
+                upload.result()  # the first failure, raised as the client raised it
 
     def write_text(self, key: str, text: str) -> None:
         self.client.put_object(

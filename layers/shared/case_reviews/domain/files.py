@@ -66,13 +66,6 @@ class PresignedUpload:
 
 
 @dataclass(frozen=True)
-class StoredObject:
-    key: str
-    size_bytes: int
-    content_type: str | None
-
-
-@dataclass(frozen=True)
 class DownloadedObject:
     path: Path
     # At most `limit_bytes + 1`: reading stops there, so an object larger than allowed is never read whole.

@@ -92,8 +92,7 @@ class CopyAttachmentService:
             changed = record.with_copy_attached(new_copy(reference, checked, now.date()), now)
             copy = changed.electronic_copy
             assert copy is not None and copy.object_key and copy.text_key
-            self.store.write_pdf_file(copy.object_key, inspected.stored_path)
-            self.store.write_text_file(copy.text_key, inspected.text_path)
+            self.store.write_copy(copy.object_key, inspected.stored_path, copy.text_key, inspected.text_path)
         entry = AuditEntry.for_change(record, changed, actor=actor, action=AuditAction.ATTACHED, reason=None, now=now)
         try:
             saved = self.records.save_copy_attached(changed, entry)

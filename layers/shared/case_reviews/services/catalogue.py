@@ -119,14 +119,14 @@ class CatalogueService:
                 key=upload.key, submission_id=submission_id, status=submission.status, reason=submission.reason
             )
 
-        stored = self.store.head(upload.key)
-        if stored is None:
-            raise UploadNotYetVisible(upload.key)
         with tempfile.TemporaryDirectory(prefix="upload-", dir=self.workdir) as workdir:
             try:
-                # Sizes first: an oversize object is refused before a byte of it is read.
-                check_upload_size(stored.size_bytes, self.max_bytes)
+                # The size the notification gives first: an oversize object is refused before a byte of it is
+                # read (and the download stops one byte past the limit, whatever the object has become since).
+                check_upload_size(upload.size, self.max_bytes)
                 downloaded = self.store.download(upload.key, Path(workdir) / "upload.pdf", self.max_bytes)
+                if downloaded is None:
+                    raise UploadNotYetVisible(upload.key)
                 inspected = checked_inspection(
                     self.inspector, downloaded, Path(workdir), self.max_bytes, submission.metadata.anonymous
                 )
@@ -146,9 +146,8 @@ class CatalogueService:
             return self._duplicate(submission, key, existing, now)
 
         year = submission.metadata.publication_date.value.year
-        reference = self.submissions.assign_reference(submission.submission_id, year)
-        self.store.write_pdf_file(report_key(reference), inspected.stored_path)
-        self.store.write_text_file(text_key(reference), inspected.text_path)
+        reference = self.submissions.assign_reference(submission, year)
+        self.store.write_copy(report_key(reference), inspected.stored_path, text_key(reference), inspected.text_path)
         checked = checked_copy(inspected, sha256)
 
         board = self.boards.get_board(submission.board_id)
@@ -162,7 +161,7 @@ class CatalogueService:
         if findings:
             return self._hold(submission, key, reference, ReviewHold(findings=tuple(findings), checked=checked), now)
         try:
-            self.publication.publish(submission, reference, checked, now)
+            self.publication.publish(submission, reference, checked, now, board)
         except DuplicateContent as duplicate:
             return self._duplicate(submission, key, duplicate.reference, now)
         self.store.delete(key)

@@ -8,7 +8,7 @@ from case_reviews.domain.errors import DuplicateContent
 from case_reviews.domain.events import DetailType, ReportCatalogued
 from case_reviews.domain.files import report_key, text_key
 from case_reviews.domain.holds import CheckedCopy
-from case_reviews.domain.models import Submission, deposited_record
+from case_reviews.domain.models import Board, Submission, deposited_record
 from case_reviews.observability import logger
 from case_reviews.ports import BoardStore, EventBus, FileStore, RecordStore
 
@@ -27,9 +27,11 @@ class DepositPublication:
         self.store = store
         self.events = events
 
-    def publish(self, submission: Submission, reference: str, checked: CheckedCopy, now: datetime) -> None:
-        """Commit the record and announce it; DuplicateContent (its files removed) if the same file won."""
-        board = self.boards.get_board(submission.board_id)
+    def publish(
+        self, submission: Submission, reference: str, checked: CheckedCopy, now: datetime, board: Board | None
+    ) -> None:
+        """Commit the record and announce it; DuplicateContent (its files removed) if the same file won.
+        `board`: the submission's board as the caller read it (None: no longer on file)."""
         record = deposited_record(submission, reference, board, checked, now)
         try:
             self.records.commit_catalogued(record, now)
@@ -45,3 +47,10 @@ class DepositPublication:
             "Report catalogued",
             extra={"reference": reference, "submission_id": submission.submission_id, "text_layer": checked.text_layer},
         )
+
+    def publish_held(self, submission: Submission, now: datetime) -> None:
+        """Publish a deposit staff approved after the library's check, with its board as it is now (its name
+        may have changed while the deposit waited)."""
+        assert submission.hold is not None and submission.reference is not None
+        board = self.boards.get_board(submission.board_id)
+        self.publish(submission, submission.reference, submission.hold.checked, now, board)

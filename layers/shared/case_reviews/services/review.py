@@ -60,7 +60,7 @@ class LibraryReview:
         assert submission.hold is not None and submission.reference is not None
         now = self.clock.now()
         try:
-            self.publication.publish(submission, submission.reference, submission.hold.checked, now)
+            self.publication.publish_held(submission, now)
         except DuplicateContent as duplicate:
             closed = self.submissions.close_submission(
                 submission_id,

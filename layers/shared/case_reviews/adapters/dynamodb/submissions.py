@@ -81,11 +81,12 @@ class DynamoSubmissionStore:
             raise LookupError(submission_id)
         return current
 
-    def assign_reference(self, submission_id: str, year: int) -> str:
-        """The submission's reference: allocated once from the year's counter, then always the same."""
-        current = self.get_submission(submission_id)
-        if current and current.reference:
-            return current.reference
+    def assign_reference(self, submission: Submission, year: int) -> str:
+        """The submission's reference: the one it has (as the caller last read it, so no read here), or else
+        one allocated from the year's counter and written only where none is yet."""
+        if submission.reference:
+            return submission.reference
+        submission_id = submission.submission_id
         [reference] = allocate(self.table, year, 1)
         written = self.table.update(
             keys.submission_key(submission_id),
