@@ -1,7 +1,7 @@
 """The site's resolver: the pages people use to search, read, browse the yearly lists and deposit.
 
 Each route calls the same services as the JSON API (never the API over HTTP) and renders its page with
-the API's own views of the results (`api/models.py`), so a page shows what the API answers. The site
+the API's own views of the results (`api/models/`), so a page shows what the API answers. The site
 function builds the resolver once per container and hands each request to the API's `handle`, which
 adds what every answer carries (X-Robots-Tag; the frame and content policies of an HTML page).
 """
