@@ -9,10 +9,10 @@ import random
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from case_reviews.domain.models import MONTH_NAMES
+from case_reviews.domain.dates import MONTH_NAMES
 
 if TYPE_CHECKING:
-    from case_reviews.domain.models import CatalogueRecord
+    from case_reviews.domain.records import CatalogueRecord
 
 SENTENCES = (
     "The review considered the period from the first referral to children's social care until the child's death.",
@@ -207,7 +207,8 @@ def catalogue_record(
     With `copy_until` it holds an available copy until that day (`held`: under a legal hold);
     with `removed_on` too, its copy was removed on that day.
     """
-    from case_reviews.domain.models import CatalogueRecord, ElectronicCopy, PublicationDate
+    from case_reviews.domain.dates import PublicationDate
+    from case_reviews.domain.records import CatalogueRecord, ElectronicCopy
     from case_reviews.domain.rules import format_reference
     from case_reviews.domain.vocabulary import CopyStatus, DatePrecision
 

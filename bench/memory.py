@@ -173,8 +173,8 @@ def probe(pdf: Path, anonymous: bool, moto_server: bool) -> dict[str, Any]:
 
 def _catalogue_once(pdf: Path, anonymous: bool, clients: Clients) -> dict[str, Any]:
     from case_reviews.adapters import pdf as pdf_adapter
+    from case_reviews.domain.description import ReportMetadata
     from case_reviews.domain.files import UploadedObject
-    from case_reviews.domain.models import ReportMetadata
     from case_reviews.domain.vocabulary import SubmissionStatus
     from infra.local.provision import StackNames, provision
 

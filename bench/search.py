@@ -28,7 +28,7 @@ from bench.common import p95
 
 if TYPE_CHECKING:
     from case_reviews.bootstrap import Services
-    from case_reviews.domain.models import CatalogueRecord
+    from case_reviews.domain.records import CatalogueRecord
 
 BENCH_ALIAS = "bench-reviews"
 # Bump when the generated corpus changes: a stale corpus is then rebuilt, never reused.

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 from bench.corpus import REVIEW_TYPE_WEIGHTS, REVIEW_TYPES, SENTENCES
 
 if TYPE_CHECKING:
-    from case_reviews.domain.models import CatalogueRecord
+    from case_reviews.domain.records import CatalogueRecord
 
 ALIAS = "bench-similar"
 RECORDS = 2000
@@ -69,7 +69,8 @@ def _sentence(rng: random.Random, theme: str) -> str:
 
 def corpus(count: int, now: datetime) -> list[tuple[CatalogueRecord, str | None]]:
     """`count` records with their texts (None for a record without a copy), as the docstring says."""
-    from case_reviews.domain.models import CatalogueRecord, ElectronicCopy, PublicationDate
+    from case_reviews.domain.dates import PublicationDate
+    from case_reviews.domain.records import CatalogueRecord, ElectronicCopy
     from case_reviews.domain.rules import format_reference
     from case_reviews.domain.vocabulary import CopyStatus, DocumentType, Nation
 

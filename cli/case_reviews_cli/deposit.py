@@ -51,7 +51,7 @@ def deposit(
 ) -> None:
     """Deposit a report on a board's behalf: the same submission, checks and acknowledgement as the board's
     own deposit (the board is told, at its contact address)."""
-    from case_reviews.api.models import SubmissionRequest
+    from case_reviews.api.models.deposits import SubmissionRequest
 
     if not file.is_file():
         raise typer.BadParameter(f"{file} is not a file", param_hint="'FILE'")

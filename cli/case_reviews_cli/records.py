@@ -123,8 +123,9 @@ def edit(
     reason: Why = None,
 ) -> None:
     """Correct the record's metadata (only the fields given change)."""
+    from case_reviews.domain.dates import PublicationDate
+    from case_reviews.domain.description import MetadataCorrection
     from case_reviews.domain.historic import as_written
-    from case_reviews.domain.models import MetadataCorrection, PublicationDate
 
     given: dict[str, Any] = {
         name: value

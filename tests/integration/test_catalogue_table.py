@@ -7,13 +7,10 @@ from datetime import UTC, date, datetime
 import pytest
 
 from case_reviews import bootstrap
+from case_reviews.domain.boards import Submission
+from case_reviews.domain.description import ReportMetadata
 from case_reviews.domain.errors import DuplicateContent
-from case_reviews.domain.models import (
-    CatalogueRecord,
-    ElectronicCopy,
-    ReportMetadata,
-    Submission,
-)
+from case_reviews.domain.records import CatalogueRecord, ElectronicCopy
 from case_reviews.domain.vocabulary import CopyStatus, SubmissionStatus
 from case_reviews.services.boards import hash_key
 from tests.integration.helpers import sample_metadata

@@ -41,7 +41,9 @@ def test_the_sample_s_1945_and_1974_inquiries_are_catalogued_as_inquiries_under_
         assert item["rights_holder"] == "Crown copyright"
     assert (inquiry_1945["publication_date"], inquiry_1945["identifiers"]) == ("1945-05", ["Cmd 6636"])
     assert (inquiry_1974["publication_date"], inquiry_1974["publication_date_label"]) == ("1974", "1974, month unknown")
-    assert record_1945["rights"]["statement"].startswith("Copyright remains with Crown copyright.")
+    assert record_1945["rights"]["statement"] == (
+        "Crown copyright. The library holds a copy to share the learning from it."
+    )
     assert record_1945["publisher"] == "Home Office"
 
 

@@ -11,7 +11,8 @@ import pytest
 import rispy
 
 from case_reviews import bootstrap
-from case_reviews.domain.models import CatalogueRecord, ElectronicCopy, PublicationDate
+from case_reviews.domain.dates import PublicationDate
+from case_reviews.domain.records import CatalogueRecord, ElectronicCopy
 from case_reviews.domain.vocabulary import CopyStatus, DocumentType, Nation, ReviewType
 from tests.integration.helpers import call_api
 

@@ -8,8 +8,9 @@ import pytest
 
 from case_reviews import bootstrap
 from case_reviews.domain.audit import AuditAction
+from case_reviews.domain.dates import PublicationDate
+from case_reviews.domain.description import MetadataCorrection
 from case_reviews.domain.errors import RulingRefused
-from case_reviews.domain.models import MetadataCorrection, PublicationDate
 from tests.integration.helpers import call_api
 from tests.integration.test_retention import deposited_today  # noqa: F401 - a fixture
 from tests.integration.test_search_api import catalogue_without_pipeline, historic_record

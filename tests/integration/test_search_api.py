@@ -13,8 +13,9 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from case_reviews import bootstrap
-from case_reviews.api.models import search_fingerprint
-from case_reviews.domain.models import CatalogueRecord, ElectronicCopy, PublicationDate
+from case_reviews.api.models.cursors import search_fingerprint
+from case_reviews.domain.dates import PublicationDate
+from case_reviews.domain.records import CatalogueRecord, ElectronicCopy
 from case_reviews.domain.search import SearchQuery, SortOrder
 from case_reviews.domain.vocabulary import (
     AgeBand,

@@ -143,7 +143,7 @@ def test_an_identifier_is_public_and_searchable(aws, search):
     assert record["rights_holder"] == "Crown copyright"
     assert record["rights"] == {
         "copyright_holder": "Crown copyright",
-        "statement": "Copyright remains with Crown copyright. The library holds a copy to share the learning from it.",
+        "statement": "Crown copyright. The library holds a copy to share the learning from it.",
     }
 
 

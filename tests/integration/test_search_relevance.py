@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from case_reviews import bootstrap
-from case_reviews.domain.models import CatalogueRecord, ElectronicCopy
+from case_reviews.domain.records import CatalogueRecord, ElectronicCopy
 from case_reviews.domain.vocabulary import CopyStatus
 from tests.integration.helpers import call_api
 from tests.integration.test_search_api import historic_record

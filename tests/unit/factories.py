@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from case_reviews.domain.models import CatalogueRecord, ElectronicCopy, PublicationDate, PublicCopy
+from case_reviews.domain.dates import PublicationDate
+from case_reviews.domain.records import CatalogueRecord, ElectronicCopy, PublicCopy
 from case_reviews.domain.search import SearchHit
 from case_reviews.domain.vocabulary import CopyStatus, DocumentType, Nation, ReviewType
 

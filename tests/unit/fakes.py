@@ -9,11 +9,12 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 
 from case_reviews.domain.alerts import Alert, AlertAddress, AlertRunOutcome, AlertToken, TokenPurpose
+from case_reviews.domain.boards import Board, Credential, Submission
 from case_reviews.domain.digest import Subscriber
 from case_reviews.domain.events import DetailType
 from case_reviews.domain.files import PresignedUpload
 from case_reviews.domain.holds import ReviewHold
-from case_reviews.domain.models import Board, CatalogueRecord, Credential, Submission
+from case_reviews.domain.records import CatalogueRecord
 from case_reviews.domain.search import SearchHit, SearchPage, SearchQuery
 from case_reviews.domain.vocabulary import SubmissionStatus
 

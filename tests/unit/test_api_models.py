@@ -10,16 +10,11 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from case_reviews.api.models import (
-    BadCursor,
-    SubmissionRequest,
-    decode_cursor,
-    encode_cursor,
-    record_view,
-    search_item,
-    search_response,
-)
-from case_reviews.domain.models import PublicationDate, PublicCopy
+from case_reviews.api.models.cursors import BadCursor, decode_cursor, encode_cursor
+from case_reviews.api.models.deposits import SubmissionRequest
+from case_reviews.api.models.records import record_view, search_item, search_response
+from case_reviews.domain.dates import PublicationDate
+from case_reviews.domain.records import PublicCopy
 from case_reviews.domain.search import FacetCount, SearchPage, SearchQuery, SortOrder
 from case_reviews.domain.vocabulary import CopyStatus
 from tests.unit.factories import BOARD_ID, BOARD_NAME, a_hit, a_record, available_copy, metadata_fields, removed_copy

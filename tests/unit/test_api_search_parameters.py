@@ -13,8 +13,8 @@ import pytest
 
 from case_reviews import bootstrap
 from case_reviews.api import search as api
-from case_reviews.api.models import BadCursor, encode_cursor
-from case_reviews.domain.models import ReportMetadata
+from case_reviews.api.models.cursors import BadCursor, encode_cursor
+from case_reviews.domain.description import ReportMetadata
 from case_reviews.domain.search import SearchPage, SearchQuery, SortOrder
 from tests.unit.factories import metadata_fields
 

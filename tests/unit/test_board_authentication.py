@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 import pytest
 
 from case_reviews.adapters.clock import SetClock
+from case_reviews.domain.boards import Board
 from case_reviews.domain.errors import NotFound, Unauthorised
-from case_reviews.domain.models import Board
 from case_reviews.services.boards import KEY_PREFIX, BoardService, hash_key
 from tests.unit.fakes import InMemoryBoardStore
 

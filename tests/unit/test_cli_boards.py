@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 import pytest
 
 from case_reviews.adapters.clock import SetClock
-from case_reviews.domain.models import Board
+from case_reviews.domain.boards import Board
 from case_reviews.services.boards import BoardService
 from tests.unit.fakes import InMemoryBoardStore
 from tests.unit.staff_cli import StaffCli

@@ -8,8 +8,10 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
+from case_reviews.domain.dates import PublicationDate
+from case_reviews.domain.description import MetadataCorrection, ReportMetadata
 from case_reviews.domain.errors import RulingRefused
-from case_reviews.domain.models import ANONYMOUS_PUBLISHER, MetadataCorrection, PublicationDate, ReportMetadata
+from case_reviews.domain.records import ANONYMOUS_PUBLISHER, rights_statement
 from case_reviews.domain.vocabulary import CopyStatus, DatePrecision
 from tests.unit.factories import BOARD_NAME, a_record, available_copy, metadata_fields, removed_copy
 
@@ -322,16 +324,72 @@ def test_a_publication_date_says_what_is_known_of_it(
 
 def test_a_deposit_s_public_view_names_its_rights_holder_and_the_statement_says_whose_copyright_it_is() -> None:
     # Given a named board's record, and a historic record under Crown copyright
-    from case_reviews.domain.models import rights_statement
-
     named = a_record(rights_holder=None).public()
     crown = a_record(board_id=None, board_name="Home Office", rights_holder="Crown copyright").public()
     # When the public views are read
     # Then the holder defaults to the board, and each statement names its holder and why the library has a copy
     assert named.rights_holder == BOARD_NAME
-    assert rights_statement(crown) == (
-        "Copyright remains with Crown copyright. The library holds a copy to share the learning from it."
+    assert rights_statement(named) == (
+        f"Copyright remains with {BOARD_NAME}. The library holds a copy to share the learning from it."
     )
+    assert rights_statement(crown) == "Crown copyright. The library holds a copy to share the learning from it."
+
+
+@pytest.mark.parametrize(
+    ("holder", "anonymous", "statement"),
+    [
+        # An ordinary holder: copyright remains with it.
+        (
+            "Child Safeguarding Practice Review Panel",
+            False,
+            "Copyright remains with Child Safeguarding Practice Review Panel. "
+            "The library holds a copy to share the learning from it.",
+        ),
+        # A holder that is itself a copyright notice is stated as it is, in any case, without a second full stop.
+        ("Crown copyright", False, "Crown copyright. The library holds a copy to share the learning from it."),
+        (
+            "crown Copyright 1974.",
+            False,
+            "crown Copyright 1974. The library holds a copy to share the learning from it.",
+        ),
+        (
+            "© Northshire Council",
+            False,
+            "© Northshire Council. The library holds a copy to share the learning from it.",
+        ),
+        (
+            "Copyright Home Office",
+            False,
+            "Copyright Home Office. The library holds a copy to share the learning from it.",
+        ),
+        # Neither a name that only starts like a notice ...
+        (
+            "Crown Copyrights Ltd",
+            False,
+            "Copyright remains with Crown Copyrights Ltd. The library holds a copy to share the learning from it.",
+        ),
+        # ... nor no holder, nor an anonymous record, names a holder.
+        (
+            None,
+            False,
+            "The catalogue does not name the copyright holder. The library holds a copy to share the learning from it.",
+        ),
+        (
+            "Crown copyright",
+            True,
+            "Published anonymously on behalf of a safeguarding board, which keeps its copyright. "
+            "The library holds a copy to share the learning from it.",
+        ),
+    ],
+)
+def test_the_rights_statement_states_a_copyright_notice_on_its_own_and_any_other_holder_as_keeping_copyright(
+    holder: str | None, anonymous: bool, statement: str
+) -> None:
+    # Given a historic record with this holder (or none, and no publisher to default to), named or anonymous
+    record = a_record(board_id=None, board_name=None, rights_holder=holder, anonymous=anonymous)
+    # When the public reads its rights statement
+    # Then it reads as one sentence about the holder, then why the library holds a copy
+    assert rights_statement(record.public()) == statement
 
 
 def test_an_anonymous_record_s_public_view_withholds_its_board_its_area_and_its_holder() -> None:

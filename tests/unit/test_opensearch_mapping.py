@@ -16,8 +16,8 @@ from case_reviews.adapters.opensearch.queries import (
     build_search_body,
     page_from_response,
 )
-from case_reviews.api.models import search_response
-from case_reviews.domain.models import PublicationDate
+from case_reviews.api.models.records import search_response
+from case_reviews.domain.dates import PublicationDate
 from case_reviews.domain.search import SearchQuery, SortOrder
 from case_reviews.domain.vocabulary import (
     AgeBand,

@@ -21,7 +21,8 @@ from pydantic import TypeAdapter, ValidationError
 from case_reviews import bootstrap
 from case_reviews.api.app import build_app
 from case_reviews.api.front import handle
-from case_reviews.api.models import PartialDate, SubmissionRequest
+from case_reviews.api.models.common import PartialDate
+from case_reviews.api.models.deposits import SubmissionRequest
 from case_reviews.api.openapi import document
 from case_reviews.domain.date_patterns import day_pattern, partial_date_pattern
 from case_reviews.domain.errors import InvalidRequest, NotFound

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from case_reviews.domain.boards import Board
+from case_reviews.domain.description import ReportMetadata
 from case_reviews.domain.holds import ReviewReason
-from case_reviews.domain.models import Board, ReportMetadata
 from case_reviews.domain.review import board_mentions, findings_for, fold_text
 from tests.unit.factories import metadata_fields
 

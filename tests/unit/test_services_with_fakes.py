@@ -10,10 +10,12 @@ import pytest
 
 from case_reviews.adapters.clock import SetClock
 from case_reviews.adapters.email import JinjaEmailRenderer
+from case_reviews.domain.boards import Board, Submission
+from case_reviews.domain.dates import PublicationDate
+from case_reviews.domain.description import ReportMetadata
 from case_reviews.domain.digest import Subscriber
 from case_reviews.domain.errors import InvalidRequest, NotFound
 from case_reviews.domain.events import ExpiryApproaching, ReportCatalogued, SubmissionRejected
-from case_reviews.domain.models import Board, PublicationDate, ReportMetadata, Submission
 from case_reviews.domain.vocabulary import SubmissionStatus
 from case_reviews.services.acknowledgement import AcknowledgementService, MissingForAcknowledgement
 from case_reviews.services.boards import BoardService

@@ -18,7 +18,7 @@ from case_reviews import bootstrap
 from case_reviews.adapters.clock import SetClock
 from case_reviews.api.front import handle
 from case_reviews.config import Settings
-from case_reviews.domain.models import Board
+from case_reviews.domain.boards import Board
 from case_reviews.domain.search import FacetCount, SearchPage, SearchQuery, YearListing
 from case_reviews.domain.vocabulary import SubmissionStatus
 from case_reviews.services.boards import BoardService

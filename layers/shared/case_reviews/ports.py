@@ -17,14 +17,15 @@ if TYPE_CHECKING:
 
     from case_reviews.domain.alerts import Alert, AlertAddress, AlertRunOutcome, AlertToken
     from case_reviews.domain.audit import AuditEntry
+    from case_reviews.domain.boards import Board, Credential, Submission
     from case_reviews.domain.digest import Subscriber
     from case_reviews.domain.email import RenderedEmail
     from case_reviews.domain.events import DetailType
     from case_reviews.domain.files import DownloadedObject, InspectedPdf, PresignedUpload
     from case_reviews.domain.historic import ImportClaim
     from case_reviews.domain.holds import ReviewHold
-    from case_reviews.domain.models import Board, CatalogueRecord, Credential, Submission
     from case_reviews.domain.queues import QueueDepth, QueuedMessage
+    from case_reviews.domain.records import CatalogueRecord
     from case_reviews.domain.runs import RetentionRunPart
     from case_reviews.domain.search import AddedRecord, SearchHit, SearchPage, SearchQuery, YearListing
     from case_reviews.domain.statistics import Statistics, StatisticsQuery

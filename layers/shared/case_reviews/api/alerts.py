@@ -18,7 +18,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Path
 
 from case_reviews import bootstrap
 from case_reviews.api.links import client_address, public_base_url
-from case_reviews.api.models import AlertAccepted, AlertRequest
+from case_reviews.api.models.learning import AlertAccepted, AlertRequest
 from case_reviews.api.problems import documented
 from case_reviews.api.search import saved_search
 from case_reviews.domain.alerts import TOKEN_PATTERN, AlertKind

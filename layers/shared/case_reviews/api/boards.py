@@ -12,18 +12,18 @@ from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.event_handler.request import Request
 
 from case_reviews import bootstrap
-from case_reviews.api.models import (
+from case_reviews.api.models.cursors import deposit_position
+from case_reviews.api.models.deposits import (
     DepositList,
     SubmissionCreated,
     SubmissionRequest,
     SubmissionView,
     deposit_list,
-    deposit_position,
     submission_created,
     submission_view,
 )
 from case_reviews.api.problems import documented
-from case_reviews.domain.models import Board
+from case_reviews.domain.boards import Board
 
 router = Router()
 BOARD_SECURITY = [{"boardKey": []}]

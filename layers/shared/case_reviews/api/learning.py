@@ -11,10 +11,10 @@ from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
 from case_reviews import bootstrap
 from case_reviews.api.links import public_base_url
-from case_reviews.api.models import SimilarView, StatisticsView, similar_view, statistics_view
+from case_reviews.api.models.learning import SimilarView, StatisticsView, similar_view, statistics_view
 from case_reviews.api.problems import documented
 from case_reviews.domain.feeds import FEED_LENGTH, MEDIA_TYPE
-from case_reviews.domain.models import Theme
+from case_reviews.domain.fields import Theme
 from case_reviews.domain.rules import EARLIEST_PUBLICATION, LATEST_YEAR
 from case_reviews.domain.statistics import StatisticsQuery
 from case_reviews.domain.vocabulary import Nation, ReviewType

@@ -10,7 +10,7 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from pydantic import BaseModel, Field
 
 from case_reviews import bootstrap
-from case_reviews.api.models import Problem
+from case_reviews.api.models.common import Problem
 from case_reviews.api.problems import PROBLEM_JSON, documented
 
 router = Router()

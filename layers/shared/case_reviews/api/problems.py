@@ -12,7 +12,7 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import (
     RequestValidationError,
 )
 
-from case_reviews.api.models import Problem
+from case_reviews.api.models.common import Problem
 from case_reviews.domain.errors import (
     CopyRemoved,
     InvalidRequest,

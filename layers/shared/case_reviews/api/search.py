@@ -16,22 +16,23 @@ from pydantic import BaseModel, ConfigDict, ValidationError, create_model
 
 from case_reviews import bootstrap
 from case_reviews.api.links import public_base_url
-from case_reviews.api.models import (
-    PartialDate,
+from case_reviews.api.models.common import PartialDate
+from case_reviews.api.models.cursors import decode_cursor
+from case_reviews.api.models.records import (
     RecordView,
     SearchResponse,
     ThemeList,
     YearView,
-    decode_cursor,
     record_view,
     search_response,
     theme_list,
     year_view,
 )
 from case_reviews.api.problems import documented
+from case_reviews.domain.dates import PublicationDate
 from case_reviews.domain.errors import InvalidRequest
 from case_reviews.domain.exports import MAX_EXPORT_RECORDS, MEDIA_TYPES, ExportFormat
-from case_reviews.domain.models import PublicationDate, Theme
+from case_reviews.domain.fields import Theme
 from case_reviews.domain.rules import EARLIEST_PUBLICATION, FIRST_LISTED_YEAR, LATEST_YEAR
 from case_reviews.domain.search import MAX_SEARCH_TEXT_LENGTH, SearchQuery, SearchText, SortOrder
 from case_reviews.domain.vocabulary import (

@@ -9,8 +9,9 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
+from case_reviews.domain.description import DESCRIPTION_FIELDS
 from case_reviews.domain.fields import no_control_characters
-from case_reviews.domain.models import DESCRIPTION_FIELDS, CatalogueRecord
+from case_reviews.domain.records import CatalogueRecord
 
 
 class TakeDownReason(StrEnum):

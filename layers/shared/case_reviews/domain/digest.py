@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from pydantic import BaseModel, ConfigDict
 
-from case_reviews.domain.models import EmailAddress
+from case_reviews.domain.fields import EmailAddress
 
 
 class Subscriber(BaseModel):

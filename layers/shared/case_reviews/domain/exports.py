@@ -12,7 +12,7 @@ import io
 from collections.abc import Iterable
 from enum import StrEnum
 
-from case_reviews.domain.models import PublicRecord
+from case_reviews.domain.records import PublicRecord
 from case_reviews.domain.review_types import label_of
 from case_reviews.domain.themes import theme_label
 from case_reviews.domain.vocabulary import CopyStatus, DocumentType, Nation, label

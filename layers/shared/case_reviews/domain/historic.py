@@ -18,8 +18,11 @@ from typing import Any, get_args, get_origin
 
 from pydantic import ConfigDict, ValidationError, ValidationInfo, field_validator, model_validator
 
+from case_reviews.domain.dates import PublicationDate
+from case_reviews.domain.description import Description, description_of
 from case_reviews.domain.errors import CaseReviewsError
-from case_reviews.domain.models import CatalogueRecord, Description, PublicationDate, Summary, Title, description_of
+from case_reviews.domain.fields import Summary, Title
+from case_reviews.domain.records import CatalogueRecord
 from case_reviews.domain.rules import EARLIEST_PUBLICATION
 from case_reviews.domain.themes import fold
 

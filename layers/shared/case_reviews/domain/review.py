@@ -15,8 +15,10 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from datetime import date
 
+from case_reviews.domain.boards import Board
+from case_reviews.domain.dates import last_day_of
+from case_reviews.domain.description import ReportMetadata
 from case_reviews.domain.holds import Finding, ReviewReason
-from case_reviews.domain.models import Board, ReportMetadata, last_day_of
 from case_reviews.domain.pdf_policy import PAGE_SEPARATOR
 from case_reviews.domain.review_types import RULES
 

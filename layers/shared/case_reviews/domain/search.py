@@ -9,8 +9,9 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchema
 
+from case_reviews.domain.dates import PublicationDate
 from case_reviews.domain.fields import Theme
-from case_reviews.domain.models import PublicRecord
+from case_reviews.domain.records import PublicRecord
 from case_reviews.domain.vocabulary import (
     AgeBand,
     DocumentType,
@@ -200,8 +201,6 @@ def published_between(
     """The days a search's `year`, `from` and `to` bound publication to, combined by intersection; each
     of `from` and `to` a year, a month or a day (the period's first day, the period's last).
     ValueError when `from` comes after `to`."""
-    from case_reviews.domain.models import PublicationDate
-
     first = PublicationDate.parse(published_from).value if published_from else None
     last = PublicationDate.parse(published_to).last_day() if published_to else None
     if first and last and first > last:

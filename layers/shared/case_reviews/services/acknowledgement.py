@@ -8,6 +8,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from case_reviews.domain.boards import Submission
+from case_reviews.domain.dates import day_in_words
 from case_reviews.domain.events import (
     ExpiryApproaching,
     ExpirySummaryDue,
@@ -15,7 +17,7 @@ from case_reviews.domain.events import (
     SubmissionDuplicate,
     SubmissionRejected,
 )
-from case_reviews.domain.models import CatalogueRecord, Submission, day_in_words
+from case_reviews.domain.records import CatalogueRecord
 from case_reviews.domain.vocabulary import SubmissionStatus
 from case_reviews.observability import logger
 from case_reviews.ports import (

@@ -11,7 +11,7 @@ from case_reviews.domain.errors import ChangedMeanwhile, DuplicateContent, NotFo
 from case_reviews.domain.events import DetailType, RecordChanged
 from case_reviews.domain.files import DownloadedObject
 from case_reviews.domain.holds import checked_copy
-from case_reviews.domain.models import new_copy
+from case_reviews.domain.records import new_copy
 from case_reviews.domain.review import board_mentions
 from case_reviews.observability import logger
 from case_reviews.ports import Clock, EventBus, FileStore, PdfInspector, RecordStore

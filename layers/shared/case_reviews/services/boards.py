@@ -8,8 +8,8 @@ import secrets
 import uuid
 from collections.abc import Sequence
 
+from case_reviews.domain.boards import Board, Credential
 from case_reviews.domain.errors import NotFound, Unauthorised
-from case_reviews.domain.models import Board, Credential
 from case_reviews.ports import BoardStore, Clock
 
 KEY_PREFIX = "crk_"

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
+from case_reviews.domain.boards import Submission
 from case_reviews.domain.errors import DuplicateContent, UploadRejected
 from case_reviews.domain.events import DetailType, ReportCatalogued, SubmissionDuplicate, SubmissionRejected
 from case_reviews.domain.files import (
@@ -19,7 +20,6 @@ from case_reviews.domain.files import (
     text_key,
 )
 from case_reviews.domain.holds import ReviewHold, checked_copy
-from case_reviews.domain.models import Submission
 from case_reviews.domain.review import findings_for
 from case_reviews.domain.rules import check_pdf_signature, check_upload_size
 from case_reviews.domain.vocabulary import SubmissionStatus

@@ -36,7 +36,7 @@ from case_reviews.domain.historic import (
     describe_errors,
     read_import_file,
 )
-from case_reviews.domain.models import CatalogueRecord
+from case_reviews.domain.records import CatalogueRecord
 from case_reviews.ports import Clock, ImportStore, RecordStore, SearchIndex
 
 # Rows per round: a BatchGetItem per 100 claims, a counter write per year, a bulk index call (and a refresh).

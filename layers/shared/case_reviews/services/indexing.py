@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from case_reviews.domain.models import CatalogueRecord
+from case_reviews.domain.records import CatalogueRecord
 from case_reviews.observability import logger
 from case_reviews.ports import FileStore, RecordStore, SearchIndex
 

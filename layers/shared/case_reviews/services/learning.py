@@ -23,7 +23,7 @@ from case_reviews.domain.exports import (
     record_link,
 )
 from case_reviews.domain.feeds import FEED_LENGTH, atom_feed
-from case_reviews.domain.models import CatalogueRecord
+from case_reviews.domain.records import CatalogueRecord
 from case_reviews.domain.search import SearchHit, SearchQuery
 from case_reviews.domain.statistics import Statistics, StatisticsQuery
 from case_reviews.ports import Clock, RecordStore, SearchIndex

@@ -11,8 +11,8 @@ from collections.abc import Callable, Iterator, Mapping
 from pydantic import BaseModel, computed_field
 
 from case_reviews.domain.errors import NotFound
-from case_reviews.domain.models import CatalogueRecord
 from case_reviews.domain.queues import QueueRoute
+from case_reviews.domain.records import CatalogueRecord
 from case_reviews.ports import Clock, FileStore, IndexMaintenance, MessageQueues, RecordStore, SearchIndex
 from case_reviews.services.indexing import full_text
 

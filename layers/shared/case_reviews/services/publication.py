@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from case_reviews.domain.boards import Board, Submission
 from case_reviews.domain.errors import DuplicateContent
 from case_reviews.domain.events import DetailType, ReportCatalogued
 from case_reviews.domain.files import report_key, text_key
 from case_reviews.domain.holds import CheckedCopy
-from case_reviews.domain.models import Board, Submission, deposited_record
+from case_reviews.domain.records import deposited_record
 from case_reviews.observability import logger
 from case_reviews.ports import BoardStore, EventBus, FileStore, RecordStore
 

@@ -10,7 +10,7 @@ from pydantic import BaseModel
 
 from case_reviews.domain.audit import AuditAction, AuditEntry
 from case_reviews.domain.events import DetailType, ElectronicCopyRemoved
-from case_reviews.domain.models import CatalogueRecord
+from case_reviews.domain.records import CatalogueRecord
 from case_reviews.observability import logger
 from case_reviews.ports import EventBus, FileStore, RecordStore, RetentionStore
 

@@ -24,7 +24,7 @@ from pydantic import BaseModel
 
 from case_reviews.domain.audit import RETENTION_ACTOR, AuditAction
 from case_reviews.domain.events import DetailType, ExpiryApproaching, ExpirySummaryDue
-from case_reviews.domain.models import CatalogueRecord
+from case_reviews.domain.records import CatalogueRecord
 from case_reviews.domain.rules import RETENTION_REMOVAL_REASON, is_due_for_removal
 from case_reviews.domain.runs import RetentionRunPart, RetentionRunReport
 from case_reviews.observability import logger

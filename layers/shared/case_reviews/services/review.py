@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pydantic import TypeAdapter
 
+from case_reviews.domain.boards import Submission
 from case_reviews.domain.errors import ChangedMeanwhile, DuplicateContent, NotFound, RulingRefused
 from case_reviews.domain.events import DetailType, ReportCatalogued, SubmissionDuplicate, SubmissionRejected
 from case_reviews.domain.fields import Summary
 from case_reviews.domain.files import report_key, text_key
-from case_reviews.domain.models import Submission
 from case_reviews.domain.vocabulary import SubmissionStatus
 from case_reviews.observability import logger
 from case_reviews.ports import Clock, EventBus, FileStore, SubmissionStore

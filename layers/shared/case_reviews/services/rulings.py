@@ -12,9 +12,10 @@ from datetime import date, datetime
 from pydantic import BaseModel, TypeAdapter
 
 from case_reviews.domain.audit import AuditAction, AuditEntry, RulingReason, TakeDownReason
+from case_reviews.domain.description import MetadataCorrection
 from case_reviews.domain.errors import ChangedMeanwhile, NotFound
 from case_reviews.domain.events import DetailType, RecordChanged
-from case_reviews.domain.models import CatalogueRecord, ElectronicCopy, MetadataCorrection
+from case_reviews.domain.records import CatalogueRecord, ElectronicCopy
 from case_reviews.domain.rules import TAKE_DOWN_PUBLIC_REASON
 from case_reviews.observability import logger
 from case_reviews.ports import AuditStore, Clock, EventBus, RecordStore

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from case_reviews.domain.errors import CopyRemoved, NotFound
-from case_reviews.domain.models import CatalogueRecord, PublicRecord
+from case_reviews.domain.records import CatalogueRecord, PublicRecord
 from case_reviews.domain.rules import check_listed_year
 from case_reviews.domain.search import SearchPage, SearchQuery, YearListing
 from case_reviews.domain.vocabulary import CopyStatus

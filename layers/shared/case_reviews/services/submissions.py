@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from case_reviews.domain.boards import Board, Submission
+from case_reviews.domain.description import ReportMetadata
 from case_reviews.domain.errors import NotFound
 from case_reviews.domain.files import PresignedUpload, incoming_key
-from case_reviews.domain.models import Board, ReportMetadata, Submission
 from case_reviews.domain.rules import check_publication_date
 from case_reviews.domain.vocabulary import SubmissionStatus
 from case_reviews.ports import Clock, FileStore, RecordStore, SubmissionStore

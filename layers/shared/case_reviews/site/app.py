@@ -1,7 +1,7 @@
 """The site's resolver: the pages people use to search, read, browse the yearly lists and deposit.
 
 Each route calls the same services as the JSON API (never the API over HTTP) and renders its page with
-the API's own views of the results (`api/models.py`), so a page shows what the API answers. The site
+the API's own views of the results (`api/models/`), so a page shows what the API answers. The site
 function builds the resolver once per container and hands each request to the API's `handle`, which
 adds what every answer carries (X-Robots-Tag; the frame and content policies of an HTML page).
 """
@@ -19,19 +19,14 @@ from pydantic import ValidationError
 
 from case_reviews import bootstrap
 from case_reviews.api.links import client_address
-from case_reviews.api.models import (
-    decode_cursor,
-    record_view,
-    search_item,
-    search_response,
-    statistics_view,
-    year_view,
-)
+from case_reviews.api.models.cursors import decode_cursor
+from case_reviews.api.models.learning import statistics_view
+from case_reviews.api.models.records import record_view, search_item, search_response, year_view
 from case_reviews.api.problems import problem
 from case_reviews.api.search import saved_search
 from case_reviews.domain.alerts import AlertKind, describe_search
+from case_reviews.domain.boards import Board
 from case_reviews.domain.errors import InvalidRequest, NotFound, RateLimited, ServiceUnavailable, Unauthorised
-from case_reviews.domain.models import Board
 from case_reviews.domain.rules import FIRST_LISTED_YEAR
 from case_reviews.domain.search import SearchHit
 from case_reviews.observability import logger

@@ -18,10 +18,12 @@ from urllib.parse import urlencode
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, ValidationError
 
-from case_reviews.api.models import AlertRequest, PartialDate
+from case_reviews.api.models.common import PartialDate
+from case_reviews.api.models.learning import AlertRequest
+from case_reviews.domain.dates import PublicationDate
+from case_reviews.domain.description import ReportMetadata
 from case_reviews.domain.errors import InvalidRequest
 from case_reviews.domain.fields import Theme
-from case_reviews.domain.models import PublicationDate, ReportMetadata
 from case_reviews.domain.review_types import LABELS as REVIEW_TYPE_LABELS
 from case_reviews.domain.rules import EARLIEST_PUBLICATION, LATEST_YEAR, check_publication_date
 from case_reviews.domain.search import SearchQuery, SortOrder, published_between

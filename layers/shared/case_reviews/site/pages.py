@@ -19,7 +19,8 @@ from urllib.parse import urlencode, urlsplit
 from aws_lambda_powertools.event_handler import Response
 
 from case_reviews.api.front import content_security_policy
-from case_reviews.domain.models import PublicationDate, Submission
+from case_reviews.domain.boards import Submission
+from case_reviews.domain.dates import PublicationDate
 from case_reviews.domain.review_types import REVIEW_TYPES, label_of
 from case_reviews.domain.themes import theme_label, vocabulary
 from case_reviews.domain.vocabulary import DocumentType, Nation, SubmissionStatus, label

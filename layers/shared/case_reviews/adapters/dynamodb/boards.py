@@ -13,7 +13,7 @@ from case_reviews.adapters.dynamodb.mapping import (
     credential_to_item,
 )
 from case_reviews.adapters.dynamodb.table import Table
-from case_reviews.domain.models import Board, Credential
+from case_reviews.domain.boards import Board, Credential
 
 
 class DynamoBoardStore:

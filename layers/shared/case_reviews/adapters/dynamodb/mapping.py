@@ -18,8 +18,9 @@ from case_reviews.adapters.dynamodb.items import (
     SubscriberItem,
 )
 from case_reviews.domain.audit import AuditEntry
+from case_reviews.domain.boards import Board, Credential, Submission
 from case_reviews.domain.digest import Subscriber
-from case_reviews.domain.models import Board, CatalogueRecord, Credential, Submission
+from case_reviews.domain.records import CatalogueRecord
 from case_reviews.domain.vocabulary import CopyStatus
 
 Domain = TypeVar("Domain", bound=BaseModel)

@@ -12,7 +12,7 @@ from case_reviews.adapters.dynamodb.mapping import audit_from, audit_to_item, re
 from case_reviews.adapters.dynamodb.table import BATCH_REQUESTS_IN_FLIGHT, Table, to_attributes
 from case_reviews.domain.audit import AuditEntry
 from case_reviews.domain.errors import ChangedMeanwhile, DuplicateContent
-from case_reviews.domain.models import CatalogueRecord
+from case_reviews.domain.records import CatalogueRecord
 from case_reviews.domain.vocabulary import SubmissionStatus
 
 

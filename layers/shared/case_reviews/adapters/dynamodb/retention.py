@@ -11,7 +11,7 @@ from case_reviews.adapters.dynamodb.mapping import record_from, removed_record_t
 from case_reviews.adapters.dynamodb.records import put_over_version
 from case_reviews.adapters.dynamodb.table import Table
 from case_reviews.domain.audit import AuditEntry
-from case_reviews.domain.models import CatalogueRecord
+from case_reviews.domain.records import CatalogueRecord
 from case_reviews.domain.runs import RetentionRunPart
 
 # A warning's marker outlives its copy's last day by this much, then DynamoDB's TTL deletes it.

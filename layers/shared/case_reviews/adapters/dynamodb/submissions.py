@@ -8,9 +8,9 @@ from typing import Any
 from case_reviews.adapters.dynamodb import keys
 from case_reviews.adapters.dynamodb.mapping import submission_from, submission_to_item
 from case_reviews.adapters.dynamodb.table import Table
+from case_reviews.domain.boards import Submission
 from case_reviews.domain.errors import InvalidRequest
 from case_reviews.domain.holds import ReviewHold
-from case_reviews.domain.models import Submission
 from case_reviews.domain.rules import format_reference
 from case_reviews.domain.vocabulary import SubmissionStatus
 

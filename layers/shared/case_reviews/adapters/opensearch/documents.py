@@ -12,7 +12,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from case_reviews.domain.models import CatalogueRecord, PublicationDate, PublicRecord
+from case_reviews.domain.dates import PublicationDate
+from case_reviews.domain.records import CatalogueRecord, PublicRecord
 from case_reviews.domain.review_types import label_of
 from case_reviews.domain.search import AddedRecord, SearchHit
 from case_reviews.domain.themes import theme_label

@@ -26,7 +26,7 @@ from case_reviews.adapters.opensearch.queries import (
     year_list_body,
 )
 from case_reviews.domain.errors import InvalidRequest, ServiceUnavailable
-from case_reviews.domain.models import CatalogueRecord
+from case_reviews.domain.records import CatalogueRecord
 from case_reviews.domain.search import AddedRecord, SearchHit, SearchPage, SearchQuery, YearListing
 from case_reviews.domain.statistics import Statistics, StatisticsQuery
 

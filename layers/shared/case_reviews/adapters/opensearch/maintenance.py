@@ -14,7 +14,7 @@ from opensearchpy.exceptions import NotFoundError
 
 from case_reviews.adapters.opensearch.documents import document_from_record, indexed_version
 from case_reviews.adapters.opensearch.index import bulk_actions, versioned_name
-from case_reviews.domain.models import CatalogueRecord
+from case_reviews.domain.records import CatalogueRecord
 
 
 class OpenSearchMaintenance:
