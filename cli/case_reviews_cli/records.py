@@ -10,6 +10,7 @@ from typing import Annotated, Any
 import typer
 
 from case_reviews.domain.audit import TakeDownReason
+from case_reviews.domain.description import Description
 from case_reviews_cli.options import Staff, iso_date, staff_command
 
 group = typer.Typer(
@@ -200,26 +201,33 @@ def record_text(record: dict[str, Any]) -> str:
             copy_text += "; NO TEXT LAYER (scanned: only the metadata is searchable)"
         if copy.get("metadata_stripped"):
             copy_text += "; PDF metadata stripped (anonymous)"
+    # Every descriptive field, in the description's own order (never a second list of them), then the
+    # record's own: who published it, where it came from, its copy, and its history.
+    described = [(name.replace("_", " "), _shown(record[name])) for name in Description.model_fields if name != "title"]
     rows = [
         ("reference", record["reference"]),
         ("title", record["title"]),
         ("publisher", record["publisher"] + (" (anonymous)" if record["anonymous"] else "")),
         ("board", f"{record['board_id'] or '-'} ({record['board_name'] or '-'})"),
-        ("nation", record["nation"]),
-        ("review type", record["review_type"]),
-        ("document type", record["document_type"]),
-        ("published", record["publication_date"]),
-        ("commissioned", record["commissioned_date"] or "-"),
-        ("themes", ", ".join(record["themes"]) or "-"),
+        *described,
         ("submission", record["submission_id"] or "- (historic record)"),
         ("deposited on", record["deposited_on"] or "-"),
         ("copy", copy_text),
         ("version", record["version"]),
         ("created", record["created_at"]),
         ("updated", record["updated_at"]),
-        ("summary", record["summary"] or "-"),
     ]
-    return "\n".join(f"{name:<15}{value}" for name, value in rows)
+    width = max(len(name) for name, _ in rows) + 2
+    return "\n".join(f"{name:<{width}}{value}" for name, value in rows)
+
+
+def _shown(value: Any) -> str:
+    """A field's value as a line of text: "-" when unset, a list's items separated by "; "."""
+    if value is None or value == [] or value == "":
+        return "-"
+    if isinstance(value, list):
+        return "; ".join(str(item) for item in value)
+    return str(value)
 
 
 def ruling_text(outcome: dict[str, Any]) -> str:
