@@ -13,9 +13,9 @@ from pydantic import BaseModel
 from case_reviews.domain.alerts import Alert, AlertAddress, AlertRunOutcome, AlertToken, TokenPurpose
 from case_reviews.domain.audit import AuditEntry
 from case_reviews.domain.digest import Subscriber
-from case_reviews.domain.errors import ChangedMeanwhile, DuplicateContent
+from case_reviews.domain.errors import ChangedMeanwhile, DuplicateContent, UploadRejected
 from case_reviews.domain.events import DetailType
-from case_reviews.domain.files import DownloadedObject, PresignedUpload, StoredObject
+from case_reviews.domain.files import DownloadedObject, InspectedPdf, PresignedUpload, StoredObject
 from case_reviews.domain.historic import ImportClaim, ImportInProgress
 from case_reviews.domain.holds import ReviewHold
 from case_reviews.domain.models import Board, CatalogueRecord, Credential, Submission
@@ -715,3 +715,30 @@ class InMemoryMessageQueues:
         handles = {message.receipt_handle for message in messages}
         self.in_flight[queue_url] = [message for message in hidden if message.receipt_handle not in handles]
         return len(hidden) - len(self.in_flight[queue_url])
+
+
+class ScriptedInspector:
+    """The PdfInspector port: accepts every file as it is (its words `text`, with a text layer or not), or
+    refuses each with `rejection`; the files it was asked to inspect, anonymous or not, are kept."""
+
+    def __init__(self, text: str = "words of the report", text_layer: bool = True) -> None:
+        self.text = text
+        self.text_layer = text_layer
+        self.rejection: str | None = None
+        self.inspected: list[bool] = []
+
+    def inspect(self, source: Path, workdir: Path, anonymous: bool) -> InspectedPdf:
+        self.inspected.append(anonymous)
+        if self.rejection is not None:
+            raise UploadRejected(self.rejection)
+        stored, text = workdir / "stored.pdf", workdir / "text.txt"
+        stored.write_bytes(source.read_bytes() + (b"%stripped" if anonymous else b""))
+        text.write_text(self.text, encoding="utf-8")
+        return InspectedPdf(
+            page_count=self.text.count("\f") + 1,
+            text_chars=len(self.text),
+            text_layer=self.text_layer,
+            text_path=text,
+            stored_path=stored,
+            metadata_stripped=anonymous,
+        )

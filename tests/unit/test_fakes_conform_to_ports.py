@@ -27,6 +27,7 @@ FAKES = [
     (fakes.InMemorySearchIndex, ports.SearchIndex, False),
     (fakes.ScriptedSearchIndex, ports.SearchIndex, False),
     (fakes.InMemoryIndexMaintenance, ports.IndexMaintenance, True),
+    (fakes.ScriptedInspector, ports.PdfInspector, True),
     (fakes.RecordingEventBus, ports.EventBus, True),
     (fakes.RecordingRunQueue, ports.RunQueue, True),
     (fakes.InMemoryMessageQueues, ports.MessageQueues, True),
