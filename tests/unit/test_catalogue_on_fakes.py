@@ -4,6 +4,8 @@ deposit the library must check waits with nothing public."""
 
 from __future__ import annotations
 
+import hashlib
+
 import pytest
 
 from case_reviews.adapters.clock import SetClock
@@ -192,3 +194,17 @@ def test_a_notification_before_the_object_is_readable_is_retried(deposits) -> No
     with pytest.raises(UploadNotYetVisible):
         deposits.catalogue.catalogue_upload(UploadedObject(bucket="reports", key="incoming/s-1.pdf", size=10))
     assert deposits.submission().status is SubmissionStatus.PROCESSING
+
+
+def test_a_deposit_that_loses_the_race_for_its_file_is_a_duplicate_and_its_copy_goes(deposits) -> None:
+    # Given the same file catalogued under another reference just before this deposit's record is committed
+    def same_file_won() -> None:
+        deposits.records.claims[hashlib.sha256(A_PDF).hexdigest()] = "CR-2015-0042"
+
+    deposits.records.before_write = same_file_won
+    # When the upload is catalogued
+    outcome = deposits.deposited()
+    # Then it is a duplicate of the winner; its copy and text, stored under its own reference, are removed
+    assert (outcome.status, outcome.reference) == (SubmissionStatus.DUPLICATE, "CR-2015-0042")
+    assert (deposits.files.objects, deposits.records.records) == ({}, {})
+    assert [kind for kind, _ in deposits.announced()] == [DetailType.SUBMISSION_DUPLICATE]
