@@ -67,12 +67,17 @@ def test_a_name_running_over_a_page_break_is_found_on_the_page_it_starts(text: s
     assert [where for where, _ in mentions] == [page]
 
 
-def test_a_line_end_hyphen_shows_in_the_matching_line_staff_read() -> None:
-    # Given a page naming an alias whose own hyphen falls at a line's end
+def test_the_line_staff_read_shows_a_line_end_hyphen_as_the_match_read_it() -> None:
+    # Given a page naming an alias whose own hyphen falls at a line's end, and one hyphenating a word
+    text = "the city of Stoke-on-\nTrent\fthe county of North-\nshire"
     # When the names are looked for
-    mentions = board_mentions(["Stoke-on-Trent"], [], "the city of Stoke-on-\nTrent")
-    # Then the line shown keeps the hyphen where the text had it
-    assert mentions == [("page 1", "the city of stoke on-trent")]
+    mentions = board_mentions(["Stoke-on-Trent", "Northshire"], [], text)
+    # Then each line reads the hyphens as its match did: the name's own kept, the split word joined (and any
+    # other line-end hyphen around the match joined)
+    assert mentions == [
+        ("page 1", "the city of stoke on-trent the county of northshire"),
+        ("page 2", "the city of stoke ontrent the county of northshire"),
+    ]
 
 
 def test_names_do_not_match_across_unrelated_words_at_a_line_end_hyphen() -> None:

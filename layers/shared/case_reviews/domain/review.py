@@ -61,7 +61,8 @@ def _name_pattern(folded_name: str) -> str:
     letters (a word split over the line) or stand for a space between its words (its own hyphen)."""
     between_letters = re.escape(_LINE_END_HYPHEN) + "?"
     words = (between_letters.join(re.escape(letter) for letter in word) for word in folded_name.split(" "))
-    return f"(?: |{re.escape(_LINE_END_HYPHEN)})".join(words)
+    # A group for each space between words: where it matched the mark, the mark was the name's own hyphen.
+    return f"( |{re.escape(_LINE_END_HYPHEN)})".join(words)
 
 
 def _pattern(names: Iterable[str]) -> re.Pattern[str] | None:
@@ -108,10 +109,14 @@ def board_mentions(names: Sequence[str], declared: Sequence[tuple[str, str]], te
 
     def look(folded: str, where_at: Callable[[int], str]) -> None:
         # A name may run over a line break (or a hyphenated one): look in the folded text whole, then show
-        # staff the folded words around each match (a line-end hyphen shown as one).
+        # staff the folded words around each match, each line-end hyphen read as the match read it.
         for match in pattern.finditer(folded):
             start = max(0, match.start() - LINE_CHARS // 2)
-            line = folded[start : start + LINE_CHARS].replace(_LINE_END_HYPHEN, "-")
+            own = {match.start(group) for group, text in enumerate(match.groups(), 1) if text == _LINE_END_HYPHEN}
+            line = "".join(
+                ("-" if at in own else "") if character == _LINE_END_HYPHEN else character
+                for at, character in enumerate(folded[start : start + LINE_CHARS], start)
+            )
             found.append((where_at(match.start()), line))
 
     for where, words in declared:
