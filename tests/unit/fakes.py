@@ -2,21 +2,29 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from datetime import datetime
+from datetime import date, datetime
+from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
 from case_reviews.domain.alerts import Alert, AlertAddress, AlertRunOutcome, AlertToken, TokenPurpose
+from case_reviews.domain.audit import AuditEntry
 from case_reviews.domain.boards import Board, Credential, Submission
 from case_reviews.domain.digest import Subscriber
+from case_reviews.domain.errors import ChangedMeanwhile, DuplicateContent, UploadRejected
 from case_reviews.domain.events import DetailType
-from case_reviews.domain.files import PresignedUpload
+from case_reviews.domain.files import DownloadedObject, InspectedPdf, PresignedUpload
+from case_reviews.domain.historic import ImportClaim, ImportInProgress
 from case_reviews.domain.holds import ReviewHold
+from case_reviews.domain.queues import QueueDepth, QueuedMessage
 from case_reviews.domain.records import CatalogueRecord
+from case_reviews.domain.rules import format_reference
+from case_reviews.domain.runs import RetentionRunPart
 from case_reviews.domain.search import SearchHit, SearchPage, SearchQuery
-from case_reviews.domain.vocabulary import SubmissionStatus
+from case_reviews.domain.vocabulary import CopyStatus, SubmissionStatus
 
 R = TypeVar("R")
 
@@ -129,20 +137,205 @@ class InMemorySubmissionStore:
 
 
 class InMemoryRecordStore:
-    """The parts of the RecordStore port the services under test read."""
+    """The RecordStore and AuditStore ports over dictionaries, with the table's conditions: a write over a
+    version fails if the record changed, a checksum is claimed once, and the audit trail only grows.
 
-    def __init__(self, *records: CatalogueRecord) -> None:
+    `submissions`, when given, is the store `commit_catalogued` closes a deposit's submission in (one
+    transaction in the table). `before_write`, when set, runs before each conditional write: what another
+    writer does meanwhile (a staff ruling during a removal, a second delivery)."""
+
+    def __init__(self, *records: CatalogueRecord, submissions: InMemorySubmissionStore | None = None) -> None:
         self.records = {record.reference: record for record in records}
+        self.claims: dict[str, str] = {
+            record.electronic_copy.sha256: record.reference
+            for record in records
+            if record.electronic_copy is not None and record.electronic_copy.sha256
+        }
+        self.audit: list[AuditEntry] = []
+        self.submissions = submissions
+        self.before_write: Callable[[], None] | None = None
+
+    def _meanwhile(self) -> None:
+        if self.before_write is not None:
+            self.before_write()
 
     def get_record(self, reference: str) -> CatalogueRecord | None:
         return self.records.get(reference)
 
     def get_records(self, references: Sequence[str]) -> list[CatalogueRecord]:
-        return [self.records[reference] for reference in references if reference in self.records]
+        return [self.records[reference] for reference in dict.fromkeys(references) if reference in self.records]
+
+    def reference_for_content(self, sha256: str) -> str | None:
+        return self.claims.get(sha256)
+
+    def commit_catalogued(self, record: CatalogueRecord, now: datetime) -> None:
+        assert record.electronic_copy is not None and record.submission_id is not None
+        self._meanwhile()
+        if record.reference in self.records:
+            return  # another delivery committed this very submission first
+        claimed = self.claims.get(record.electronic_copy.sha256)
+        if claimed is not None and claimed != record.reference:
+            raise DuplicateContent(claimed)
+        if self.submissions is not None:
+            submission = self.submissions.submissions[record.submission_id]
+            if submission.status not in _UNDECIDED:
+                raise ChangedMeanwhile(f"Submission {record.submission_id} was decided meanwhile.")
+            self.submissions.submissions[record.submission_id] = submission.model_copy(
+                update={
+                    "status": SubmissionStatus.CATALOGUED,
+                    "reference": record.reference,
+                    "updated_at": now,
+                    "hold": None,
+                }
+            )
+        self.records[record.reference] = record
+        self.claims[record.electronic_copy.sha256] = record.reference
+        self.audit.append(AuditEntry.for_deposit(record))
+
+    def add_record(self, record: CatalogueRecord) -> bool:
+        if record.reference in self.records:
+            return False
+        self.records[record.reference] = record
+        return True
+
+    def put_new_records(self, records: Sequence[CatalogueRecord]) -> None:
+        self.records |= {record.reference: record for record in records}
+
+    def save_copy_attached(self, changed: CatalogueRecord, entry: AuditEntry) -> bool:
+        assert changed.electronic_copy is not None
+        self._meanwhile()
+        if not self._is_next_version(changed):
+            return False
+        claimed = self.claims.get(changed.electronic_copy.sha256)
+        if claimed is not None:
+            raise DuplicateContent(claimed)
+        self.claims[changed.electronic_copy.sha256] = changed.reference
+        self._write(changed, entry)
+        return True
+
+    def save_change(self, changed: CatalogueRecord, entry: AuditEntry) -> bool:
+        self._meanwhile()
+        if not self._is_next_version(changed):
+            return False
+        self._write(changed, entry)
+        return True
+
+    def audit_trail(self, reference: str) -> list[AuditEntry]:
+        return sorted((entry for entry in self.audit if entry.reference == reference), key=lambda entry: entry.at)
+
+    def all_records(self) -> Iterator[CatalogueRecord]:
+        yield from sorted(self.records.values(), key=lambda record: record.reference)
 
     def records_added(self, start: datetime, end: datetime) -> Iterator[CatalogueRecord]:
         added = [r for r in self.records.values() if r.submission_id and start <= r.created_at < end]
         yield from sorted(added, key=lambda record: record.created_at)
+
+    def _is_next_version(self, changed: CatalogueRecord) -> bool:
+        stored = self.records.get(changed.reference)
+        return stored is not None and stored.version == changed.version - 1
+
+    def _write(self, changed: CatalogueRecord, entry: AuditEntry) -> None:
+        self.records[changed.reference] = changed
+        self.audit.append(entry)
+
+
+# A submission is undecided (a deposit may still publish it) while open or held for review.
+_UNDECIDED = {SubmissionStatus.AWAITING_UPLOAD, SubmissionStatus.PROCESSING, SubmissionStatus.IN_REVIEW}
+
+
+class InMemoryRetentionStore:
+    """The RetentionStore port over the records of an InMemoryRecordStore (one table): the copies by their
+    last day as the sparse expiry index lists them (held ones apart), warnings, unannounced removals, run parts."""
+
+    def __init__(self, records: InMemoryRecordStore) -> None:
+        self.catalogue = records
+        self.warnings: dict[tuple[str, date], datetime] = {}
+        self.unannounced: set[str] = set()
+        self.parts: list[RetentionRunPart] = []
+
+    def _listed(self, held: bool) -> list[CatalogueRecord]:
+        listed = [
+            record
+            for record in self.catalogue.records.values()
+            if record.electronic_copy is not None
+            and record.electronic_copy.status is CopyStatus.AVAILABLE
+            and record.electronic_copy.held is held
+        ]
+        return sorted(listed, key=lambda record: (record.electronic_copy.available_until, record.reference))  # type: ignore[union-attr]
+
+    def records_with_copy_due(self, as_of: date) -> Iterator[CatalogueRecord]:
+        yield from (r for r in self._listed(held=False) if r.electronic_copy.available_until < as_of)  # type: ignore[union-attr]
+
+    def copies_expiring(self, first_day: date, last_day: date) -> Iterator[CatalogueRecord]:
+        yield from (r for r in self._listed(held=False) if first_day <= r.electronic_copy.available_until <= last_day)  # type: ignore[union-attr]
+
+    def held_copies_due(self, as_of: date) -> Iterator[CatalogueRecord]:
+        yield from (r for r in self._listed(held=True) if r.electronic_copy.available_until < as_of)  # type: ignore[union-attr]
+
+    def expiry_warnings_recorded(self, first_day: date, last_day: date) -> set[tuple[str, date]]:
+        return {(reference, day) for reference, day in self.warnings if first_day <= day <= last_day}
+
+    def record_expiry_warning(self, reference: str, available_until: date, now: datetime) -> None:
+        self.warnings[(reference, available_until)] = now
+
+    def save_copy_removed(self, removed: CatalogueRecord, entry: AuditEntry) -> bool:
+        self.catalogue._meanwhile()
+        if not self.catalogue._is_next_version(removed):
+            return False
+        self.catalogue._write(removed, entry)
+        self.unannounced.add(removed.reference)
+        return True
+
+    def removals_unannounced(self) -> Iterator[CatalogueRecord]:
+        yield from (self.catalogue.records[reference] for reference in sorted(self.unannounced))
+
+    def mark_removal_announced(self, reference: str) -> None:
+        self.unannounced.discard(reference)
+
+    def record_run_part(self, part: RetentionRunPart) -> None:
+        self.parts.append(part)
+
+    def run_parts(self, run_id: str) -> list[RetentionRunPart]:
+        return sorted((part for part in self.parts if part.run_id == run_id), key=lambda part: part.recorded_at)
+
+
+class InMemoryImportStore:
+    """The ImportStore port: claims by natural key, yearly reference counters, and the one import lock."""
+
+    def __init__(self) -> None:
+        self.claims: dict[str, ImportClaim] = {}
+        self.counters: dict[int, int] = {}
+        # (run, until) of the lock's holder, as the lock item keeps it after it is let go.
+        self.lock: tuple[str, datetime] | None = None
+
+    def import_claims(self, natural_keys: Sequence[str]) -> dict[str, str]:
+        return {key: self.claims[key].reference for key in natural_keys if key in self.claims}
+
+    def allocate_references(self, year: int, count: int) -> list[str]:
+        first = self.counters.get(year, 0) + 1
+        self.counters[year] = first + count - 1
+        return [format_reference(year, number) for number in range(first, first + count)]
+
+    def put_claims(self, claims: Sequence[ImportClaim]) -> None:
+        self.claims |= {claim.natural_key: claim for claim in claims}
+
+    def begin_import(self, run: str, now: datetime, until: datetime) -> None:
+        if self.lock is not None and self.lock[1] > now:
+            raise ImportInProgress(f"another import is running (until {self.lock[1].isoformat()})")
+        self.lock = (run, until)
+
+    def renew_import(self, run: str, now: datetime, until: datetime) -> None:
+        if self.lock is None or self.lock[0] != run:
+            raise ImportInProgress("another import took the lock")
+        self.lock = (run, until)
+
+    def end_import(self, run: str, now: datetime) -> None:
+        if self.lock is not None and self.lock[0] == run:
+            self.lock = (run, now)
+
+    def held_at(self, now: datetime) -> bool:
+        """Whether some import holds the lock at `now`."""
+        return self.lock is not None and self.lock[1] > now
 
 
 class InMemorySubscriberStore:
@@ -335,3 +528,218 @@ class ScriptedSearchIndex:
             and (query.added_before is None or added < query.added_before)
         ]
         return SearchPage(total=len(found), hits=tuple(found[: query.page_size]), facets={})
+
+
+class InMemoryFileStore:
+    """The FileStore port over a dictionary of keys to each version's bytes; `failing` keys cannot be deleted
+    (a bucket that refuses, for a run that must go on with the other copies)."""
+
+    def __init__(self) -> None:
+        self.objects: dict[str, list[bytes]] = {}
+        self.quarantined: dict[str, str] = {}
+        self.failing: set[str] = set()
+
+    def put(self, key: str, body: bytes) -> None:
+        self.objects.setdefault(key, []).append(body)
+
+    def presign_upload(
+        self, key: str, max_bytes: int, ttl_seconds: int, now: datetime, redirect_to: str | None = None
+    ) -> PresignedUpload:
+        return PresignedUpload(url="https://bucket.example/", fields={"key": key}, expires_at=now, max_bytes=max_bytes)
+
+    def presign_download(self, key: str, filename: str, ttl_seconds: int) -> str:
+        return f"https://bucket.example/{key}?filename={filename}&expires={ttl_seconds}"
+
+    def download(self, key: str, path: Path, limit_bytes: int) -> DownloadedObject | None:
+        if not self.objects.get(key):
+            return None
+        body = self.objects[key][-1]
+        path.write_bytes(body[: limit_bytes + 1])
+        return DownloadedObject(
+            path=path,
+            size_bytes=min(len(body), limit_bytes + 1),
+            sha256=hashlib.sha256(body).hexdigest(),
+            head=body[:1024],
+        )
+
+    def quarantine(self, key: str, submission_id: str) -> bool:
+        versions = self.objects.pop(key, None)
+        if versions is None:
+            return False
+        self.quarantined[key] = submission_id
+        return True
+
+    def read_text(self, key: str) -> str:
+        return self.objects[key][-1].decode("utf-8")
+
+    def write_pdf_file(self, key: str, path: Path) -> None:
+        self.put(key, path.read_bytes())
+
+    def write_copy(self, pdf_key: str, pdf_path: Path, text_key: str, text_path: Path) -> None:
+        self.put(pdf_key, pdf_path.read_bytes())
+        self.put(text_key, text_path.read_bytes())
+
+    def delete(self, key: str) -> None:
+        if key in self.failing:
+            raise OSError(f"cannot delete {key}")
+        self.objects.pop(key, None)
+
+    def delete_every_version(self, key: str) -> int:
+        if key in self.failing:
+            raise OSError(f"cannot delete {key}")
+        return len(self.objects.pop(key, []))
+
+
+class RecordingRunQueue:
+    """The RunQueue port: every run asked for, as (as_of, run_id)."""
+
+    def __init__(self) -> None:
+        self.requested: list[tuple[date | None, str | None]] = []
+
+    def request(self, as_of: date | None, run_id: str | None = None) -> str:
+        self.requested.append((as_of, run_id))
+        return f"run-message-{len(self.requested)}"
+
+
+class InMemorySearchIndex:
+    """The SearchIndex port's writes and ping: documents (record, text) by reference behind the alias of an
+    InMemoryIndexMaintenance; an older version is refused, as the versioned upsert does."""
+
+    def __init__(self) -> None:
+        self.indices: dict[str, dict[str, tuple[CatalogueRecord, str | None]]] = {"reviews-1": {}}
+        self.alias = "reviews-1"
+        self.up = True
+
+    @property
+    def documents(self) -> dict[str, tuple[CatalogueRecord, str | None]]:
+        """The documents searches see (those of the index the alias points at)."""
+        return self.indices[self.alias]
+
+    def write(self, index: str, record: CatalogueRecord, body: str | None) -> bool:
+        held = self.indices[index].get(record.reference)
+        if held is not None and held[0].version > record.version:
+            return False
+        self.indices[index][record.reference] = (record, body)
+        return True
+
+    def put(self, record: CatalogueRecord, body: str | None) -> bool:
+        return self.write(self.alias, record, body)
+
+    def put_many(self, records: Iterable[tuple[CatalogueRecord, str | None]]) -> tuple[int, int]:
+        written = [self.put(record, body) for record, body in records]
+        return sum(written), len(written) - sum(written)
+
+    def ping(self) -> bool:
+        return self.up
+
+
+class InMemoryIndexMaintenance:
+    """The IndexMaintenance port over an InMemorySearchIndex's concrete indices and its alias."""
+
+    def __init__(self, index: InMemorySearchIndex, schema_current: bool = True) -> None:
+        self.index = index
+        self.current = schema_current
+        # Set to fail a rebuild's load half-way (after that many records).
+        self.fail_after: int | None = None
+
+    def indexed_versions(self) -> dict[str, int]:
+        return {reference: record.version for reference, (record, _) in self.index.documents.items()}
+
+    def schema_current(self) -> bool:
+        return self.current
+
+    def fresh_index_name(self, now: datetime) -> str:
+        return f"reviews-{now:%Y%m%d%H%M%S%f}"
+
+    def create_concrete_index(self, name: str) -> None:
+        assert name not in self.index.indices
+        self.index.indices[name] = {}
+
+    def load(self, index: str, records: Iterable[tuple[CatalogueRecord, str | None]]) -> int:
+        loaded = 0
+        for record, body in records:
+            if self.fail_after is not None and loaded >= self.fail_after:
+                raise ConnectionError("the index stopped answering")
+            loaded += self.index.write(index, record, body)
+        return loaded
+
+    def move_alias(self, to_index: str) -> list[str]:
+        before, self.index.alias = self.index.alias, to_index
+        return [before] if before != to_index else []
+
+    def delete_indices(self, names: Iterable[str]) -> None:
+        for name in names:
+            self.index.indices.pop(name, None)
+
+
+class InMemoryMessageQueues:
+    """The MessageQueues port: each queue's waiting messages, and those received and hidden (in flight);
+    `refusing` queues accept no message sent to them."""
+
+    def __init__(self) -> None:
+        self.waiting: dict[str, list[QueuedMessage]] = {}
+        self.in_flight: dict[str, list[QueuedMessage]] = {}
+        self.refusing: set[str] = set()
+        self._sent = 0
+
+    def add(self, queue_url: str, *bodies: str) -> None:
+        for body in bodies:
+            self._sent += 1
+            message = QueuedMessage(message_id=f"m-{self._sent}", receipt_handle=f"r-{self._sent}", body=body)
+            self.waiting.setdefault(queue_url, []).append(message)
+
+    def bodies(self, queue_url: str) -> list[str]:
+        return [message.body for message in self.waiting.get(queue_url, [])]
+
+    def depth(self, queue_url: str) -> QueueDepth:
+        return QueueDepth(
+            waiting=len(self.waiting.get(queue_url, [])), in_flight=len(self.in_flight.get(queue_url, []))
+        )
+
+    def receive(self, queue_url: str, max_messages: int, visibility_timeout_s: int) -> list[QueuedMessage]:
+        waiting = self.waiting.get(queue_url, [])
+        taken, self.waiting[queue_url] = waiting[: min(max_messages, 10)], waiting[min(max_messages, 10) :]
+        self.in_flight.setdefault(queue_url, []).extend(taken)
+        return taken
+
+    def send_copies(self, queue_url: str, messages: Sequence[QueuedMessage]) -> list[QueuedMessage]:
+        if queue_url in self.refusing:
+            return []
+        for message in messages:
+            self._sent += 1
+            copy = message.model_copy(update={"message_id": f"m-{self._sent}", "receipt_handle": f"r-{self._sent}"})
+            self.waiting.setdefault(queue_url, []).append(copy)
+        return list(messages)
+
+    def delete(self, queue_url: str, messages: Sequence[QueuedMessage]) -> int:
+        hidden = self.in_flight.get(queue_url, [])
+        handles = {message.receipt_handle for message in messages}
+        self.in_flight[queue_url] = [message for message in hidden if message.receipt_handle not in handles]
+        return len(hidden) - len(self.in_flight[queue_url])
+
+
+class ScriptedInspector:
+    """The PdfInspector port: accepts every file as it is (its words `text`, with a text layer or not), or
+    refuses each with `rejection`; the files it was asked to inspect, anonymous or not, are kept."""
+
+    def __init__(self, text: str = "words of the report", text_layer: bool = True) -> None:
+        self.text = text
+        self.text_layer = text_layer
+        self.rejection: str | None = None
+        self.inspected: list[bool] = []
+
+    def inspect(self, source: Path, workdir: Path, anonymous: bool) -> InspectedPdf:
+        self.inspected.append(anonymous)
+        if self.rejection is not None:
+            raise UploadRejected(self.rejection)
+        stored, text = workdir / "stored.pdf", workdir / "text.txt"
+        stored.write_bytes(source.read_bytes() + (b"%stripped" if anonymous else b""))
+        text.write_text(self.text, encoding="utf-8")
+        return InspectedPdf(
+            page_count=self.text.count("\f") + 1,
+            text_chars=len(self.text),
+            text_layer=self.text_layer,
+            text_path=text,
+            stored_path=stored,
+            metadata_stripped=anonymous,
+        )

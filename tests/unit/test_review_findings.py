@@ -13,7 +13,7 @@ from tests.unit.factories import metadata_fields
 BOARD = Board(
     board_id="northshire",
     name="Northshire Safeguarding Children Partnership",
-    aliases=("Northshire LSCB", "Ynys Môn"),
+    aliases=("Northshire LSCB", "Ynys Môn", "Stoke-on-Trent", "Southend-on-Sea"),
 )
 
 
@@ -28,8 +28,19 @@ BOARD = Board(
         "commissioned by Northshire Safe\u00adguarding Children Partnership.",
         "the former Northshire LSCB",
         "the Isle of Anglesey (Ynys Mon)",
+        "the children of Stoke-on-Trent were seen",
+        "the children of Stoke-on-\nTrent were seen",
+        "the children of Stoke-\non-Trent were seen",
+        "the children of Stoke-on\ufffe\nTrent were seen",
+        "the children of Stoke on Trent were seen",
+        "families in Southend-on-\nSea and beyond",
+        "families in South-\nend-on-Sea and beyond",
     ],
-    ids=["as written", "capitals", "line break", "hyphenated", "pdfium hyphen", "soft hyphen", "alias", "accents"],
+    ids=[
+        *("as written", "capitals", "line break", "hyphenated", "pdfium hyphen", "soft hyphen", "alias", "accents"),
+        *("own hyphens", "own hyphen at line end", "first own hyphen at line end", "pdfium own hyphen"),
+        *("own hyphens as spaces", "southend own hyphen at line end", "southend split word"),
+    ],
 )
 def test_the_board_is_found_whatever_the_case_accents_line_breaks_and_hyphens(text: str) -> None:
     # Given a page that names the board (or an alias) as extracted text may have it
@@ -37,6 +48,44 @@ def test_the_board_is_found_whatever_the_case_accents_line_breaks_and_hyphens(te
     mentions = board_mentions([BOARD.name, *BOARD.aliases], [("the title", "A title")], text)
     # Then it is found, on that page
     assert [where for where, _ in mentions] == ["page 1"]
+
+
+@pytest.mark.parametrize(
+    ("text", "page"),
+    [
+        ("first page\fcommissioned by Northshire Safeguarding\fChildren Partnership, page three", "page 2"),
+        ("first page\fcommissioned by Stoke-on-\fTrent's partnership", "page 2"),
+        ("commissioned by North-\fshire LSCB\fthird page", "page 1"),
+        ("commissioned by North\ufffe\fshire LSCB", "page 1"),
+    ],
+    ids=["words over the break", "own hyphen over the break", "word split over the break", "pdfium hyphen"],
+)
+def test_a_name_running_over_a_page_break_is_found_on_the_page_it_starts(text: str, page: str) -> None:
+    # Given text whose pages are apart by form feeds, a name starting on one page and ending on the next
+    # When the board's names are looked for
+    mentions = board_mentions([BOARD.name, *BOARD.aliases], [], text)
+    # Then it is found once, on the page where it starts
+    assert [where for where, _ in mentions] == [page]
+
+
+def test_the_line_staff_read_shows_a_line_end_hyphen_as_the_match_read_it() -> None:
+    # Given a page naming an alias whose own hyphen falls at a line's end, and one hyphenating a word
+    text = "the city of Stoke-on-\nTrent\fthe county of North-\nshire"
+    # When the names are looked for
+    mentions = board_mentions(["Stoke-on-Trent", "Northshire"], [], text)
+    # Then each line reads the hyphens as its match did: the name's own kept, the split word joined (and any
+    # other line-end hyphen around the match joined)
+    assert mentions == [
+        ("page 1", "the city of stoke on-trent the county of northshire"),
+        ("page 2", "the city of stoke ontrent the county of northshire"),
+    ]
+
+
+def test_names_do_not_match_across_unrelated_words_at_a_line_end_hyphen() -> None:
+    # Given text where a hyphen at a line's end joins two words that are not the name
+    # When the names are looked for
+    # Then nothing is found: a line-end hyphen only joins or separates the name's own letters and words
+    assert board_mentions(["Stoke-on-Trent"], [], "Stoke-on-\nTrentham Gardens; stoke-\nontario") == []
 
 
 def test_a_word_that_only_contains_the_name_is_not_a_mention() -> None:

@@ -10,9 +10,10 @@ no record until staff approve it.
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 
 from case_reviews.domain.boards import Board
@@ -33,23 +34,58 @@ LATE_AFTER_DAYS = 3 * 365
 # ---------------------------------------------------------------- matching names
 
 
+# Where a line (or a page) ended in a hyphen, the folded text keeps this mark: the hyphen may join a
+# word split over the line ("North-|shire") or be the name's own ("Stoke-on-|Trent"), so a name matches
+# either reading. It is not a word character, and the folding keeps it.
+_LINE_END_HYPHEN = "\x1f"
+
+
+def _fold(text: str) -> str:
+    """Text folded for comparison, a hyphen at a line's end kept as `_LINE_END_HYPHEN`."""
+    # A hyphen and a line break as typed, or the marks extractors use for such a hyphen (PDFium's
+    # U+FFFE, U+0002) and the soft hyphen.
+    text = re.sub(r"(\w)-[ \t]*\r?\n[ \t]*(\w)", rf"\1{_LINE_END_HYPHEN}\2", text)
+    text = re.sub(r"[\u00ad\ufffe\x02][ \t]*(?:\r?\n[ \t]*)?", _LINE_END_HYPHEN, text)
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(character for character in decomposed if not unicodedata.combining(character))
+    # Every run of other characters is one space (str.split would count the mark as a space too).
+    return re.sub(rf"[^\w{_LINE_END_HYPHEN}]+", " ", plain.casefold()).strip(" ")
+
+
 def fold_text(text: str) -> str:
     """Text as names are compared: accents and case folded, words split across a line by a hyphen joined,
     every run of other characters one space ("Safe-\\nguarding  PARTNERSHIP" reads "safeguarding partnership")."""
-    # A word hyphenated at a line's end: a hyphen and a line break as typed, or the marks extractors use
-    # for such a hyphen (PDFium's U+FFFE, U+0002) and the soft hyphen.
-    text = re.sub(r"(\w)-[ \t]*\r?\n[ \t]*(\w)", r"\1\2", text)
-    text = re.sub(r"[\u00ad\ufffe\x02][ \t]*(?:\r?\n[ \t]*)?", "", text)
-    decomposed = unicodedata.normalize("NFKD", text)
-    plain = "".join(character for character in decomposed if not unicodedata.combining(character))
-    return " ".join(re.sub(r"[^\w]+", " ", plain.casefold()).split())
+    return _fold(text).replace(_LINE_END_HYPHEN, "")
+
+
+def _name_pattern(folded_name: str) -> str:
+    """A folded name as a pattern over `_fold`ed text: a line-end hyphen may fall between any two of its
+    letters (a word split over the line) or stand for a space between its words (its own hyphen)."""
+    between_letters = re.escape(_LINE_END_HYPHEN) + "?"
+    words = (between_letters.join(re.escape(letter) for letter in word) for word in folded_name.split(" "))
+    # A group for each space between words: where it matched the mark, the mark was the name's own hyphen.
+    return f"( |{re.escape(_LINE_END_HYPHEN)})".join(words)
 
 
 def _pattern(names: Iterable[str]) -> re.Pattern[str] | None:
     folded = sorted({fold_text(name) for name in names} - {""}, key=len, reverse=True)
     if not folded:
         return None
-    return re.compile(r"\b(?:" + "|".join(re.escape(name) for name in folded) + r")\b")
+    return re.compile(r"\b(?:" + "|".join(_name_pattern(name) for name in folded) + r")\b")
+
+
+def _fold_pages(text: str) -> tuple[str, list[int]]:
+    """The pages folded into one text (so a name may run over a page break, hyphenated or not) and where
+    each page starts in it."""
+    folded, starts, joiner = "", [], " "
+    for page in text.split(PAGE_SEPARATOR):
+        if folded:
+            folded += joiner
+        starts.append(len(folded))
+        folded += _fold(page).strip(_LINE_END_HYPHEN)
+        # A page that ends in a hyphen after a word goes on to the next as a line would.
+        joiner = _LINE_END_HYPHEN if re.search(r"\w[-\u00ad\ufffe\x02]\s*$", page) else " "
+    return folded, starts
 
 
 def declared_places(metadata: ReportMetadata) -> list[tuple[str, str]]:
@@ -66,20 +102,29 @@ def declared_places(metadata: ReportMetadata) -> list[tuple[str, str]]:
 
 
 def board_mentions(names: Sequence[str], declared: Sequence[tuple[str, str]], text: str) -> list[tuple[str, str]]:
-    """Where the names occur: (where, the line) for each declared field and each page of the text."""
+    """Where the names occur: (where, the line) for each declared field and each page of the text (a name
+    running over a page break is on the page where it starts)."""
     pattern = _pattern(names)
     if pattern is None:
         return []
-    places = [*declared]
-    places += [(f"page {number}", page) for number, page in enumerate(text.split(PAGE_SEPARATOR), start=1)]
     found: list[tuple[str, str]] = []
-    for where, words in places:
-        # A name may run over a line break (or a hyphenated one): look in the page's folded text whole,
-        # then show staff the folded words around each match.
-        folded = fold_text(words)
+
+    def look(folded: str, where_at: Callable[[int], str]) -> None:
+        # A name may run over a line break (or a hyphenated one): look in the folded text whole, then show
+        # staff the folded words around each match, each line-end hyphen read as the match read it.
         for match in pattern.finditer(folded):
             start = max(0, match.start() - LINE_CHARS // 2)
-            found.append((where, folded[start : start + LINE_CHARS]))
+            own = {match.start(group) for group, text in enumerate(match.groups(), 1) if text == _LINE_END_HYPHEN}
+            line = "".join(
+                ("-" if at in own else "") if character == _LINE_END_HYPHEN else character
+                for at, character in enumerate(folded[start : start + LINE_CHARS], start)
+            )
+            found.append((where_at(match.start()), line))
+
+    for where, words in declared:
+        look(_fold(words), lambda _position, where=where: where)
+    pages, starts = _fold_pages(text)
+    look(pages, lambda position: f"page {bisect.bisect_right(starts, position)}")
     return found
 
 
