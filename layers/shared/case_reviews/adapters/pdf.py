@@ -18,8 +18,9 @@ environment (no AWS_* variables, no endpoint addresses), and the function makes 
 before it starts one: Lambda puts the credentials in the function's initial environment, which
 /proc/<pid>/environ shows to any process of the same user for as long as the function lives (and
 /proc/<pid>/mem the clients holding them), unless the process is not dumpable. The worker also drops
-every capability (`pdf_worker.confinement.drop_privileges`), so that holds where the function runs as root, and is
-itself non-dumpable, so a file's fork cannot reach into it to tamper with the forks of later files.
+every capability (`pdf_worker.confinement.drop_privileges`), so that holds where the function runs as
+root, and is itself non-dumpable, so a file's fork cannot reach into it to tamper with the forks of later
+files.
 """
 
 from __future__ import annotations
