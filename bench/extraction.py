@@ -9,7 +9,7 @@ Five ways of getting the text of the same file, each timed from "here is the pat
 * `worker_per_file`: the same with a worker started for every file (`max_files_per_worker=1`: an
   interpreter's start and the imports of PDFium and pypdf included), as the catalogue step did before the
   worker was kept warm, and as it still does on a container's first file.
-* `in_process`: PDFium (pypdfium2) in this process, through the worker's own `_extract_text` (of the file as is).
+* `in_process`: PDFium (pypdfium2) in this process, through the worker's own `text.extract_text` (the file as is).
 * `pypdf`: `PdfReader(path)` and `page.extract_text()` for every page.
 * `pdfminer`: `pdfminer.high_level.extract_text(path)`.
 
@@ -64,10 +64,10 @@ def product_extractor(max_files_per_worker: int) -> Callable[[Path, Path], str]:
 
 def extract_in_process(path: Path, workdir: Path) -> str:
     from case_reviews.adapters.pdf import MAX_TEXT_CHARS
-    from case_reviews.adapters.pdf_worker import _extract_text
+    from case_reviews.adapters.pdf_worker.text import extract_text
 
     text_path = workdir / "in-process.txt"
-    _extract_text(path, text_path, MAX_TEXT_CHARS)
+    extract_text(path, text_path, MAX_TEXT_CHARS)
     return text_path.read_text(encoding="utf-8")
 
 

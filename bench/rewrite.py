@@ -3,7 +3,7 @@
 Each library rewrites the same files from "here is the path" to "the new file is written", keeping only the
 objects the current revision reaches:
 
-* `pypdf`: `PdfWriter(clone_from=PdfReader(path)).write(target)`, as `pdf_worker._rewrite` does it;
+* `pypdf`: `PdfWriter(clone_from=PdfReader(path)).write(target)`, as `pdf_worker.rewrite.rewrite` does it;
 * `pikepdf`: `pikepdf.open(path).save(target)` (qpdf writes only what the trailer reaches).
 
 Two files: `report`, a generated 100-page text report (bench/corpus.py's prose, as bench/extraction.py's) whose

@@ -17,7 +17,7 @@ from case_reviews_cli.options import Staff, StaffError, iso_date, staff_command
 
 if TYPE_CHECKING:
     from case_reviews.domain.alerts import Alert, AlertRunOutcome
-    from case_reviews.services.alerts import AlertAdministration
+    from case_reviews.services.alert_administration import AlertAdministration
 
 group = typer.Typer(help="Alerts people sign up for themselves: list, remove, and the daily run.", no_args_is_help=True)
 

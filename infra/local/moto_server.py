@@ -10,7 +10,7 @@ import urllib.request
 from pathlib import Path
 from typing import IO
 
-from infra.local.children import die_with_parent
+from case_reviews.adapters.child_processes import die_with_parent
 from infra.local.opensearch_server import free_port
 
 
@@ -18,7 +18,7 @@ class MotoServer:
     """moto_server on 127.0.0.1; `url` is the endpoint every AWS client of the stack uses.
 
     Call start() from the main thread: the server is killed when the thread that started it
-    exits (see infra/local/children.py).
+    exits (see case_reviews/adapters/child_processes.py).
     """
 
     def __init__(self, port: int | None = None, log_path: Path | None = None) -> None:

@@ -1,6 +1,6 @@
 """A real single-node OpenSearch server for the local stack and the tests, without Docker.
 
-Stdlib only. What it does:
+Stdlib only (and the layer's parent-death helper). What it does:
 
 * ``ensure_installed()`` fetches the minimal OpenSearch distribution (the
   ``integ-test-zip`` artifact) and three modules it lacks (analysis-common,
@@ -12,8 +12,8 @@ Stdlib only. What it does:
   own session), with a fresh per-run config, data, log and tmp directory that
   ``stop()`` removes. As root it runs under a dedicated non-root system user,
   because OpenSearch refuses to run as root. The server is killed when the thread that
-  started it exits, even if this process is killed by SIGKILL (see ``children.py``):
-  start it from the main thread.
+  started it exits, even if this process is killed by SIGKILL (the layer's
+  ``case_reviews.adapters.child_processes``): start it from the main thread.
 
 Environment variables:
 
@@ -49,7 +49,11 @@ import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from infra.local.children import SETPRIV_DIE_WITH_PARENT, die_with_parent
+from case_reviews.adapters.child_processes import die_with_parent
+
+# For `setpriv ... --` (util-linux 2.33 or later): the parent-death signal is cleared by the
+# credential change to the service user, so setpriv sets it again after dropping to it.
+SETPRIV_DIE_WITH_PARENT = ("--pdeathsig", "KILL")
 
 OPENSEARCH_VERSION = "2.19.6"
 

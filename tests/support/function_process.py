@@ -15,9 +15,10 @@ import sys
 from pathlib import Path
 
 if __name__ == "__main__":
-    from case_reviews.adapters import pdf, pdf_worker
+    from case_reviews.adapters import pdf
+    from case_reviews.adapters.pdf_worker import confinement
 
-    pdf_worker._drop_privileges()
+    confinement.drop_privileges()
     pdf.WORKER_MODULE = "tests.support.probing_worker"
     source = Path(sys.argv[1])
     inspector = pdf.IsolatedPdfInspector()

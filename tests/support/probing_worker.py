@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from case_reviews.adapters import pdf_worker
+from case_reviews.adapters.pdf_worker import worker
 
 
 def _try_open(path: str) -> str:
@@ -50,5 +50,4 @@ def report(request: dict[str, Any]) -> dict[str, Any]:
 
 
 if __name__ == "__main__":
-    pdf_worker.inspect = report
-    sys.exit(pdf_worker.main(sys.argv))
+    sys.exit(worker.main(sys.argv, inspect=report))

@@ -19,7 +19,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from case_reviews.adapters import pdf_worker
+from case_reviews.adapters.pdf_worker import worker
 
 LIMITS = {"memory": resource.RLIMIT_AS, "cpu": resource.RLIMIT_CPU, "file_size": resource.RLIMIT_FSIZE}
 
@@ -62,5 +62,4 @@ def _leave_an_orphan(pid_file: Path) -> None:
 
 
 if __name__ == "__main__":
-    pdf_worker.inspect = scripted
-    sys.exit(pdf_worker.main(sys.argv))
+    sys.exit(worker.main(sys.argv, inspect=scripted))

@@ -13,7 +13,8 @@ from case_reviews.api.search import saved_search
 from case_reviews.domain.alerts import MAX_ALERTS_PER_ADDRESS, AlertKind
 from case_reviews.domain.errors import NotFound, RateLimited
 from case_reviews.messages import AlertsRunRecord
-from case_reviews.services.alerts import AlertSignUp, DailyAlerts, SignUpLimits
+from case_reviews.services.alert_signup import AlertSignUp, SignUpLimits
+from case_reviews.services.daily_alerts import DailyAlerts
 from case_reviews.services.digest import SubscriptionService
 from infra.local.stack import AlertsSchedule
 from tests.support.events import load_event

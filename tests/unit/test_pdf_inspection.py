@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import os
@@ -350,6 +351,47 @@ def test_a_warm_worker_that_ended_while_idle_is_replaced_without_failing_the_nex
     # When the next file comes, Then a new worker inspects it
     after = inspect_script(inspector, b"next", tmp_path)
     assert after["worker_pid"] != first["worker_pid"]
+
+
+def test_the_worker_and_its_files_process_die_with_the_function_whatever_kills_it(tmp_path: Path) -> None:
+    # Given a function with a warm worker (tests/support/dying_function.py), waiting for a file whose process
+    # never returns: the worker, busy with that file, is not reading its stdin to see the function go
+    function = subprocess.Popen(
+        [sys.executable, "-m", "tests.support.dying_function", str(tmp_path)],
+        env={"PATH": os.environ["PATH"], "PYTHONPATH": os.pathsep.join(filter(None, sys.path))},
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert function.stdout is not None
+        worker = int(function.stdout.readline())
+        hang_pid = tmp_path / "hang" / "hang.pid"
+        assert _appears(hang_pid), "the file's process never started"
+        hung = int(hang_pid.read_text())
+        assert _running(worker) and _running(hung)
+
+        # When the function is killed outright, with no chance to stop its worker
+        function.kill()
+        function.wait()
+    finally:
+        function.kill()
+
+    # Then its worker, and the file's process the worker made, end with it
+    try:
+        assert _ends(worker)
+        assert _ends(hung)
+    finally:  # if they did not, the test does not leave them behind
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(worker, signal.SIGKILL)
+
+
+def _appears(path: Path) -> bool:
+    """The file is written soon (a bounded wait, not a timing assertion)."""
+    for _ in range(3000):
+        if path.exists() and path.read_text():
+            return True
+        time.sleep(0.01)
+    return False
 
 
 def _ends(pid: int) -> bool:

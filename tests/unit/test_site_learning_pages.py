@@ -15,7 +15,7 @@ from case_reviews.adapters.clock import SetClock
 from case_reviews.adapters.email import JinjaEmailRenderer
 from case_reviews.domain.search import FacetCount, SearchHit
 from case_reviews.domain.statistics import Statistics, StatisticsQuery
-from case_reviews.services.alerts import AlertSignUp, SignUpLimits
+from case_reviews.services.alert_signup import AlertSignUp, SignUpLimits
 from case_reviews.services.digest import SubscriptionService
 from case_reviews.site.charts import LABEL_WIDTH, WIDTH, bar_chart
 from tests.unit.factories import a_hit, a_record

@@ -2,7 +2,7 @@
 
 PDFium is native code fed by strangers: a crash, a hang or a decompression bomb must end a process of the
 parser's, never the function (which would lose its batch and retry the same file until the queue gives
-up). Only the standard library is imported here, so the handler's cold start stays small.
+up). Neither PDFium nor pypdf is imported here, so the handler's cold start stays small.
 
 Starting an interpreter and importing PDFium and pypdf costs more than parsing a report, so a function
 keeps one worker (`pdf_worker`): started on the first file with the limits below, then reused. Each file
@@ -10,15 +10,17 @@ is still parsed in a process of its own, a fork of the worker made for it (ahead
 PDF of the worker's own), with that file's memory, CPU and output limits set afresh; whatever it leaves
 running is ended with it. The wall-clock limit is this side's, which kills the worker (and the file's
 process with it) when a file takes too long. The worker is replaced after a crash, a limit hit or a timeout
-(whatever the cause, a new one costs only a start), and after `max_files_per_worker` files.
+(whatever the cause, a new one costs only a start), and after `max_files_per_worker` files. It dies with
+the function, whatever ends that (`child_processes.die_with_parent`): no worker outlives its function.
 
 An exploited parser must not find the function's credentials either. The worker gets a minimal
 environment (no AWS_* variables, no endpoint addresses), and the function makes itself non-dumpable
 before it starts one: Lambda puts the credentials in the function's initial environment, which
 /proc/<pid>/environ shows to any process of the same user for as long as the function lives (and
 /proc/<pid>/mem the clients holding them), unless the process is not dumpable. The worker also drops
-every capability (`pdf_worker._drop_privileges`), so that holds where the function runs as root, and is
-itself non-dumpable, so a file's fork cannot reach into it to tamper with the forks of later files.
+every capability (`pdf_worker.confinement.drop_privileges`), so that holds where the function runs as
+root, and is itself non-dumpable, so a file's fork cannot reach into it to tamper with the forks of later
+files.
 """
 
 from __future__ import annotations
@@ -39,13 +41,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from aws_lambda_powertools import Logger
-
+from case_reviews.adapters.child_processes import die_with_parent
 from case_reviews.domain.errors import UploadRejected
 from case_reviews.domain.files import InspectedPdf
 from case_reviews.domain.pdf_policy import TIMEOUT_REASON, UNPROCESSABLE_REASON
-
-logger = Logger(child=True)
+from case_reviews.observability import logger
 
 WORKER_MODULE = "case_reviews.adapters.pdf_worker"
 # Enough for any real report; a bound keeps one pathological file from exhausting the function's memory.
@@ -186,8 +186,10 @@ class _Worker:
             stderr=self._stderr,
             env=_child_environment(),
             bufsize=0,
-            # A process group of its own: a timeout kills the worker and the file's fork together.
+            # A process group of its own: a timeout kills the worker and the file's fork together. Out of
+            # the function's group, it dies with the function all the same, whatever kills that.
             start_new_session=True,
+            preexec_fn=die_with_parent(),
         )
         self._pending = b""
 

@@ -1,6 +1,6 @@
 """What the library accepts in a PDF, what it says when it refuses one, and what an anonymous copy never carries.
 
-The parser's own process (`adapters/pdf_worker.py`) applies these rules to a board's file; they live here so
+The parser's own process (`adapters/pdf_worker/`) applies these rules to a board's file; they live here so
 that the rules and the words the board reads are in one place, apart from the mechanics of PDFium and pypdf.
 Standard library only: the parser process imports this before anything else, under its limits.
 """
