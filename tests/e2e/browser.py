@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -120,6 +120,30 @@ def check_page(page: Any, state: str) -> None:
     page.emulate_media(media="screen")
 
 
+def check_page_without_js(page_without_js: Any, browser: Any, state: str) -> None:
+    """The page as a browser without JavaScript shows it, checked as `check_page` checks a page.
+
+    axe-core cannot run where scripts are off (its timers never fire), so the document that browser
+    built (its <noscript> content in place, no script: a meta refresh there is a real one) is shown,
+    at the same address so that its stylesheet applies, in a tab that can run axe; the page is not
+    asked for again (a status page would have moved on).
+    """
+    rendered = page_without_js.content()
+    as_built = re.sub(r"</?noscript>", "", re.sub(r"<script\b[^>]*>.*?</script>", "", rendered, flags=re.S))
+    address = page_without_js.url
+    context = _context(browser, javascript=True)
+    try:
+        tab = context.new_page()
+        tab.route(
+            lambda url: url == address,
+            lambda route: route.fulfill(status=200, content_type="text/html; charset=utf-8", body=as_built),
+        )
+        tab.goto(address)
+        check_page(tab, state)
+    finally:
+        context.close()
+
+
 def focus_is_visible(page: Any) -> bool:
     """Whether the focused element shows the site's focus style (its background or outline is the yellow)."""
     style = page.evaluate(
@@ -130,12 +154,25 @@ def focus_is_visible(page: Any) -> bool:
     return FOCUS_COLOUR in (background, outline if outline_style != "none" else "")
 
 
-def tab_to(page: Any, element_id: str, limit: int = 80) -> None:
-    """Press Tab until the element with this id has the focus, each step showing where the focus is."""
+def _tab_until(page: Any, reached: Callable[[], bool], what: str, limit: int) -> None:
     for _ in range(limit):
         page.keyboard.press("Tab")
-        focused = page.evaluate("() => document.activeElement && document.activeElement.id")
-        if focused == element_id:
-            assert focus_is_visible(page), f"#{element_id} has the focus but does not show it"
+        if reached():
+            assert focus_is_visible(page), f"{what} has the focus but does not show it"
             return
-    raise AssertionError(f"Tab never reached #{element_id}")
+    raise AssertionError(f"Tab never reached {what}")
+
+
+def tab_to(page: Any, element_id: str, limit: int = 80) -> None:
+    """Press Tab until the element with this id has the focus, each step showing where the focus is."""
+    focused = "() => document.activeElement && document.activeElement.id"
+    _tab_until(page, lambda: page.evaluate(focused) == element_id, f"#{element_id}", limit)
+
+
+def tab_to_link(page: Any, name: str, limit: int = 80) -> None:
+    """Press Tab until the link named `name` (its aria-label, else its words) has the focus, and shows it."""
+    focused = (
+        "() => { const e = document.activeElement; if (!e || e.tagName !== 'A') return null;"
+        " return (e.getAttribute('aria-label') || e.textContent).replace(/\\s+/g, ' ').trim(); }"
+    )
+    _tab_until(page, lambda: page.evaluate(focused) == name, f"the link {name!r}", limit)

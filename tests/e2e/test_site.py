@@ -4,6 +4,7 @@ download, browse a yearly list and deposit, with JavaScript off and on; every pa
 from __future__ import annotations
 
 import re
+import time
 import uuid
 from pathlib import Path
 from typing import Any
@@ -11,7 +12,7 @@ from typing import Any
 import pytest
 import requests
 
-from tests.e2e.browser import check_page, focus_is_visible, screenshot, tab_to
+from tests.e2e.browser import check_page, check_page_without_js, focus_is_visible, screenshot, tab_to, tab_to_link
 from tests.e2e.conftest import Stack
 from tests.e2e.test_board_and_searcher import deposit, wait_for, wait_for_outcome
 from tests.e2e.test_staff_cli import staff_json
@@ -83,6 +84,17 @@ def wait_for_heading(page: Any, pattern: str) -> str:
     return str(status_heading(page).inner_text())
 
 
+def check_again_until(page: Any, pattern: str) -> str:
+    """Follow the status page's "Check again" (as someone without JavaScript does) until the status
+    matches; its heading then."""
+    deadline = time.monotonic() + OUTCOME_TIMEOUT_MS / 1000
+    while not re.search(pattern, heading := str(status_heading(page).inner_text())):
+        assert time.monotonic() < deadline, f"the status stayed {heading!r}"
+        page.get_by_role("link", name="Check again").click()
+        page.wait_for_load_state()
+    return heading
+
+
 # ---------------------------------------------------------------- searching, reading, the yearly list
 
 
@@ -92,7 +104,13 @@ def test_a_searcher_finds_a_phrase_of_a_report_opens_its_record_and_downloads_it
     # Given a catalogued report with a phrase of its own
     marker = f"kw{uuid.uuid4().hex[:8]}"
     reference, _ = catalogued_report(
-        stack, f"The children were neglected over many months. Marker {marker}.", title=f"Review of Child {marker}"
+        stack,
+        f"The children were neglected over many months. Marker {marker}.",
+        title=f"Review of Child {marker}",
+        child=f"Child {marker}",
+        outcome="serious_harm",
+        age_band="1_to_4",
+        learning="Agencies did not share what they knew.",
     )
     # When a searcher (without JavaScript) searches for the phrase from the home page
     browser = page_without_js
@@ -102,13 +120,21 @@ def test_a_searcher_finds_a_phrase_of_a_report_opens_its_record_and_downloads_it
     # Then the results list the report, with the total and the facets as filter links
     assert browser.get_by_role("heading", name="1 case review found").is_visible()
     browser.get_by_role("link", name=f"Review of Child {marker}").wait_for()
-    assert browser.get_by_role("complementary").get_by_role("link", name=re.compile(r"England \(\d+\)")).is_visible()
+    filters = browser.get_by_role("complementary")
+    assert filters.get_by_role("link", name=re.compile(r"England \(\d+\)")).is_visible()
+    # (the case's facets too, under their headings)
+    assert filters.get_by_role("heading", name="Outcome").is_visible()
+    assert filters.get_by_role("link", name=re.compile(r"Serious harm \(\d+\)")).is_visible()
     results_url = browser.url
     # And its record page shows the catalogue's description and the download button
     browser.get_by_role("link", name=f"Review of Child {marker}").click()
     assert browser.get_by_role("heading", level=1).inner_text() == f"Review of Child {marker}"
     assert browser.get_by_text(stack.board_name).first.is_visible()
     assert browser.locator("dt:text-is('Published') + dd").first.inner_text() == "14 March 2016"
+    # And the case, as the yearly lists describe it
+    assert browser.locator("dt:text-is('Child') + dd").inner_text() == f"Child {marker}"
+    assert browser.locator("dt:text-is('Age of the child') + dd").inner_text() == "1 to 4 years"
+    assert browser.get_by_role("heading", name="Key learning").is_visible()
     # And the download is the library's copy of the file (its clean rewrite), as the API hands it out
     with browser.expect_download() as download:
         browser.get_by_role("link", name="Download the report (PDF)").click()
@@ -140,6 +166,42 @@ def test_the_yearly_list_has_the_years_reports_in_date_order(stack: Stack, page_
     check_page(page, "yearly-list")
 
 
+def test_searching_reading_downloading_and_the_yearly_list_can_be_done_with_the_keyboard_alone(
+    stack: Stack, page: Any
+) -> None:
+    # Given a catalogued report with a word of its own
+    marker = f"kb{uuid.uuid4().hex[:8]}"
+    title = f"Review of Child {marker} (keyboard)"
+    # (published early in 2016, so that its yearly list has it near the top)
+    reference, _ = catalogued_report(
+        stack, f"Keyboard search {marker}. Neglect.", title=title, publication_date="2016-01-04"
+    )
+    page.goto(f"{stack.api_url}/")
+    # When a searcher reaches the search box with Tab, types the word and presses Enter
+    tab_to(page, "q")
+    page.keyboard.type(marker)
+    page.keyboard.press("Enter")
+    page.get_by_role("heading", name="1 case review found").wait_for()
+    # And tabs to the result (the focus always visible) and opens it with Enter
+    tab_to_link(page, title)
+    page.keyboard.press("Enter")
+    page.get_by_role("heading", level=1, name=title).wait_for()
+    # Then the download is reached with Tab and followed with Enter
+    tab_to_link(page, "Download the report (PDF)")
+    with page.expect_download() as download:
+        page.keyboard.press("Enter")
+    assert download.value.suggested_filename == f"{reference}.pdf"
+    assert Path(download.value.path()).read_bytes().startswith(b"%PDF-")
+    # And from the home page, the yearly list of 2016 and the report in it are reached the same way
+    page.goto(f"{stack.api_url}/")
+    tab_to_link(page, "Case reviews published in 2016", limit=200)
+    page.keyboard.press("Enter")
+    page.get_by_role("heading", level=1, name="Case reviews published in 2016").wait_for()
+    tab_to_link(page, title, limit=2000)
+    page.keyboard.press("Enter")
+    page.get_by_role("heading", level=1, name=title).wait_for()
+
+
 def test_a_removed_copy_shows_its_removal_instead_of_the_download(stack: Stack, page: Any) -> None:
     # Given a record whose copy staff took down
     reference, _ = catalogued_report(stack, f"Taken down {uuid.uuid4().hex}")
@@ -156,8 +218,10 @@ def test_a_removed_copy_shows_its_removal_instead_of_the_download(stack: Stack, 
 # ---------------------------------------------------------------- depositing
 
 
-def test_a_board_deposits_a_report_with_javascript_off(stack: Stack, page_without_js: Any, tmp_path: Path) -> None:
-    browser = page_without_js
+def test_a_board_deposits_a_report_with_javascript_off(
+    stack: Stack, page_without_js: Any, browser: Any, tmp_path: Path
+) -> None:
+    browser_engine, browser = browser, page_without_js
     title = f"Serious Case Review: Child {uuid.uuid4().hex[:6]} (no script)"
     # When a board fills in step 1 and continues
     browser.goto(f"{stack.api_url}/deposit")
@@ -166,10 +230,20 @@ def test_a_board_deposits_a_report_with_javascript_off(stack: Stack, page_withou
     # Then step 2 is a plain form for the file
     assert browser.get_by_role("heading", level=1).inner_text() == "Upload the report"
     screenshot(browser, "deposit-step-2-without-javascript")
-    # And after the upload S3 sends the browser to the status page, which refreshes itself until catalogued
+    # And its status page, before the file is sent, says it waits for it, passing axe as a browser without
+    # JavaScript shows it: no timed refresh (WCAG 2.2.1), a "Check again" link instead
+    status_url = browser.locator("[data-upload-form]").get_attribute("data-status-url")
+    waiting = browser.context.new_page()
+    waiting.goto(f"{stack.api_url}{status_url}")
+    assert status_heading(waiting).inner_text() == "Waiting for the file"
+    assert waiting.get_by_role("link", name="Check again").is_visible()
+    check_page_without_js(waiting, browser_engine, "status-waiting-without-javascript")
+    waiting.close()
+    # And after the upload S3 sends the browser to the status page, where "Check again" follows it to catalogued
     upload(browser, tmp_path, make_pdf(f"{title}. The children were neglected."))
-    heading = wait_for_heading(browser, r"^Catalogued as CR-\d{4}-\d{4,6}$")
-    screenshot(browser, "status-catalogued-without-javascript")
+    check_page_without_js(browser, browser_engine, "status-after-upload-without-javascript")
+    heading = check_again_until(browser, r"^Catalogued as CR-\d{4}-\d{4,6}$")
+    check_page_without_js(browser, browser_engine, "status-catalogued-without-javascript")
     # And its record is one link away
     reference = heading.removeprefix("Catalogued as ")
     browser.get_by_role("link", name=f"See the catalogue record {reference}").click()

@@ -16,16 +16,18 @@ import pytest
 
 from case_reviews import bootstrap
 from case_reviews.adapters.clock import SetClock
+from case_reviews.adapters.opensearch.queries import FACET_FIELDS
 from case_reviews.api.front import handle
 from case_reviews.config import Settings
 from case_reviews.domain.boards import Board
+from case_reviews.domain.headings import CASE_FACTS, FACET_HEADINGS, RELATED_HEADING
 from case_reviews.domain.search import FacetCount, SearchPage, SearchQuery, YearListing
-from case_reviews.domain.vocabulary import SubmissionStatus
+from case_reviews.domain.vocabulary import AgeBand, Outcome, Region, ReviewModel, SubmissionStatus
 from case_reviews.services.boards import BoardService
 from case_reviews.services.search import SearchService
 from case_reviews.services.submissions import SubmissionService
 from case_reviews.site.app import build_site
-from case_reviews.site.forms import split_list
+from case_reviews.site.deposit_form import split_list
 from infra.local.api_gateway import proxy_event
 from infra.local.lambda_runtime import LocalContext
 from tests.support.events import load_event
@@ -250,6 +252,48 @@ def test_results_show_the_total_facets_as_filter_links_and_a_next_page(site: Sit
     assert site.index.asked[-1].text == "neglect" and site.index.asked[-1].nations == ("england",)
 
 
+def test_the_results_offer_every_facet_the_api_counts_under_the_domains_headings(site: Site) -> None:
+    # Given a search whose facets count the case fields too (as GET /reviews' do)
+    site.index.hits = [a_hit()]
+    site.index.facets = {
+        "outcome": (FacetCount(value="death", count=3, label="Death"),),
+        "age_band": (FacetCount(value="under_1", count=2, label="Under 1 year"),),
+        "review_model": (FacetCount(value="silp", count=1, label="SILP (Significant Incident Learning Process)"),),
+        "region": (FacetCount(value="north_east", count=4, label="North East"),),
+        "language": (FacetCount(value="cy", count=1, label="Welsh (Cymraeg)"),),
+    }
+    # When someone searches with an outcome chosen already
+    body = site.get("/search?q=neglect&outcome=death")["body"]
+    # Then each facet is offered under its heading, as the domain names it, each value a filter link
+    for name, heading in FACET_HEADINGS.items():
+        assert (f'<h3 id="facet-{name}">{heading}</h3>' in body) is (name in site.index.facets), name
+    assert 'href="/v1/search?q=neglect&amp;outcome=death&amp;age_band=under_1"' in body
+    assert 'href="/v1/search?q=neglect&amp;outcome=death&amp;language=cy"' in body
+    assert 'href="/v1/search?q=neglect"' in body  # death is chosen: its link takes it away
+    # And the search asked for has the chosen outcome; a value the API does not know is a 400, as there
+    assert site.index.asked[-1].outcomes == ("death",)
+    assert site.get("/search?region=atlantis")["status"] == 400
+
+
+def test_the_search_page_reads_its_parameters_with_the_search_apis_limits(site: Site) -> None:
+    # When a search has more words than GET /reviews takes, or a year outside the catalogue's
+    words = " ".join(f"word{number}" for number in range(31))
+    for target in (f"/search?{urlencode({'q': words})}", "/search?year=1700"):
+        page = site.get(target)
+        # Then the page says so as the API would, and nothing was searched
+        assert page["status"] == 400, target
+    assert "search for at most 30 words at once" in site.get(f"/search?{urlencode({'q': words})}")["body"]
+    assert not site.index.asked
+    # And the parameters it does not offer (the API's board filter, its page size) are not read
+    site.get("/search?q=neglect&board=northshire-1a2b3c&page_size=100")
+    assert site.index.asked[-1].board is None and site.index.asked[-1].page_size == 20
+
+
+def test_the_site_offers_the_facets_the_search_counts() -> None:
+    # The search page's filters are the index's facets, every one of them, in the headings' order
+    assert list(FACET_HEADINGS) == list(FACET_FIELDS)
+
+
 def test_a_bad_search_says_what_is_wrong_instead_of_failing(site: Site) -> None:
     # When a searcher sends an unknown nation and a cursor that is not one
     page = site.get("/search?nation=atlantis&cursor=nonsense")
@@ -297,6 +341,81 @@ def test_an_anonymous_record_names_no_board(site: Site) -> None:
     site.records.records["CR-2016-0001"] = a_record(anonymous=True)
     body = site.get("/record/CR-2016-0001")["body"]
     assert "Northshire" not in body and "Anonymous" in body
+
+
+CASE = {
+    "child": "Child K",
+    "age_band": AgeBand.UNDER_1,
+    "outcome": Outcome.DEATH,
+    "local_authority": "Northshire County Council",
+    "region": Region.NORTH_EAST,
+    "review_model": ReviewModel.SILP,
+    "learning": "Agencies did not share what they knew.\nThe baby was not seen.",
+    "recommendations": "Share information at every referral.",
+    "related": ("CR-2016-0002", "CR-2016-0003"),
+}
+
+
+def facts_of(body: str) -> dict[str, str]:
+    """Each <dt>'s words with its <dd>'s text."""
+    pairs = re.findall(r"<dt>(.*?)</dt><dd>(.*?)</dd>", body, re.S)
+    return {html.unescape(heading): html.unescape(re.sub(r"<[^>]+>", "", text)) for heading, text in pairs}
+
+
+def test_a_record_shows_the_case_as_the_yearly_lists_describe_it(site: Site) -> None:
+    # Given a record with every case field set
+    site.records.records["CR-2016-0001"] = a_record(**CASE)
+    # When its page is opened
+    body = site.get("/record/CR-2016-0001")["body"]
+    # Then each fact is shown under the domain's heading, a vocabulary value by its label
+    facts = facts_of(body)
+    assert {heading: facts.get(heading) for heading in CASE_FACTS.values()} == {
+        "Child": "Child K",
+        "Age of the child": "Under 1 year",
+        "Outcome": "Death",
+        "Local authority": "Northshire County Council",
+        "Region": "North East",
+        "Review model": "SILP (Significant Incident Learning Process)",
+    }
+    # And the related documents are links to their records
+    assert facts[RELATED_HEADING] == "CR-2016-0002, CR-2016-0003"
+    assert '<a href="/v1/record/CR-2016-0002">CR-2016-0002</a>' in body
+    # And the learning and the recommendations are paragraphs under their headings
+    assert "<h2>Key learning</h2>\n<p>Agencies did not share what they knew.</p><p>The baby was not seen.</p>" in body
+    assert "<h2>Recommendations</h2>\n<p>Share information at every referral.</p>" in body
+
+
+def test_a_record_without_case_fields_shows_no_empty_headings(site: Site) -> None:
+    site.records.records["CR-2016-0001"] = a_record()
+    body = site.get("/record/CR-2016-0001")["body"]
+    assert "The case" not in body and "Key learning" not in body and "Recommendations" not in body
+    assert not set(facts_of(body)) & {*CASE_FACTS.values(), RELATED_HEADING}
+
+
+def test_an_anonymous_record_shows_nothing_of_the_case_that_would_name_its_board(site: Site) -> None:
+    # Given an anonymous record whose case names its area and its board's other documents
+    site.records.records["CR-2016-0001"] = a_record(anonymous=True, **CASE)
+    body = site.get("/record/CR-2016-0001")["body"]
+    # Then the area and the related documents are withheld, the rest of the case is shown
+    assert "Northshire" not in body and "North East" not in body and "CR-2016-0002" not in body
+    facts = facts_of(body)
+    assert facts["Child"] == "Child K" and facts["Outcome"] == "Death"
+    assert "Local authority" not in facts and "Region" not in facts and RELATED_HEADING not in facts
+
+
+def test_a_yearly_list_entry_gives_the_case_briefly(site: Site) -> None:
+    # Given a year with a record that has case facts (and its learning, which is for the record page)
+    short_facts = {name: value for name, value in CASE.items() if name in CASE_FACTS}
+    site.index.hits = [a_hit(**short_facts, learning="Agencies did not share what they knew.")]
+    body = site.get("/published/2016")["body"]
+    # Then its entry gives the short facts, not the learning
+    entry = body.split('<li class="record-summary">', 1)[1].split("</li>", 1)[0]
+    facts = facts_of(entry)
+    assert facts["Child"] == "Child K" and facts["Age of the child"] == "Under 1 year"
+    assert facts["Review model"] == "SILP (Significant Incident Learning Process)"
+    assert "Agencies did not share" not in body
+    # And the results of a search keep their entries short, without the case
+    assert "Age of the child" not in site.get("/search?q=neglect")["body"].split("<aside", 1)[0]
 
 
 def test_the_yearly_list_and_unknown_pages_answer_as_pages(site: Site) -> None:
@@ -442,9 +561,13 @@ def test_the_status_page_says_the_status_in_words_and_refreshes_only_while_in_pr
         assert "Page 3 names your board." in body
     if changes.get("reference"):
         assert f'href="/v1/record/{changes["reference"]}"' in body
-    # And it looks again by itself (without JavaScript too) only while the deposit is in progress
-    assert ('<noscript><meta http-equiv="refresh"' in body) is refreshes
+    # And only while the deposit is in progress does the script look again, and the page offer "Check again"
+    # (its own address) to a browser without the script
     assert ("data-refresh-url" in body) is refreshes
+    check_again = f'<a class="button secondary" id="check-again" href="/v1/deposit/{submission.submission_id}">'
+    assert (f"{check_again}Check again</a>" in body) is refreshes
+    # And never a timed refresh (WCAG 2.2.1): no meta refresh, no Refresh header
+    assert 'http-equiv="refresh"' not in body.lower() and "Refresh" not in page["headers"]
     assert page["headers"]["Cache-Control"] == "no-store"
 
 
@@ -457,6 +580,9 @@ def test_the_status_page_knows_the_file_arrived_when_s3_sends_the_browser_back(s
     body = site.get(f"/deposit/{submission.submission_id}?{query}")["body"]
     # Then the page says it is being processed, not that it waits for the file
     assert "<h2>Being processed</h2>" in body
+    # And checking again (with the script or without) keeps the key, so it goes on saying so
+    again = f"/v1/deposit/{submission.submission_id}?{urlencode({'key': submission.upload_key})}"
+    assert f'data-refresh-url="{html.escape(again)}"' in body and f'href="{html.escape(again)}">Check again' in body
 
 
 @pytest.mark.parametrize("submission_id", ["not-a-uuid", "7c9e6679-7425-40de-944b-e07fc1f90ae7"])

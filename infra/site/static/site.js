@@ -93,30 +93,48 @@
     }
   }
 
-  // A status still in progress looks again every few seconds, in place, until it is final.
+  // A status still in progress looks again every few seconds, in place (the page is never reloaded),
+  // for up to five minutes. The status is a polite live region: it changes, and is announced, only when
+  // the status does. Without the script the page has no timed refresh, only its "Check again" link.
   function refreshStatus() {
     var status = document.getElementById("deposit-status");
     if (!status || !status.getAttribute("data-refresh-url") || !window.fetch || !window.DOMParser) { return; }
     var url = status.getAttribute("data-refresh-url");
+    var EVERY_MS = 2000;
+    var TRIES = 150;
+    var CHECKING = "This page checks again by itself every few seconds.";
+    var STOPPED = "This page has stopped checking by itself: check again to see where the deposit is.";
+    var tries = 0;
+    function say(region, words) {
+      var note = region.querySelector("[data-refresh-note]");
+      if (note) { note.textContent = words; }
+    }
+    say(status, CHECKING);
     function again() {
+      tries += 1;
       window.fetch(url, { headers: { Accept: "text/html" }, cache: "no-store" })
         .then(function (response) { return response.ok ? response.text() : Promise.reject(response.status); })
         .then(function (page) {
           var next = new DOMParser().parseFromString(page, "text/html");
           var fresh = next.getElementById("deposit-status");
           if (!fresh) { return; }
-          status.innerHTML = fresh.innerHTML;
-          document.title = next.title;
-          if (fresh.getAttribute("data-refresh-url")) {
-            window.setTimeout(again, 2000);
-          } else {
+          var inProgress = Boolean(fresh.getAttribute("data-refresh-url"));
+          var going = inProgress && tries < TRIES;
+          say(fresh, going ? CHECKING : STOPPED);
+          if (fresh.innerHTML !== status.innerHTML) {
+            status.innerHTML = fresh.innerHTML;
+            document.title = next.title;
+          }
+          status.className = fresh.className;
+          if (going) {
+            window.setTimeout(again, EVERY_MS);
+          } else if (!inProgress) {
             status.removeAttribute("data-refresh-url");
-            status.className = fresh.className;
           }
         })
-        .catch(function () { window.setTimeout(again, 5000); });
+        .catch(function () { if (tries < TRIES) { window.setTimeout(again, 5000); } });
     }
-    window.setTimeout(again, 2000);
+    window.setTimeout(again, EVERY_MS);
   }
 
   document.addEventListener("DOMContentLoaded", function () {

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import inspect
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from functools import cache
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Annotated, Any, get_args, get_origin, get_type_hints
@@ -161,16 +161,22 @@ _LISTS = {
 _PAGING = ("cursor", "page_size", "sort", "format")
 
 
-@cache
-def _saved_search_model() -> type[BaseModel]:
-    """GET /reviews' parameters as one model, made from the route's own signature (the one list of them
-    and their limits), for reading a search given as a query string."""
+def search_parameters(leaving_out: Collection[str] = ()) -> dict[str, tuple[Any, Any]]:
+    """GET /reviews' parameters as pydantic fields (each type with its limits, and its default), from the
+    route's own signature: the one list of them, for every model that reads a search from a query string
+    (saved searches here, the site's search page)."""
     hints = get_type_hints(search_reviews, include_extras=True)
-    fields: dict[str, Any] = {
+    return {
         name: (hints[name], parameter.default)
         for name, parameter in inspect.signature(search_reviews).parameters.items()
-        if name not in _PAGING
+        if name not in leaving_out
     }
+
+
+@cache
+def _saved_search_model() -> type[BaseModel]:
+    """GET /reviews' parameters as one model, for reading a search given as a query string."""
+    fields: dict[str, Any] = search_parameters(leaving_out=_PAGING)
     return create_model("SavedSearchParameters", __config__=ConfigDict(extra="forbid"), **fields)
 
 

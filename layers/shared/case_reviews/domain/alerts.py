@@ -153,29 +153,30 @@ class AlertRunOutcome(BaseModel):
     skipped: list[str] = Field(default_factory=list)
 
 
-# The filters a saved search is described by in emails, with the facet whose labels they read as.
+# The filters a saved search is described by in emails, with the facet whose labels (and heading) they read as.
 _DESCRIBED = (
-    ("nations", "nation", "Nation"),
-    ("review_types", "review_type", "Review type"),
-    ("document_types", "document_type", "Document type"),
-    ("themes", "theme", "Theme"),
-    ("outcomes", "outcome", "Outcome"),
-    ("age_bands", "age_band", "Age"),
-    ("review_models", "review_model", "Review model"),
-    ("regions", "region", "Region"),
-    ("languages", "language", "Language"),
+    ("nations", "nation"),
+    ("review_types", "review_type"),
+    ("document_types", "document_type"),
+    ("themes", "theme"),
+    ("outcomes", "outcome"),
+    ("age_bands", "age_band"),
+    ("review_models", "review_model"),
+    ("regions", "region"),
+    ("languages", "language"),
 )
 
 
 def describe_search(query: SearchQuery) -> str:
     """A saved search in words, for the emails: "neglect" · Theme: Neglect · Published from 2016-01-01."""
+    from case_reviews.domain.headings import FACET_HEADINGS
     from case_reviews.domain.search import facet_label
 
     parts = [f'"{query.text}"'] if query.text else []
-    for field, facet, name in _DESCRIBED:
+    for field, facet in _DESCRIBED:
         values = getattr(query, field)
         if values:
-            parts.append(f"{name}: " + " or ".join(facet_label(facet, str(value)) for value in values))
+            parts.append(f"{FACET_HEADINGS[facet]}: " + " or ".join(facet_label(facet, str(value)) for value in values))
     if query.published_from:
         parts.append(f"Published from {query.published_from.isoformat()}")
     if query.published_to:

@@ -21,6 +21,7 @@ from aws_lambda_powertools.event_handler import Response
 from case_reviews.api.front import content_security_policy
 from case_reviews.domain.boards import Submission
 from case_reviews.domain.dates import PublicationDate
+from case_reviews.domain.headings import CASE_FACTS, CASE_TEXTS, RELATED_HEADING
 from case_reviews.domain.review_types import REVIEW_TYPES, label_of
 from case_reviews.domain.themes import theme_label, vocabulary
 from case_reviews.domain.vocabulary import DocumentType, Nation, SubmissionStatus, label
@@ -31,8 +32,6 @@ if TYPE_CHECKING:
 HTML = "text/html; charset=utf-8"
 # Only these are served under /static/, with these types.
 STATIC_TYPES = {".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8"}
-# How often a status page still in progress looks again (seconds): the meta refresh without JavaScript.
-REFRESH_SECONDS = 5
 _MARK = re.compile(r"&lt;(/?)mark&gt;")
 
 
@@ -135,6 +134,18 @@ def options_of(values: Iterable[StrEnum]) -> list[dict[str, str]]:
     return [{"value": value.value, "label": label(value)} for value in values]
 
 
+def case_facts(record: Any) -> list[tuple[str, str]]:
+    """The short facts of the case a record (or a list's entry) has, each with its heading, in the
+    domain's order; those not set are left out. A vocabulary value reads as its label. (An anonymous
+    record's public view has already withheld what would tie it to its board: its area.)"""
+    facts = []
+    for name, heading in CASE_FACTS.items():
+        value = getattr(record, name, None)
+        if value:
+            facts.append((heading, label(value) if isinstance(value, StrEnum) else str(value)))
+    return facts
+
+
 def day_in_words(day: date) -> str:
     """A day as the pages write it, whatever the machine's locale: "14 March 2016"."""
     return PublicationDate(value=day).label()
@@ -171,7 +182,9 @@ class Pages:
             themes=vocabulary(),
             theme_options=[{"value": theme.id, "label": theme.label} for theme in vocabulary()],
             review_types_of=review_type_options,
-            refresh_seconds=REFRESH_SECONDS,
+            case_facts=case_facts,
+            case_texts=CASE_TEXTS,
+            related_heading=RELATED_HEADING,
         )
         environment.filters["highlight"] = highlight
         environment.filters["day"] = day_in_words
