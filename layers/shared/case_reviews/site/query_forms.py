@@ -30,7 +30,8 @@ _Blank = BeforeValidator(_blank_is_none)
 class _QueryForm(BaseModel):
     """A page's query string read as a model: the repeatable parameters as lists, the others their last value."""
 
-    model_config = ConfigDict(frozen=True, extra="ignore", populate_by_name=True)
+    # Built when first used (defer_build), as the domain's models: a cold start builds only the forms it reads.
+    model_config = ConfigDict(frozen=True, extra="ignore", populate_by_name=True, defer_build=True)
 
     @classmethod
     def from_query(cls, query: FormData) -> Self:
