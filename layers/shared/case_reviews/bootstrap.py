@@ -308,6 +308,7 @@ class Services:
             records=self.records_store,
             retention=self.retention_store,
             boards=self.boards_store,
+            search=self.search_index,
             mailer=self.mailer,
             renderer=self.renderer,
             once=self.once,
