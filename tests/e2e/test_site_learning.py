@@ -100,9 +100,9 @@ def test_the_alert_sign_up_shows_its_errors_then_says_check_your_email(stack: St
 
 
 def test_the_alert_email_s_links_open_pages_of_the_site_whose_buttons_confirm_and_stop(stack: Stack, page: Any) -> None:
-    # Given a reader who signed up for "New in the Library", and the confirmation email's two links
+    # Given a reader who signed up for a saved search, and the confirmation email's two links
     reader = f"reader-{uuid.uuid4().hex[:8]}@example.org"
-    signed_up = requests.post(f"{stack.api_url}/alerts", json={"email": reader, "digest": True}, timeout=10)
+    signed_up = requests.post(f"{stack.api_url}/alerts", json={"email": reader, "search": "q=neglect"}, timeout=10)
     assert signed_up.status_code == 202, signed_up.text
     (confirmation,) = wait_for(lambda: [m for m in stack.emails() if reader in m["destinations"]["ToAddresses"]])
     links = {
