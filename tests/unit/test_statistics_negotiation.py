@@ -107,7 +107,7 @@ def test_a_program_gets_the_counts_as_json_varying_by_accept(learning: CountingL
 def test_a_browser_s_bad_query_is_still_the_problem_it_always_was(learning: CountingLearning) -> None:
     # Given a browser's request whose year is no year
     # When it asks GET /statistics
-    status, headers, body = answer("/statistics?from_year=abc", BROWSER)
+    status, headers, _ = answer("/statistics?from_year=abc", BROWSER)
     # Then the parameters are checked first: the 400 problem, not a redirect
     assert status == 400
     assert headers["Content-Type"] == "application/problem+json"
