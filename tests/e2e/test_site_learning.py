@@ -3,6 +3,7 @@ reviews, citation and exports; the statistics charts; the alert sign-up form. Ev
 
 from __future__ import annotations
 
+import html
 import re
 import uuid
 from typing import Any
@@ -12,6 +13,7 @@ import requests
 
 from tests.e2e.browser import check_page
 from tests.e2e.conftest import Stack
+from tests.e2e.test_board_and_searcher import wait_for
 from tests.e2e.test_site import catalogued_report
 
 pytestmark = pytest.mark.e2e
@@ -60,6 +62,19 @@ def test_the_statistics_page_charts_the_counts_and_filters_without_javascript(
     check_page(page, "statistics")
 
 
+def test_a_browser_opening_the_statistics_route_is_sent_to_the_statistics_page(stack: Stack, page: Any) -> None:
+    # Given the JSON route of the counts, with a filter
+    # When a browser opens it (its Accept prefers HTML)
+    page.goto(f"{stack.api_url}/statistics?from_year=2016")
+    # Then it shows the statistics page with the same filter; a program still gets the counts
+    assert page.url == f"{stack.api_url}/charts?from_year=2016"
+    assert page.get_by_role("heading", level=1).is_visible()
+    assert page.locator("svg.bar-chart").count() == 4
+    counts = requests.get(f"{stack.api_url}/statistics?from_year=2016", timeout=10)
+    assert counts.status_code == 200 and "by_year" in counts.json()
+    assert counts.headers["Vary"] == "Accept"
+
+
 def test_the_alert_sign_up_shows_its_errors_then_says_check_your_email(stack: Stack, page: Any) -> None:
     # Given results of a search, with their alert link
     page.goto(f"{stack.api_url}/search?q=neglect&nation=england")
@@ -82,3 +97,35 @@ def test_the_alert_sign_up_shows_its_errors_then_says_check_your_email(stack: St
     # Then it says to check the email
     assert page.get_by_role("heading", level=1).inner_text() == "Check your email"
     check_page(page, "alerts-check-your-email")
+
+
+def test_the_alert_email_s_links_open_pages_of_the_site_whose_buttons_confirm_and_stop(stack: Stack, page: Any) -> None:
+    # Given a reader who signed up for a saved search, and the confirmation email's two links
+    reader = f"reader-{uuid.uuid4().hex[:8]}@example.org"
+    signed_up = requests.post(f"{stack.api_url}/alerts", json={"email": reader, "search": "q=neglect"}, timeout=10)
+    assert signed_up.status_code == 202, signed_up.text
+    (confirmation,) = wait_for(lambda: [m for m in stack.emails() if reader in m["destinations"]["ToAddresses"]])
+    links = {
+        kind: html.unescape(url)
+        for url, kind in re.findall(r'href="([^"]+/alerts/(confirm|unsubscribe)/[^"]+)"', confirmation["body"])
+    }
+    # When the reader opens the confirmation link
+    page.goto(links["confirm"])
+    # Then it is a page of the site asking, with its button; opening it confirmed nothing
+    assert page.get_by_role("heading", level=1).inner_text() == "Confirm your alert"
+    assert page.get_by_role("main").get_by_text("Send this address").is_visible()
+    assert page.get_by_role("link", name="National case review repository").is_visible()
+    check_page(page, "alerts-confirm")
+    # When the reader presses Confirm
+    page.get_by_role("button", name="Confirm").click()
+    # Then the page says it is confirmed
+    assert page.get_by_role("heading", level=1).inner_text() == "Your alert is confirmed"
+    check_page(page, "alerts-confirmed")
+    # When the reader opens the unsubscribe link, and presses Unsubscribe
+    page.goto(links["unsubscribe"])
+    assert page.get_by_role("heading", level=1).inner_text() == "Stop an alert"
+    check_page(page, "alerts-unsubscribe")
+    page.get_by_role("button", name="Unsubscribe").click()
+    # Then the page says so
+    assert page.get_by_role("heading", level=1).inner_text() == "You are unsubscribed"
+    check_page(page, "alerts-unsubscribed")

@@ -6,10 +6,11 @@ import json
 import re
 
 from case_reviews import bootstrap
+from case_reviews.domain.records import rights_statement
 from case_reviews.domain.vocabulary import SubmissionStatus
 from case_reviews.messages import UploadedObject
 from tests.integration.conftest import client, sent_emails
-from tests.integration.helpers import deposit, submission_status
+from tests.integration.helpers import call_api, deposit, submission_status
 from tests.support.pdfs import make_pdf
 
 
@@ -80,7 +81,7 @@ def test_a_duplicate_upload_sends_one_email_naming_the_existing_record_however_o
     assert duplicate["subject"] == f"Already in the library: Serious Case Review: Child K (again) ({reference})"
     body = " ".join(duplicate["body"].split())
     assert f"This file is already in the library as {reference}" in body
-    assert f'<a href="https://reviews.example.org/v1/reviews/{reference}">' in body
+    assert f'<a href="https://reviews.example.org/v1/record/{reference}">' in body
     assert "Nothing more is needed" in body
     assert second in body
 
@@ -117,11 +118,21 @@ def words_outside_links(body: str) -> str:
     return " ".join(re.sub(r"<[^>]+>", " ", body).split())
 
 
+BOARD_NAME = "Northshire Safeguarding Children Partnership"
+SCR = "england,serious_case_review,overview_report"
+HISTORIC = f"""title,publication_date,nation,review_type,document_type,publisher,anonymous
+Serious Case Review: Baby P (overview),2009-11,{SCR},Northshire LSCB,
+Serious Case Review: Child F,2008,{SCR},{BOARD_NAME},
+Serious Case Review: Child Q,2007,{SCR},{BOARD_NAME},true
+Serious Case Review: Child W,2006,{SCR},Westshire LSCB,
+"""
+
+
 def test_the_acknowledgement_lists_what_the_library_holds_from_the_board_and_has_no_api_words(
-    aws, search, pipeline, board_key
+    aws, search, pipeline, board_key, tmp_path
 ):
     # Given two reports the board deposited earlier (one of them anonymous), and a report of another board
-    _, key = board_key
+    board_id, key = board_key
     first = deposit(key, make_pdf("An earlier report on neglect."), title="Serious Case Review: Child J")
     second = deposit(
         key,
@@ -135,6 +146,16 @@ def test_the_acknowledgement_lists_what_the_library_holds_from_the_board_and_has
     deposit(boards.issue_key(other.board_id), make_pdf("Southshire's own report."), title="Southshire Review: Child S")
     pipeline.drain()
     held = [submission_status(key, submission)["reference"] for submission in (first, second)]
+    # And historic records imported under the board's name and under its alias, an anonymous one whose catalogue
+    # names the board, and one of another publisher
+    boards.set_aliases(board_id, ["Northshire LSCB"])
+    catalogue = tmp_path / "historic.csv"
+    catalogue.write_text(HISTORIC, encoding="utf-8")
+    assert bootstrap.services().historic_import.import_file(catalogue).complete
+    historic = {
+        item["title"]: item["reference"]
+        for item in call_api("GET", "/reviews?q=Serious%20Case%20Review&page_size=100")[1]["items"]
+    }
 
     # When the board deposits a third report, and it is catalogued and acknowledged
     third = deposit(key, make_pdf("The newest report."), title="Serious Case Review: Child M")
@@ -142,27 +163,35 @@ def test_the_acknowledgement_lists_what_the_library_holds_from_the_board_and_has
     reference = submission_status(key, third)["reference"]
 
     # Then the acknowledgement, as the embedded SES holds it, went to the deposit's contact and lists the three
-    # reports of the board with their references, titles and publication dates (oldest first), and none of the
-    # other board's
+    # reports of the board and the two published under its name or alias, each once, with their references,
+    # titles and publication dates (oldest first), and none of the other board's or publisher's, nor the
+    # anonymous historic record
     acknowledgement = next(email for email in sent_emails() if email["subject"].endswith(f"({reference})"))
     assert acknowledgement["to"] == ["business.manager@board.example"]
     body = acknowledgement["body"]
     text = words_outside_links(body)
-    assert "The library now holds 3 reports from your board" in text
+    assert "The library now holds 5 reports from your board" in text
     listing = body.split("from your board:")[1]
+    child_f, baby_p = historic["Serious Case Review: Child F"], historic["Serious Case Review: Baby P (overview)"]
+    assert f"<td>{child_f}</td><td>Serious Case Review: Child F</td><td>2008</td>" in listing
+    assert f"<td>{baby_p}</td><td>Serious Case Review: Baby P (overview)</td><td>November 2009</td>" in listing
     assert f"<td>{held[1]}</td><td>Learning Review: Family H (published anonymously)</td><td>1 June 2015</td>" in (
         listing
     )
     assert f"<td>{held[0]}</td><td>Serious Case Review: Child J</td><td>14 March 2016</td>" in listing
     assert f"<td>{reference}</td><td>Serious Case Review: Child M</td><td>14 March 2016</td>" in listing
-    assert listing.index(held[1]) < listing.index(held[0]) < listing.index(reference)
-    assert "Southshire" not in body
-    # And it gives the catalogue link, the rights statement, the deposit page and the library's address
-    assert f'<a href="https://reviews.example.org/v1/reviews/{reference}">' in body
-    assert (
-        "Copyright stays with Northshire Safeguarding Children Partnership; "
-        "the library holds a copy to share the learning." in text
+    order = [child_f, baby_p, held[1], held[0], reference]
+    assert [listing.index(f"<td>{ref}</td>") for ref in order] == sorted(
+        listing.index(f"<td>{ref}</td>") for ref in order
     )
+    assert listing.count("<tr><td>") == 5
+    assert "Southshire" not in body and "Child W" not in body and "Child Q" not in body
+    # And it gives the record's page on the site, the rights statement, the deposit page and the library's address
+    assert f'<a href="https://reviews.example.org/v1/record/{reference}">' in body
+    record = bootstrap.services().records_store.get_record(reference)
+    assert record is not None
+    assert rights_statement(record.public()) in text
+    assert "Northshire Safeguarding Children Partnership" in rights_statement(record.public())
     assert '<a href="https://reviews.example.org/v1/deposit">' in body
     assert "commissioned after 10 June 2010" in text
     assert "case-reviews@library.example.org" in text

@@ -79,7 +79,7 @@ def test_a_copy_30_days_from_its_last_day_gets_one_warning_however_often_the_run
     assert f"Reference {reference}" in body
     assert f"stays available until {long_date(until)}" in body
     assert f"It will be removed on {long_date(until + timedelta(days=1))}" in body
-    assert f"https://reviews.example.org/v1/reviews/{reference}" in body
+    assert f"https://reviews.example.org/v1/record/{reference}" in body
     assert "The catalogue record stays" in body
     # And staff's list went once that day, besides the warning
     assert len(sent_emails()) - before == 2

@@ -22,10 +22,14 @@ CATALOGUED = {
     "title": "Serious Case Review: Child K",
     "publication_date": "14 March 2016",
     "publisher": "Northshire Safeguarding Children Partnership",
-    "board_name": "Northshire Safeguarding Children Partnership",
+    "rights_holder": "Northshire Safeguarding Children Partnership",
+    "rights_statement": (
+        "Copyright remains with Northshire Safeguarding Children Partnership. "
+        "The library holds a copy to share the learning from it."
+    ),
     "anonymous": False,
     "available_until": "26 November 2031",
-    "record_url": "https://reviews.example.org/v1/reviews/CR-2016-0001",
+    "record_url": "https://reviews.example.org/v1/record/CR-2016-0001",
     "holdings": [
         {
             "reference": "CR-2012-0004",
@@ -53,14 +57,14 @@ DUPLICATE = {
     "title": "Serious Case Review: Child K",
     "submission_id": "7c9e6679-7425-40de-944b-e07fc1f90ae7",
     "reference": "CR-2016-0001",
-    "record_url": "https://reviews.example.org/v1/reviews/CR-2016-0001",
+    "record_url": "https://reviews.example.org/v1/record/CR-2016-0001",
 }
 EXPIRY_WARNING = {
     "reference": "CR-2016-0001",
     "title": "Serious Case Review: Child K",
     "available_until": "25 November 2031",
     "removed_on": "26 November 2031",
-    "record_url": "https://reviews.example.org/v1/reviews/CR-2016-0001",
+    "record_url": "https://reviews.example.org/v1/record/CR-2016-0001",
 }
 EXPIRY_SUMMARY = {
     "as_of": "26 October 2031",
@@ -71,14 +75,14 @@ EXPIRY_SUMMARY = {
             "title": "Serious Case Review: Child K",
             "board": "Northshire Safeguarding Children Partnership",
             "available_until": "3 November 2031",
-            "record_url": "https://reviews.example.org/v1/reviews/CR-2016-0001",
+            "record_url": "https://reviews.example.org/v1/record/CR-2016-0001",
         },
         {
             "reference": "CR-2016-0007",
             "title": "Learning Review: Family L",
             "board": "Southshire Safeguarding Partnership",
             "available_until": "25 November 2031",
-            "record_url": "https://reviews.example.org/v1/reviews/CR-2016-0007",
+            "record_url": "https://reviews.example.org/v1/record/CR-2016-0007",
         },
     ],
 }
@@ -148,8 +152,8 @@ def test_the_acknowledgement_says_what_the_board_needs_to_know() -> None:
     for part in (flat(email.text), flat(email.html)):
         assert "Thank you for depositing your case review" in part
         assert (
-            "Copyright stays with Northshire Safeguarding Children Partnership; "
-            "the library holds a copy to share the learning." in part
+            "Copyright remains with Northshire Safeguarding Children Partnership. "
+            "The library holds a copy to share the learning from it." in part
         )
         assert "until 26 November 2031, subject to any legal ruling" in part
         assert "The library now holds 2 reports from your board" in part
@@ -201,10 +205,10 @@ def test_an_anonymous_report_s_acknowledgement_says_it_is_published_anonymously(
     # Given a report published anonymously on the board's behalf
     # When its acknowledgement is rendered
     email = render("report_catalogued", {**CATALOGUED, "anonymous": True, "publisher": "Anonymous"})
-    # Then both parts say so, and still name the board as the copyright holder
+    # Then both parts say so, and still give the rights statement naming the board as the copyright holder
     for part in (flat(email.text), flat(email.html)):
         assert "published anonymously on your board's behalf" in part
-        assert "Copyright stays with Northshire Safeguarding Children Partnership;" in part
+        assert "Copyright remains with Northshire Safeguarding Children Partnership." in part
 
 
 def test_markup_in_a_value_is_escaped_in_html_and_left_as_text_in_text() -> None:
@@ -240,8 +244,8 @@ def test_the_duplicate_email_gives_the_existing_reference_and_link_and_asks_for_
     for part in (email.text, email.html):
         assert "This file is already in the library as CR-2016-0001" in flat(part)
         assert "Nothing more is needed" in flat(part)
-        assert "https://reviews.example.org/v1/reviews/CR-2016-0001" in part
-    assert '<a href="https://reviews.example.org/v1/reviews/CR-2016-0001">' in email.html
+        assert "https://reviews.example.org/v1/record/CR-2016-0001" in part
+    assert '<a href="https://reviews.example.org/v1/record/CR-2016-0001">' in email.html
 
 
 def test_the_expiry_warning_gives_the_last_day_the_removal_day_and_that_the_record_stays() -> None:
@@ -270,7 +274,7 @@ def test_the_staff_summary_lists_each_copy_once_with_its_board_and_last_day() ->
     assert text.count("CR-2016-0001  last available day 3 November 2031") == 1
     assert text.index("CR-2016-0001") < text.index("CR-2016-0007")
     assert "Southshire Safeguarding Partnership" in text
-    assert email.html.count('<a href="https://reviews.example.org/v1/reviews/CR-2016-0007">CR-2016-0007</a>') == 1
+    assert email.html.count('<a href="https://reviews.example.org/v1/record/CR-2016-0007">CR-2016-0007</a>') == 1
     assert "Copies on legal hold are not listed." in flat(text)
     assert "Copies on legal hold are not listed." in flat(email.html)
 

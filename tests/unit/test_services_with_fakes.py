@@ -16,6 +16,7 @@ from case_reviews.domain.description import ReportMetadata
 from case_reviews.domain.digest import Subscriber
 from case_reviews.domain.errors import InvalidRequest, NotFound
 from case_reviews.domain.events import ExpiryApproaching, ReportCatalogued, SubmissionRejected
+from case_reviews.domain.records import rights_statement
 from case_reviews.domain.vocabulary import SubmissionStatus
 from case_reviews.services.acknowledgement import AcknowledgementService, MissingForAcknowledgement
 from case_reviews.services.boards import BoardService
@@ -30,6 +31,7 @@ from tests.unit.fakes import (
     MemoryOnce,
     RecordingMailer,
     RecordingUploads,
+    ScriptedSearchIndex,
 )
 
 NOW = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
@@ -142,6 +144,7 @@ def acknowledging() -> Acknowledging:
         records=records,
         retention=None,  # type: ignore[arg-type] # not read by these notifications
         boards=boards,
+        search=ScriptedSearchIndex(),  # nothing published under the board's names but its deposits
         mailer=mailer,
         renderer=JinjaEmailRenderer(),
         once=MemoryOnce(),
@@ -240,11 +243,8 @@ def test_the_acknowledgement_gives_the_rights_the_link_the_deposit_page_and_the_
     assert subject == "Received: Serious Case Review: Child K — Overview Report (CR-2016-0001)"
     for part in (flat(text), flat(html)):
         assert "Thank you for depositing your case review" in part
-        assert "https://library.example/reviews/CR-2016-0001" in part
-        assert (
-            "Copyright stays with Northshire Safeguarding Children Partnership; "
-            "the library holds a copy to share the learning." in part
-        )
+        assert "https://library.example/record/CR-2016-0001" in part
+        assert rights_statement(acknowledging.records.records["CR-2016-0001"].public()) in part
         assert "until 26 November 2031" in part
         assert "case review reports?" in part and "commissioned after 10 June 2010" in part
         assert "https://library.example/deposit" in part
@@ -263,10 +263,10 @@ def test_an_anonymous_report_s_acknowledgement_still_names_the_board_to_the_boar
     # Then the board is told it keeps the copyright, and that the report is published anonymously on its behalf
     [(_, _, text, html)] = acknowledging.mailer.sent
     for part in (flat(text), flat(html)):
-        assert "Copyright stays with Northshire Safeguarding Children Partnership;" in part
+        assert "Northshire Safeguarding Children Partnership" in part.split("Publisher")[-1]
         assert "published anonymously on your board's behalf: nothing public names your board" in part
     # And it sees the publisher the public sees
-    assert "Publisher:    Anonymous" in text
+    assert "Publisher:     Anonymous" in text
 
 
 @pytest.mark.parametrize(

@@ -235,6 +235,26 @@ def test_the_alerts_function_may_only_search_the_alias(source: str) -> None:
         assert not allows(statements, action, f"{DOMAIN}/{path}"), (action, path)
 
 
+@pytest.mark.parametrize("source", ["role", "domain access policy"])
+def test_the_acknowledge_function_may_only_search_the_alias(source: str) -> None:
+    # Given what the acknowledge function may do on the search domain (it lists what is published under a board)
+    statements = [
+        s
+        for s in statements_of("AcknowledgeFunctionRole")
+        if any(str(a).startswith("es:") for a in as_list(s["Action"]))
+    ]
+    if source != "role":
+        statements = domain_statements_for("AcknowledgeFunctionRole")
+    # Then it may search the alias, and neither write, bulk-load nor read a document
+    assert allows(statements, "es:ESHttpPost", f"{DOMAIN}/reviews/_search")
+    for action, path in [
+        ("es:ESHttpPut", "reviews/_doc/CR-2016-0001"),
+        ("es:ESHttpPost", "_bulk"),
+        ("es:ESHttpGet", "reviews/_doc/CR-2016-0001"),
+    ]:
+        assert not allows(statements, action, f"{DOMAIN}/{path}"), (action, path)
+
+
 def test_the_alerts_function_reads_the_alerts_and_records_only_its_runs() -> None:
     alerts = statements_of("AlertsFunctionRole")
     # What the daily run does: list the alerts, read an address and its alerts, record a followed run

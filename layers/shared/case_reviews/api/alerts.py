@@ -8,9 +8,9 @@ unsubscribe (RFC 8058) is that same POST.
 
 from __future__ import annotations
 
-from html import escape
+from functools import cache
 from http import HTTPStatus
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
@@ -23,13 +23,11 @@ from case_reviews.api.problems import documented
 from case_reviews.api.search import saved_search
 from case_reviews.domain.alerts import TOKEN_PATTERN, AlertKind
 
+if TYPE_CHECKING:
+    from case_reviews.site.pages import Pages
+
 router = Router()
 
-PAGE = """<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><meta name="robots" content="noindex, nofollow">
-<title>{title}</title></head>
-<body><h1>{title}</h1>{message}</body></html>
-"""
 HTML_RESPONSE = {"content": {"text/html": {"schema": {"type": "string"}}}}
 AlertToken = Annotated[str, Path(min_length=16, max_length=64, pattern=TOKEN_PATTERN)]
 ACCEPTED = (
@@ -38,13 +36,18 @@ ACCEPTED = (
 )
 
 
-def _page(title: str, message: str, status: HTTPStatus = HTTPStatus.OK) -> Response[str]:
-    return Response(
-        status_code=status.value,
-        content_type="text/html; charset=utf-8",
-        body=PAGE.format(title=escape(title), message=message),
-        headers={"Cache-Control": "no-store"},
-    )
+@cache
+def _pages() -> Pages:
+    """The site's pages (its templates, layout and headers), linked under the public base URL of the request."""
+    # Imported here, on the first link page: most of the API's requests render no page.
+    from case_reviews.site.pages import Pages
+
+    return Pages(lambda: public_base_url(router.current_event), lambda: bootstrap.services().clock.now().year)
+
+
+def _page(heading: str, message: str, button: str | None = None) -> Response[str]:
+    """A page of the site's layout: the heading, one sentence, and the button that does what it asks."""
+    return _pages().render("alert_link.html", cache="no-store", heading=heading, message=message, button=button)
 
 
 @router.post(
@@ -89,10 +92,7 @@ def sign_up(request: AlertRequest) -> Response[str]:
 )
 def confirmation_page(token: AlertToken) -> Response[str]:
     what = bootstrap.services().alert_signup.pending_confirmation(token)
-    return _page(
-        "Confirm your alert",
-        f'<p>Send this address {escape(what)}?</p><form method="post"><button type="submit">Confirm</button></form>',
-    )
+    return _page("Confirm your alert", f"Send this address {what}?", button="Confirm")
 
 
 @router.post(
@@ -106,7 +106,7 @@ def confirmation_page(token: AlertToken) -> Response[str]:
 )
 def confirm(token: AlertToken) -> Response[str]:
     what = bootstrap.services().alert_signup.confirm(token)
-    return _page("Your alert is confirmed", f"<p>This address will receive {escape(what)}.</p>")
+    return _page("Your alert is confirmed", f"This address will receive {what}.")
 
 
 @router.get(
@@ -120,11 +120,7 @@ def confirm(token: AlertToken) -> Response[str]:
 )
 def unsubscribe_page(token: AlertToken) -> Response[str]:
     target = bootstrap.services().alert_signup.stop_target(token)
-    return _page(
-        "Stop an alert",
-        f"<p>Stop {escape(target.description)}?</p>"
-        '<form method="post"><button type="submit">Unsubscribe</button></form>',
-    )
+    return _page("Stop an alert", f"Stop {target.description}?", button="Unsubscribe")
 
 
 @router.post(
@@ -139,4 +135,4 @@ def unsubscribe_page(token: AlertToken) -> Response[str]:
 def unsubscribe(token: AlertToken) -> Response[str]:
     bootstrap.services().alert_signup.stop(token)
     # The same answer whether or not there was anything left to stop: a second click is not an error.
-    return _page("You are unsubscribed", "<p>You will not receive that alert any more.</p>")
+    return _page("You are unsubscribed", "You will not receive that alert any more.")

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from http import HTTPStatus
-from typing import Annotated
+from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
@@ -12,6 +13,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from case_reviews import bootstrap
 from case_reviews.api.links import public_base_url
 from case_reviews.api.models.learning import SimilarView, StatisticsView, similar_view, statistics_view
+from case_reviews.api.negotiation import prefers_html
 from case_reviews.api.problems import documented
 from case_reviews.domain.feeds import FEED_LENGTH, MEDIA_TYPE
 from case_reviews.domain.fields import Theme
@@ -21,6 +23,8 @@ from case_reviews.domain.vocabulary import Nation, ReviewType
 
 router = Router()
 FIRST_YEAR, LAST_YEAR = EARLIEST_PUBLICATION.year, LATEST_YEAR
+# /statistics answers a browser with a redirect to its page and anything else with JSON: caches must key on Accept.
+VARY_ACCEPT = {"Vary": "Accept"}
 
 
 @router.get(
@@ -43,7 +47,26 @@ def similar_reviews(reference: Annotated[str, Path(min_length=1, max_length=40)]
     "/statistics",
     tags=["Search"],
     summary="Counts of the catalogue by year, nation, review type and theme",
-    responses=documented(HTTPStatus.OK, "The counts, with labels", StatisticsView, HTTPStatus.BAD_REQUEST),
+    description=(
+        "A client whose Accept header prefers text/html to application/json (a browser) is sent to the "
+        "statistics page, /charts, with the same query (303); no Accept, */* or application/json: the counts."
+    ),
+    responses={
+        **documented(
+            HTTPStatus.OK,
+            "The counts, with labels",
+            StatisticsView,
+            HTTPStatus.BAD_REQUEST,
+            headers={"Vary": "Accept: the answer depends on it"},
+        ),
+        HTTPStatus.SEE_OTHER.value: {
+            "description": "For a browser: the statistics page, /charts, with the same query",
+            "headers": {
+                "Location": {"description": "The page", "schema": {"type": "string"}},
+                "Vary": {"description": "Accept: the answer depends on it", "schema": {"type": "string"}},
+            },
+        },
+    },
 )
 def statistics(
     from_year: Annotated[
@@ -55,7 +78,12 @@ def statistics(
     nation: Annotated[list[Nation] | None, Query()] = None,
     review_type: Annotated[list[ReviewType] | None, Query()] = None,
     theme: Annotated[list[Theme] | None, Query(description="A theme's id or any of its labels (GET /themes)")] = None,
-) -> StatisticsView:
+) -> Response[Any]:
+    event = router.current_event
+    if prefers_html(event.headers.get("accept")):
+        given = event.multi_value_query_string_parameters or {}
+        page = f"{public_base_url(event)}/charts" + (f"?{urlencode(given, doseq=True)}" if given else "")
+        return Response(status_code=HTTPStatus.SEE_OTHER.value, headers={"Location": page, **VARY_ACCEPT})
     query = StatisticsQuery(
         from_year=from_year,
         to_year=to_year,
@@ -63,7 +91,13 @@ def statistics(
         review_types=tuple(review_type or ()),
         themes=tuple(theme or ()),
     )
-    return statistics_view(bootstrap.services().learning.statistics(query))
+    view = statistics_view(bootstrap.services().learning.statistics(query))
+    return Response(
+        status_code=HTTPStatus.OK.value,
+        content_type="application/json",
+        body=view.model_dump(mode="json"),
+        headers=VARY_ACCEPT,
+    )
 
 
 @router.get(

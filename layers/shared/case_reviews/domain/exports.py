@@ -36,8 +36,14 @@ MEDIA_TYPES = {
 
 
 def record_link(public_base_url: str, reference: str) -> str:
-    """The permanent link of a record: the one every email, citation and export gives."""
+    """The permanent link of a record: the one every citation and export gives."""
     return f"{public_base_url.rstrip('/')}/reviews/{reference}"
+
+
+def record_page_link(public_base_url: str, reference: str) -> str:
+    """The record's page on the site (site/routes.py's /record/…): where an email to a person links, not the
+    JSON record of `record_link`."""
+    return f"{public_base_url.rstrip('/')}/record/{reference}"
 
 
 def publication_year(record: PublicRecord) -> int:

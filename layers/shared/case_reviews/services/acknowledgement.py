@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import timedelta
 from typing import Any
 
 from pydantic import BaseModel
 
-from case_reviews.domain.boards import Submission
+from case_reviews.domain.boards import Board, Submission
 from case_reviews.domain.dates import day_in_words
 from case_reviews.domain.events import (
     ExpiryApproaching,
@@ -17,7 +17,9 @@ from case_reviews.domain.events import (
     SubmissionDuplicate,
     SubmissionRejected,
 )
-from case_reviews.domain.records import CatalogueRecord
+from case_reviews.domain.exports import record_page_link
+from case_reviews.domain.records import CatalogueRecord, rights_statement
+from case_reviews.domain.search import SearchHit, SearchQuery, SortOrder
 from case_reviews.domain.vocabulary import SubmissionStatus
 from case_reviews.observability import logger
 from case_reviews.ports import (
@@ -27,11 +29,14 @@ from case_reviews.ports import (
     Once,
     RecordStore,
     RetentionStore,
+    SearchIndex,
     SubmissionStore,
 )
 
 # How many of a board's submissions one read of its listing returns, when listing what the library holds.
 _SUBMISSIONS_PAGE = 100
+# How many records published under one of the board's names one search returns (the search's largest page).
+_SEARCH_PAGE = 100
 
 
 class MissingForAcknowledgement(Exception):
@@ -55,6 +60,7 @@ class AcknowledgementService:
         records: RecordStore,
         retention: RetentionStore,
         boards: BoardStore,
+        search: SearchIndex,
         mailer: Mailer,
         renderer: EmailRenderer,
         once: Once,
@@ -67,6 +73,7 @@ class AcknowledgementService:
         self.records = records
         self.retention = retention
         self.boards = boards
+        self.search = search
         self.mailer = mailer
         self.renderer = renderer
         self.once = once
@@ -103,7 +110,7 @@ class AcknowledgementService:
         return submission
 
     def _record_url(self, reference: str) -> str:
-        return f"{self.public_base_url}/reviews/{reference}"
+        return record_page_link(self.public_base_url, reference)
 
     def _acknowledge(self, event: ReportCatalogued) -> str:
         """Thank the depositor; give the reference, the link, the rights and the last available day; list what the
@@ -113,8 +120,12 @@ class AcknowledgementService:
         if record is None:
             raise MissingForAcknowledgement(event.reference)
         copy = record.electronic_copy
-        # The board is told its own name as copyright holder even when the public is not.
-        board_name = record.board_name or self._board_name(submission.board_id)
+        board = self.boards.get_board(submission.board_id)
+        board_name = record.board_name or (board.name if board else "your board")
+        # The holder the record names (a deposit's board unless the board named another). The board is told it
+        # even of its anonymous report, which the public sees without it: the email is the board's own.
+        holder = record.rights_holder or board_name
+        rights = rights_statement(record.public().model_copy(update={"anonymous": False, "rights_holder": holder}))
         return self._send(
             submission.metadata.contact_email,
             "report_catalogued",
@@ -124,25 +135,27 @@ class AcknowledgementService:
                 "title": record.title,
                 "publication_date": record.publication_date.in_words(),
                 "publisher": record.publisher,
-                "board_name": board_name,
+                "rights_holder": holder,
+                "rights_statement": rights,
                 "available_until": day_in_words(copy.available_until) if copy else None,
                 "record_url": self._record_url(record.reference),
-                "holdings": [self._holding(held) for held in self._held_from_board(submission.board_id, record)],
+                "holdings": [self._holding(held) for held in self._held_from_board(submission.board_id, board, record)],
                 "deposit_url": self.deposit_page_url,
                 "library_email": self.library_email,
             },
         )
 
-    def _board_name(self, board_id: str) -> str:
-        board = self.boards.get_board(board_id)
-        return board.name if board else "your board"
-
-    def _held_from_board(self, board_id: str, just_catalogued: CatalogueRecord) -> list[CatalogueRecord]:
-        """Every record the board deposited, by publication date: the records of its catalogued submissions.
+    def _held_from_board(
+        self, board_id: str, board: Board | None, just_catalogued: CatalogueRecord
+    ) -> list[CatalogueRecord | SearchHit]:
+        """What the library holds from the board, each record once, by publication date: the records of its
+        catalogued submissions, and the records published under its name or one of its aliases (historic
+        imports, a copy attached by staff), which no submission of the board leads to.
 
         The table lists a board's submissions (its own partition of gsi1) but not its records, so this reads
         the board's submissions (a few pages at most: a board deposits a handful of reports a year) and then
-        the records they became, in batches. The record just catalogued is always among them.
+        the records they became, in batches. The record just catalogued is always among them (the index may
+        not hold it yet). Its own anonymous deposits are listed too: the email goes to the board alone.
         """
         references: list[str] = []
         after: dict[str, str] | None = None
@@ -151,12 +164,27 @@ class AcknowledgementService:
             references += [s.reference for s in page if s.status is SubmissionStatus.CATALOGUED and s.reference]
             if after is None:
                 break
-        held = {record.reference: record for record in self.records.get_records(list(dict.fromkeys(references)))}
+        names = (board.name, *board.aliases) if board else (just_catalogued.board_name or "",)
+        held: dict[str, CatalogueRecord | SearchHit] = {hit.reference: hit for hit in self._published_under(names)}
+        held.update({record.reference: record for record in self.records.get_records(list(dict.fromkeys(references)))})
         held[just_catalogued.reference] = just_catalogued
         return sorted(held.values(), key=lambda record: (record.publication_date.value, record.reference))
 
+    def _published_under(self, names: Sequence[str]) -> Iterator[SearchHit]:
+        """The records whose public publisher is one of these names, exactly (the search's `board` filter), page
+        by page. An anonymous record's publisher is "Anonymous" in the index, so no name finds one; a hit that
+        says it is anonymous is skipped all the same: a name match must never tie a board to one."""
+        for name in dict.fromkeys(name for name in names if name):
+            query = SearchQuery(board=name, sort=SortOrder.OLDEST, page_size=_SEARCH_PAGE, hits_only=True)
+            while True:
+                page = self.search.search(query)
+                yield from (hit for hit in page.hits if not hit.anonymous)
+                if page.next_search_after is None or not page.hits:
+                    break
+                query = query.model_copy(update={"search_after": page.next_search_after})
+
     @staticmethod
-    def _holding(record: CatalogueRecord) -> dict[str, Any]:
+    def _holding(record: CatalogueRecord | SearchHit) -> dict[str, Any]:
         return {
             "reference": record.reference,
             "title": record.title,

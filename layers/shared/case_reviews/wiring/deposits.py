@@ -104,6 +104,7 @@ class DepositWiring(AdapterWiring):
             records=self.records_store,
             retention=self.retention_store,
             boards=self.boards_store,
+            search=self.search_index,
             mailer=self.mailer,
             renderer=self.renderer,
             once=self.once,

@@ -1,0 +1,54 @@
+"""Which of two representations a request's Accept header prefers (RFC 9110 §12.5.1), for the routes that
+send a browser to a page: the media ranges' weights, the most specific range deciding for each type."""
+
+from __future__ import annotations
+
+import re
+
+# A media range's weight parameter: 0 to 1, with at most three decimals.
+_WEIGHT = re.compile(r"^q=([01](?:\.\d{0,3})?)$", re.IGNORECASE)
+
+
+def _ranges(accept: str) -> list[tuple[str, str, float]]:
+    """Each media range as (type, subtype, weight); a range with a weight that is not one is left out."""
+    ranges: list[tuple[str, str, float]] = []
+    for item in accept.split(","):
+        media, *parameters = (part.strip() for part in item.split(";"))
+        if media.count("/") != 1:
+            continue
+        kind, subtype = media.lower().split("/")
+        weight = 1.0
+        for parameter in parameters:
+            if parameter.lower().startswith("q="):
+                matched = _WEIGHT.match(parameter.replace(" ", ""))
+                weight = float(matched.group(1)) if matched else -1.0
+        if 0 <= weight <= 1:
+            ranges.append((kind, subtype, weight))
+    return ranges
+
+
+def weight_of(media_type: str, accept: str) -> float:
+    """How much the header accepts `media_type` (0 to 1): the weight of its most specific matching range
+    (type/subtype, then type/*, then */*), 0 when none matches."""
+    kind, subtype = media_type.lower().split("/")
+    best: tuple[int, float] = (-1, 0.0)
+    for range_kind, range_subtype, weight in _ranges(accept):
+        if (range_kind, range_subtype) == (kind, subtype):
+            specificity = 2
+        elif (range_kind, range_subtype) == (kind, "*"):
+            specificity = 1
+        elif (range_kind, range_subtype) == ("*", "*"):
+            specificity = 0
+        else:
+            continue
+        if specificity > best[0]:
+            best = (specificity, weight)
+    return best[1]
+
+
+def prefers_html(accept: str | None) -> bool:
+    """Whether the header puts text/html above application/json: a browser's does (text/html, then */* at
+    q=0.8); no header, */* or a tie keeps JSON, the API's own answer."""
+    if not accept:
+        return False
+    return weight_of("text/html", accept) > weight_of("application/json", accept)
