@@ -14,6 +14,7 @@ from case_reviews.adapters.email import JinjaEmailRenderer
 from case_reviews.domain.boards import Board, Submission
 from case_reviews.domain.dates import PublicationDate
 from case_reviews.domain.description import ReportMetadata
+from case_reviews.domain.errors import ServiceUnavailable
 from case_reviews.domain.events import ReportCatalogued
 from case_reviews.domain.records import CatalogueRecord
 from case_reviews.domain.records import rights_statement as public_rights_statement
@@ -169,12 +170,31 @@ def test_the_holdings_add_the_records_published_under_the_board_s_name_or_aliase
     assert "CR-2016-0002  1 June 2015  (published anonymously)" in text
     assert "CR-2001-0001" not in text + html and "CR-2002-0001" not in text + html
     assert html.count("<td>CR-2005-0001</td>") == 1
-    # And it searched each of the board's names by publisher, the name's every page
-    assert [(query.board, query.search_after) for query in acknowledging.index.queries] == [
-        (NAME, None),
-        (ALIAS, None),
+    # And it searched each of the board's names by publisher, the name's every page (the names side by side)
+    assert sorted((query.board, query.search_after or ()) for query in acknowledging.index.queries) == [
+        (ALIAS, ()),
         (ALIAS, (100,)),
+        (NAME, ()),
     ]
+
+
+def test_with_the_search_index_down_the_acknowledgement_goes_out_listing_the_board_s_deposits(
+    acknowledging, monkeypatch
+) -> None:
+    # Given two deposits of the board and a historic record under its name, and a search index that cannot answer
+    acknowledging.deposited(1)
+    acknowledging.historic("CR-1999-0001", NAME, publication_date=PublicationDate.parse("1999"))
+    event = acknowledging.deposited(2)
+
+    def down(query: SearchQuery) -> SearchPage:
+        raise ServiceUnavailable("The search is unavailable.", 10)
+
+    monkeypatch.setattr(acknowledging.index, "search", down)
+    # When the newest deposit is acknowledged
+    acknowledging.service.notify(event)
+    # Then the email is sent all the same, and lists the two deposits, which the catalogue holds
+    text, _ = acknowledging.sent()
+    assert listed(text) == ["CR-2016-0001", "CR-2016-0002"]
 
 
 def test_the_rights_are_the_record_s_holder_s_not_the_board_s(acknowledging) -> None:

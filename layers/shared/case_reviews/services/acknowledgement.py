@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import timedelta
 from typing import Any
 
 from pydantic import BaseModel
 
-from case_reviews.domain.boards import Board, Submission
+from case_reviews.domain.boards import Submission
 from case_reviews.domain.dates import day_in_words
+from case_reviews.domain.errors import ServiceUnavailable
 from case_reviews.domain.events import (
     ExpiryApproaching,
     ExpirySummaryDue,
@@ -37,6 +39,9 @@ from case_reviews.ports import (
 _SUBMISSIONS_PAGE = 100
 # How many records published under one of the board's names one search returns (the search's largest page).
 _SEARCH_PAGE = 100
+# An acknowledgement's reads that do not wait on one another go side by side, each a round trip of its own:
+# the submission beside the record, then the board's deposits beside its board and the searches by its names.
+_READS_AT_ONCE = 4
 
 
 class MissingForAcknowledgement(Exception):
@@ -115,12 +120,22 @@ class AcknowledgementService:
     def _acknowledge(self, event: ReportCatalogued) -> str:
         """Thank the depositor; give the reference, the link, the rights and the last available day; list what the
         library holds from the board; and ask for the board's other reports."""
-        submission = self._submission(event.submission_id)
-        record = self.records.get_record(event.reference)
-        if record is None:
-            raise MissingForAcknowledgement(event.reference)
+        with ThreadPoolExecutor(max_workers=_READS_AT_ONCE, thread_name_prefix="acknowledgement-read") as reads:
+            submission_read = reads.submit(self._submission, event.submission_id)
+            record = self.records.get_record(event.reference)
+            if record is None:
+                raise MissingForAcknowledgement(event.reference)
+            board_id = record.board_id or submission_read.result().board_id
+            deposited_read = reads.submit(self._deposited_by, board_id)
+            board = self.boards.get_board(board_id)
+            names = (board.name, *board.aliases) if board else (record.board_name or "",)
+            published_reads = [
+                reads.submit(lambda name: list(self._published_under(name)), name)
+                for name in dict.fromkeys(name for name in names if name)
+            ]
+            submission = submission_read.result()
+            holdings = self._held_from_board(record, deposited_read.result(), self._found(published_reads))
         copy = record.electronic_copy
-        board = self.boards.get_board(submission.board_id)
         board_name = record.board_name or (board.name if board else "your board")
         # The holder the record names (a deposit's board unless the board named another). The board is told it
         # even of its anonymous report, which the public sees without it: the email is the board's own.
@@ -139,24 +154,30 @@ class AcknowledgementService:
                 "rights_statement": rights,
                 "available_until": day_in_words(copy.available_until) if copy else None,
                 "record_url": self._record_url(record.reference),
-                "holdings": [self._holding(held) for held in self._held_from_board(submission.board_id, board, record)],
+                "holdings": [self._holding(held) for held in holdings],
                 "deposit_url": self.deposit_page_url,
                 "library_email": self.library_email,
             },
         )
 
+    @staticmethod
     def _held_from_board(
-        self, board_id: str, board: Board | None, just_catalogued: CatalogueRecord
+        just_catalogued: CatalogueRecord, deposited: list[CatalogueRecord], published: list[SearchHit]
     ) -> list[CatalogueRecord | SearchHit]:
         """What the library holds from the board, each record once, by publication date: the records of its
         catalogued submissions, and the records published under its name or one of its aliases (historic
-        imports, a copy attached by staff), which no submission of the board leads to.
+        imports, a copy attached by staff), which no submission of the board leads to. The record just
+        catalogued is always among them (the index may not hold it yet). Its own anonymous deposits are
+        listed too: the email goes to the board alone."""
+        held: dict[str, CatalogueRecord | SearchHit] = {hit.reference: hit for hit in published}
+        held.update({record.reference: record for record in deposited})
+        held[just_catalogued.reference] = just_catalogued
+        return sorted(held.values(), key=lambda record: (record.publication_date.value, record.reference))
 
-        The table lists a board's submissions (its own partition of gsi1) but not its records, so this reads
-        the board's submissions (a few pages at most: a board deposits a handful of reports a year) and then
-        the records they became, in batches. The record just catalogued is always among them (the index may
-        not hold it yet). Its own anonymous deposits are listed too: the email goes to the board alone.
-        """
+    def _deposited_by(self, board_id: str) -> list[CatalogueRecord]:
+        """The records of the board's catalogued submissions. The table lists a board's submissions (its own
+        partition of gsi1) but not its records, so this reads the board's submissions (a few pages at most: a
+        board deposits a handful of reports a year) and then the records they became, in batches."""
         references: list[str] = []
         after: dict[str, str] | None = None
         while True:
@@ -164,24 +185,31 @@ class AcknowledgementService:
             references += [s.reference for s in page if s.status is SubmissionStatus.CATALOGUED and s.reference]
             if after is None:
                 break
-        names = (board.name, *board.aliases) if board else (just_catalogued.board_name or "",)
-        held: dict[str, CatalogueRecord | SearchHit] = {hit.reference: hit for hit in self._published_under(names)}
-        held.update({record.reference: record for record in self.records.get_records(list(dict.fromkeys(references)))})
-        held[just_catalogued.reference] = just_catalogued
-        return sorted(held.values(), key=lambda record: (record.publication_date.value, record.reference))
+        return self.records.get_records(list(dict.fromkeys(references)))
 
-    def _published_under(self, names: Sequence[str]) -> Iterator[SearchHit]:
-        """The records whose public publisher is one of these names, exactly (the search's `board` filter), page
-        by page. An anonymous record's publisher is "Anonymous" in the index, so no name finds one; a hit that
-        says it is anonymous is skipped all the same: a name match must never tie a board to one."""
-        for name in dict.fromkeys(name for name in names if name):
-            query = SearchQuery(board=name, sort=SortOrder.OLDEST, page_size=_SEARCH_PAGE, hits_only=True)
-            while True:
-                page = self.search.search(query)
-                yield from (hit for hit in page.hits if not hit.anonymous)
-                if page.next_search_after is None or not page.hits:
-                    break
-                query = query.model_copy(update={"search_after": page.next_search_after})
+    @staticmethod
+    def _found(searches: list[Future[list[SearchHit]]]) -> list[SearchHit]:
+        """What the searches by the board's names found. A search index that cannot answer leaves them out: the
+        acknowledgement is not held back by it, and lists what the board deposited."""
+        found: list[SearchHit] = []
+        for search in searches:
+            try:
+                found += search.result()
+            except ServiceUnavailable:
+                logger.warning("The search index did not answer: the acknowledgement lists the board's deposits only")
+        return found
+
+    def _published_under(self, name: str) -> Iterator[SearchHit]:
+        """The records whose public publisher is this name, exactly (the search's `board` filter), page by page.
+        An anonymous record's publisher is "Anonymous" in the index, so no name finds one; a hit that says it
+        is anonymous is skipped all the same: a name match must never tie a board to one."""
+        query = SearchQuery(board=name, sort=SortOrder.OLDEST, page_size=_SEARCH_PAGE, hits_only=True)
+        while True:
+            page = self.search.search(query)
+            yield from (hit for hit in page.hits if not hit.anonymous)
+            if page.next_search_after is None or not page.hits:
+                break
+            query = query.model_copy(update={"search_after": page.next_search_after})
 
     @staticmethod
     def _holding(record: CatalogueRecord | SearchHit) -> dict[str, Any]:

@@ -104,7 +104,9 @@ class DepositWiring(AdapterWiring):
             records=self.records_store,
             retention=self.retention_store,
             boards=self.boards_store,
-            search=self.search_index,
+            # The searches' reader, which fails fast: a search index that is down leaves the acknowledgement's
+            # list to what the board deposited, rather than holding the email back.
+            search=self.public_search,
             mailer=self.mailer,
             renderer=self.renderer,
             once=self.once,
