@@ -158,6 +158,14 @@ def test_the_holdings_add_the_records_published_under_the_board_s_name_or_aliase
     # When the board's newest deposit is acknowledged (catalogued, and not yet in the index)
     event = acknowledging.deposited(3, title="Serious Case Review: Child M")
     acknowledging.index.records.pop()
+    read_from_the_catalogue: list[list[str]] = []
+    store_get_records = acknowledging.records.get_records
+
+    def get_records(references: list[str]) -> list[CatalogueRecord]:
+        read_from_the_catalogue.append(list(references))
+        return store_get_records(references)
+
+    acknowledging.records.get_records = get_records
     acknowledging.service.notify(event)
     # Then the email lists its three deposits (the anonymous one marked) and the 103 records published under
     # its name or alias, each once, oldest first; nothing of another publisher nor the anonymous historic record
@@ -170,6 +178,8 @@ def test_the_holdings_add_the_records_published_under_the_board_s_name_or_aliase
     assert "CR-2016-0002  1 June 2015  (published anonymously)" in text
     assert "CR-2001-0001" not in text + html and "CR-2002-0001" not in text + html
     assert html.count("<td>CR-2005-0001</td>") == 1
+    # And of its deposits it read from the catalogue only the one no search by its names found (the anonymous one)
+    assert read_from_the_catalogue == [["CR-2016-0002"]]
     # And it searched each of the board's names by publisher, the name's every page (the names side by side)
     assert sorted((query.board, query.search_after or ()) for query in acknowledging.index.queries) == [
         (ALIAS, ()),

@@ -126,7 +126,7 @@ class AcknowledgementService:
             if record is None:
                 raise MissingForAcknowledgement(event.reference)
             board_id = record.board_id or submission_read.result().board_id
-            deposited_read = reads.submit(self._deposited_by, board_id)
+            deposits_read = reads.submit(self._deposit_references, board_id)
             board = self.boards.get_board(board_id)
             names = (board.name, *board.aliases) if board else (record.board_name or "",)
             published_reads = [
@@ -134,7 +134,12 @@ class AcknowledgementService:
                 for name in dict.fromkeys(name for name in names if name)
             ]
             submission = submission_read.result()
-            holdings = self._held_from_board(record, deposited_read.result(), self._found(published_reads))
+            published = self._found(published_reads)
+            # The deposits the searches found (by the board's name) are not read again: only the others (its
+            # anonymous ones, any the index does not hold yet) are read from the catalogue.
+            known = {record.reference, *(hit.reference for hit in published)}
+            deposited = self.records.get_records([ref for ref in deposits_read.result() if ref not in known])
+            holdings = self._held_from_board(record, deposited, published)
         copy = record.electronic_copy
         board_name = record.board_name or (board.name if board else "your board")
         # The holder the record names (a deposit's board unless the board named another). The board is told it
@@ -174,10 +179,10 @@ class AcknowledgementService:
         held[just_catalogued.reference] = just_catalogued
         return sorted(held.values(), key=lambda record: (record.publication_date.value, record.reference))
 
-    def _deposited_by(self, board_id: str) -> list[CatalogueRecord]:
-        """The records of the board's catalogued submissions. The table lists a board's submissions (its own
-        partition of gsi1) but not its records, so this reads the board's submissions (a few pages at most: a
-        board deposits a handful of reports a year) and then the records they became, in batches."""
+    def _deposit_references(self, board_id: str) -> list[str]:
+        """The references of the board's catalogued submissions, each once. The table lists a board's submissions
+        (its own partition of gsi1) but not its records, so this reads the board's submissions (a few pages at
+        most: a board deposits a handful of reports a year); the records they became are read in batches."""
         references: list[str] = []
         after: dict[str, str] | None = None
         while True:
@@ -185,7 +190,7 @@ class AcknowledgementService:
             references += [s.reference for s in page if s.status is SubmissionStatus.CATALOGUED and s.reference]
             if after is None:
                 break
-        return self.records.get_records(list(dict.fromkeys(references)))
+        return list(dict.fromkeys(references))
 
     @staticmethod
     def _found(searches: list[Future[list[SearchHit]]]) -> list[SearchHit]:
