@@ -1,4 +1,6 @@
-"""The local stack: embedded AWS, a real OpenSearch, the API, the queue pollers and the schedule.
+"""The local stack: embedded AWS, a real OpenSearch, the API and the site, the queue-fed functions (each in a
+process of its own, fed by its queue's poller, as Lambda runs each function in its own container) and the
+schedule.
 
     python -m infra.local.stack [--api-port 3000] [--state-file .local/stack.json]
 
@@ -16,7 +18,9 @@ import json
 import os
 import signal
 import socket
+import subprocess
 import sys
+import tempfile
 import threading
 import time
 import traceback
@@ -31,15 +35,16 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from case_reviews.adapters.aws import Clients
+from case_reviews.adapters.child_processes import die_with_parent
 from case_reviews.adapters.clock import SetClock
 from case_reviews.config import Settings
 from case_reviews.ports import Clock
 from case_reviews.site.routes import is_site_path
 from infra.local.api_gateway import RequestRejected, body_length, problem_parts, proxy_event, response_parts
+from infra.local.function_host import clock_setup, ready_file
 from infra.local.lambda_runtime import invoke
 from infra.local.moto_server import MotoServer
 from infra.local.opensearch_server import OpenSearchServer
-from infra.local.pollers import QueuePoller
 from infra.local.provision import StackNames, provision
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -61,6 +66,17 @@ POWERTOOLS_LOCAL = {
     "POWERTOOLS_METRICS_DISABLED": "true",
     "POWERTOOLS_LOG_LEVEL": "WARNING",
 }
+# The functions fed by a queue, each with its timeout (template.yaml's), run by a host process of its own.
+QUEUE_FUNCTIONS = {
+    "catalogue": 60.0,
+    "index": 30.0,
+    "acknowledge": 30.0,
+    "retention": 120.0,
+    "digest": 30.0,
+    "alerts": 60.0,
+}
+FUNCTIONS_READY_TIMEOUT_S = 120.0
+FUNCTIONS_STOP_TIMEOUT_S = 10.0
 # What is left of a refused request's body is read (and dropped) up to this much, so that
 # closing the connection does not reset it before the client has read the answer.
 DRAIN_LIMIT_BYTES = 1 << 20
@@ -192,6 +208,53 @@ class _ApiRequestHandler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:
         pass  # one line per request is printed by _proxy
+
+
+class FunctionHosts:
+    """The queue-fed functions' host processes (infra/local/function_host.py): started together, each dying with
+    the stack; stopped (SIGTERM, then SIGKILL) when the stack stops."""
+
+    def __init__(self, setup_file: Path, functions: dict[str, float]) -> None:
+        self.setup_file = setup_file
+        self.functions = functions
+        self.processes: dict[str, subprocess.Popen[bytes]] = {}
+
+    def __enter__(self) -> FunctionHosts:
+        for function in self.functions:
+            self.processes[function] = subprocess.Popen(
+                [sys.executable, "-m", "infra.local.function_host", str(self.setup_file), function],
+                cwd=ROOT,
+                preexec_fn=die_with_parent(),
+            )
+        return self
+
+    def wait_ready(self, timeout_s: float) -> None:
+        """Until every host has its function imported and polls its queue; RuntimeError if one ends or is late."""
+        deadline = time.monotonic() + timeout_s
+        waiting = set(self.functions)
+        while waiting:
+            waiting = {function for function in waiting if not ready_file(self.setup_file, function).exists()}
+            if (ended := self.ended()) is not None:
+                raise RuntimeError(f"the {ended} function's process ended before it was ready")
+            if waiting and time.monotonic() > deadline:
+                raise RuntimeError(f"not ready within {timeout_s:.0f} s: {', '.join(sorted(waiting))}")
+            time.sleep(0.05)
+
+    def ended(self) -> str | None:
+        """A function whose host has ended, if any."""
+        return next((function for function, process in self.processes.items() if process.poll() is not None), None)
+
+    def __exit__(self, *_: object) -> None:
+        for process in self.processes.values():
+            if process.poll() is None:
+                process.terminate()
+        deadline = time.monotonic() + FUNCTIONS_STOP_TIMEOUT_S
+        for process in self.processes.values():
+            try:
+                process.wait(timeout=max(0.0, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
 
 
 class LocalSchedule:
@@ -411,27 +474,20 @@ def main(argv: list[str] | None = None) -> int:
         clients = Clients(region=names.region, endpoint_url=moto.url, credentials=LOCAL_CREDENTIALS)
         # The site is on the API's base URL: the bucket lets its pages' script post uploads (CORS).
         provisioned = provision(names, clients=clients, site_origin=api_url)
-        settings = Settings(
-            {
-                **provisioned.function_environment(opensearch_url=opensearch_url, public_base_url=api_url),
-                # Swagger UI at $API/swagger, on the local stack only (template.yaml never sets it).
-                SWAGGER_UI_SWITCH: "true",
-                **dict(options.setting),
-            }
-        )
+        variables = {
+            **provisioned.function_environment(opensearch_url=opensearch_url, public_base_url=api_url),
+            # Swagger UI at $API/swagger, on the local stack only (template.yaml never sets it).
+            SWAGGER_UI_SWITCH: "true",
+            **dict(options.setting),
+        }
+        settings = Settings(variables)
 
         # The functions' services, wired for the embedded AWS and this stack's clock, before any is imported.
         from case_reviews import bootstrap
 
         services = bootstrap.build(settings, clients, options.clock)
         bootstrap.install(services)
-        from functions.acknowledge import app as acknowledge
-        from functions.alerts import app as alerts
         from functions.api import app as api
-        from functions.catalogue import app as catalogue
-        from functions.digest import app as digest
-        from functions.index import app as index
-        from functions.retention import app as retention
         from functions.site import app as site
 
         services.search_index.ensure_index()
@@ -441,18 +497,21 @@ def main(argv: list[str] | None = None) -> int:
         demo_key = boards.issue_key(DEMO_BOARD_ID)
 
         sqs = clients.aws("sqs")
-        functions = {
-            "catalogue": (catalogue, 60.0),
-            "index": (index, 30.0),
-            "acknowledge": (acknowledge, 30.0),
-            "retention": (retention, 120.0),
-            "digest": (digest, 30.0),
-            "alerts": (alerts, 60.0),
+        # Each queue-fed function in a process of its own, as Lambda runs each in its own container.
+        setup_file = Path(cleanup.enter_context(tempfile.TemporaryDirectory(prefix="case-reviews-functions-")))
+        setup_file /= "functions.json"
+        setup = {
+            "settings": variables,
+            "aws": {"region": names.region, "endpoint_url": moto.url, "credentials": LOCAL_CREDENTIALS},
+            "clock": clock_setup(services.clock if options.clock else None),
+            "functions": {
+                role: {"queue_url": provisioned.queue_urls[role], "timeout_s": timeout_s}
+                for role, timeout_s in QUEUE_FUNCTIONS.items()
+            },
         }
+        setup_file.write_text(json.dumps(setup), encoding="utf-8")
+        hosts = cleanup.enter_context(FunctionHosts(setup_file, QUEUE_FUNCTIONS))
         threads = []
-        for role, (module, timeout_s) in functions.items():
-            poller = QueuePoller(sqs, provisioned.queue_urls[role], module.lambda_handler, role, timeout_s=timeout_s)
-            threads.append(threading.Thread(target=poller.run, args=(stop,), name=f"poller-{role}", daemon=True))
         for name, schedule in (
             ("retention-schedule", RetentionSchedule(sqs, provisioned.queue_urls["retention"])),
             ("digest-schedule", DigestSchedule(sqs, provisioned.queue_urls["digest"])),
@@ -461,6 +520,11 @@ def main(argv: list[str] | None = None) -> int:
             threads.append(threading.Thread(target=schedule.run, args=(stop, services.clock), name=name, daemon=True))
         for thread in threads:
             thread.start()
+        try:
+            hosts.wait_ready(FUNCTIONS_READY_TIMEOUT_S)
+        except RuntimeError as problem:
+            print(f"the functions did not start: {problem}", file=sys.stderr)
+            return 1
 
         front.function = api.lambda_handler
         front.site_function = site.lambda_handler
@@ -494,6 +558,9 @@ def main(argv: list[str] | None = None) -> int:
         while not stop.wait(1.0):
             if not moto.is_running():
                 print("the embedded AWS stopped; shutting down", file=sys.stderr)
+                return 1
+            if (ended := hosts.ended()) is not None:
+                print(f"the {ended} function's process ended; shutting down", file=sys.stderr)
                 return 1
         print("stopping…", flush=True)
     return 0

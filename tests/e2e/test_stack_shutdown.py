@@ -18,6 +18,7 @@ import pytest
 
 from infra.local import opensearch_server
 from infra.local.launcher import running_stack
+from infra.local.stack import QUEUE_FUNCTIONS
 
 pytestmark = [
     pytest.mark.e2e,
@@ -138,9 +139,12 @@ def test_a_stack_killed_with_sigkill_leaves_no_process_and_no_port_behind(monkey
     # ...and, once the killed stack is reaped (leaving the block does), a later OpenSearch start reaps stale runs
     opensearch_server._reap_stale_runs(runs)
 
-    # Then the stack had started a moto server and OpenSearch's java, each listening on its port
+    # Then the stack had started a moto server and OpenSearch's java, each listening on its port, and a process
+    # for each queue-fed function
     assert any("moto.server" in command for command in commands.values()), commands
     assert any("org.opensearch.bootstrap.OpenSearch" in command for command in commands.values()), commands
+    hosted = {command.split()[-1] for command in commands.values() if "infra.local.function_host" in command}
+    assert hosted == set(QUEUE_FUNCTIONS), commands
     expected = {int(state[name].rsplit(":", 1)[1]) for name in ("api_url", "aws_endpoint_url", "opensearch_url")}
     assert expected <= ports, (expected, ports)
     # And within a few seconds of the kill none of its processes runs, and every port they held is free
