@@ -13,7 +13,13 @@ from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from case_reviews import bootstrap
 from case_reviews.api.links import public_base_url
 from case_reviews.api.models.learning import SimilarView, StatisticsView, similar_view, statistics_view
-from case_reviews.api.negotiation import prefers_html
+from case_reviews.api.negotiation import (
+    VARY_ACCEPT,
+    VARY_DESCRIPTION,
+    prefers_html,
+    see_page,
+    see_page_documented,
+)
 from case_reviews.api.problems import documented
 from case_reviews.domain.feeds import FEED_LENGTH, MEDIA_TYPE
 from case_reviews.domain.fields import Theme
@@ -23,8 +29,6 @@ from case_reviews.domain.vocabulary import Nation, ReviewType
 
 router = Router()
 FIRST_YEAR, LAST_YEAR = EARLIEST_PUBLICATION.year, LATEST_YEAR
-# /statistics answers a browser with a redirect to its page and anything else with JSON: caches must key on Accept.
-VARY_ACCEPT = {"Vary": "Accept"}
 
 
 @router.get(
@@ -57,15 +61,9 @@ def similar_reviews(reference: Annotated[str, Path(min_length=1, max_length=40)]
             "The counts, with labels",
             StatisticsView,
             HTTPStatus.BAD_REQUEST,
-            headers={"Vary": "Accept: the answer depends on it"},
+            headers={"Vary": VARY_DESCRIPTION},
         ),
-        HTTPStatus.SEE_OTHER.value: {
-            "description": "For a browser: the statistics page, /charts, with the same query",
-            "headers": {
-                "Location": {"description": "The page", "schema": {"type": "string"}},
-                "Vary": {"description": "Accept: the answer depends on it", "schema": {"type": "string"}},
-            },
-        },
+        **see_page_documented("For a browser: the statistics page, /charts, with the same query"),
     },
 )
 def statistics(
@@ -83,7 +81,7 @@ def statistics(
     if prefers_html(event.headers.get("accept")):
         given = event.multi_value_query_string_parameters or {}
         page = f"{public_base_url(event)}/charts" + (f"?{urlencode(given, doseq=True)}" if given else "")
-        return Response(status_code=HTTPStatus.SEE_OTHER.value, headers={"Location": page, **VARY_ACCEPT})
+        return see_page(page)
     query = StatisticsQuery(
         from_year=from_year,
         to_year=to_year,

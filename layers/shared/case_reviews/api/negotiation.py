@@ -4,6 +4,10 @@ send a browser to a page: the media ranges' weights, the most specific range dec
 from __future__ import annotations
 
 import re
+from http import HTTPStatus
+from typing import Any
+
+from aws_lambda_powertools.event_handler import Response
 
 # A media range's weight parameter: 0 to 1, with at most three decimals.
 _WEIGHT = re.compile(r"^q=([01](?:\.\d{0,3})?)$", re.IGNORECASE)
@@ -52,3 +56,27 @@ def prefers_html(accept: str | None) -> bool:
     if not accept:
         return False
     return weight_of("text/html", accept) > weight_of("application/json", accept)
+
+
+# A route that answers a browser with a redirect and anything else with JSON: caches must key on Accept.
+VARY_ACCEPT = {"Vary": "Accept"}
+# How the OpenAPI document describes that header.
+VARY_DESCRIPTION = "Accept: the answer depends on it"
+
+
+def see_page(page: str) -> Response[None]:
+    """303 See Other to the site's page for what was asked (a browser asked for it)."""
+    return Response(status_code=HTTPStatus.SEE_OTHER.value, headers={"Location": page, **VARY_ACCEPT})
+
+
+def see_page_documented(description: str) -> dict[int, dict[str, Any]]:
+    """The OpenAPI document's answer of `see_page`, described."""
+    return {
+        HTTPStatus.SEE_OTHER.value: {
+            "description": description,
+            "headers": {
+                "Location": {"description": "The page", "schema": {"type": "string"}},
+                "Vary": {"description": VARY_DESCRIPTION, "schema": {"type": "string"}},
+            },
+        }
+    }

@@ -28,10 +28,11 @@ from case_reviews.api.models.records import (
     theme_list,
     year_view,
 )
+from case_reviews.api.negotiation import VARY_ACCEPT, VARY_DESCRIPTION, prefers_html, see_page, see_page_documented
 from case_reviews.api.problems import documented
 from case_reviews.domain.dates import PublicationDate
 from case_reviews.domain.errors import InvalidRequest
-from case_reviews.domain.exports import MAX_EXPORT_RECORDS, MEDIA_TYPES, ExportFormat
+from case_reviews.domain.exports import MAX_EXPORT_RECORDS, MEDIA_TYPES, ExportFormat, record_page_link
 from case_reviews.domain.fields import Theme
 from case_reviews.domain.rules import EARLIEST_PUBLICATION, FIRST_LISTED_YEAR, LATEST_YEAR
 from case_reviews.domain.search import MAX_SEARCH_TEXT_LENGTH, SearchQuery, SearchText, SortOrder
@@ -236,15 +237,19 @@ def export_response(export: Export) -> Response[str]:
     "/reviews/<reference>",
     tags=["Search"],
     summary="A catalogue record",
-    responses=with_exports(
-        documented(
-            HTTPStatus.OK,
-            "The catalogue record (never the full text), with its citation",
-            RecordView,
-            HTTPStatus.BAD_REQUEST,
-            HTTPStatus.NOT_FOUND,
-        )
-    ),
+    responses={
+        **with_exports(
+            documented(
+                HTTPStatus.OK,
+                "The catalogue record (never the full text), with its citation",
+                RecordView,
+                HTTPStatus.BAD_REQUEST,
+                HTTPStatus.NOT_FOUND,
+                headers={"Vary": VARY_DESCRIPTION},
+            )
+        ),
+        **see_page_documented("For a browser (and no format asked for): the record's page on the site"),
+    },
 )
 def get_review(
     reference: Reference,
@@ -253,14 +258,21 @@ def get_review(
     ),
 ) -> Response[Any]:
     services = bootstrap.services()
+    event = router.current_event
     if format is not ExportFormat.JSON:
-        return export_response(
-            services.learning.record_export(reference, format, public_base_url(router.current_event))
-        )
+        return export_response(services.learning.record_export(reference, format, public_base_url(event)))
+    # The record's permanent link (in citations, exports, the feed, emails) opened in a browser: its page.
+    if prefers_html(event.headers.get("accept")):
+        return see_page(record_page_link(public_base_url(event), reference))
     # The record first: an unknown reference is a 404 whatever else the request says.
     found = services.search.record(reference)
-    view = record_view(found, public_base_url(router.current_event))
-    return Response(status_code=HTTPStatus.OK.value, content_type="application/json", body=view.model_dump(mode="json"))
+    view = record_view(found, public_base_url(event))
+    return Response(
+        status_code=HTTPStatus.OK.value,
+        content_type="application/json",
+        body=view.model_dump(mode="json"),
+        headers=VARY_ACCEPT,
+    )
 
 
 @router.get(

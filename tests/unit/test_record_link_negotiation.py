@@ -1,0 +1,67 @@
+"""A record's permanent link, GET /reviews/{reference}, opened in a browser: the record's page on the site."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+from case_reviews import bootstrap
+from case_reviews.api.app import build_app
+from case_reviews.api.front import handle
+from infra.local.api_gateway import proxy_event
+from infra.local.lambda_runtime import LocalContext
+from tests.unit.factories import a_record
+from tests.unit.test_statistics_negotiation import BROWSER
+
+
+class OneRecord:
+    """The search service's `record`: the one record it holds; every reference asked is kept."""
+
+    def __init__(self) -> None:
+        self.asked: list[str] = []
+
+    def record(self, reference: str) -> Any:
+        self.asked.append(reference)
+        return a_record(reference=reference)
+
+
+@pytest.fixture
+def records() -> Iterator[OneRecord]:
+    service = OneRecord()
+    settings = SimpleNamespace(api=SimpleNamespace(public_base_url="https://reviews.example.org/v1"))
+    bootstrap.install(SimpleNamespace(search=service, settings=settings))  # type: ignore[arg-type]
+    yield service
+    bootstrap.install(None)
+
+
+def answer(target: str, accept: str | None) -> tuple[int, dict[str, str], Any]:
+    event = proxy_event("GET", target, {"Accept": accept} if accept is not None else {})
+    response = handle(build_app(), event, LocalContext(function_name="api"))
+    headers = {name: values[-1] for name, values in response["multiValueHeaders"].items()}
+    return response["statusCode"], headers, response.get("body")
+
+
+def test_a_browser_opening_a_record_s_link_is_sent_to_its_page(records: OneRecord) -> None:
+    # Given a browser following a record's permanent link (a citation, an alert email, the feed)
+    # When it asks GET /reviews/CR-2016-0001
+    status, headers, _ = answer("/reviews/CR-2016-0001", BROWSER)
+    # Then it is sent (303) to the record's page on the site, the answer varying by Accept
+    assert status == 303
+    assert headers["Location"] == "https://reviews.example.org/v1/record/CR-2016-0001"
+    assert headers["Vary"] == "Accept"
+
+
+@pytest.mark.parametrize("accept", [None, "*/*", "application/json"])
+def test_a_program_gets_the_record_as_json_varying_by_accept(records: OneRecord, accept: str | None) -> None:
+    # Given a client that does not prefer HTML, When it asks for the record
+    status, headers, body = answer("/reviews/CR-2016-0001", accept)
+    # Then it gets the record as JSON, the answer varying by Accept
+    assert status == 200
+    assert headers["Content-Type"].startswith("application/json")
+    assert headers["Vary"] == "Accept"
+    assert json.loads(body)["reference"] == "CR-2016-0001"
+    assert records.asked == ["CR-2016-0001"]
