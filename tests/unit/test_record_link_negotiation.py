@@ -10,12 +10,8 @@ from typing import Any
 import pytest
 
 from case_reviews import bootstrap
-from case_reviews.api.app import build_app
-from case_reviews.api.front import handle
-from infra.local.api_gateway import proxy_event
-from infra.local.lambda_runtime import LocalContext
+from tests.unit.api_requests import BROWSER, answer
 from tests.unit.factories import a_record
-from tests.unit.test_statistics_negotiation import BROWSER
 
 
 class OneRecord:
@@ -36,13 +32,6 @@ def records() -> Iterator[OneRecord]:
     bootstrap.install(SimpleNamespace(search=service, settings=settings))  # type: ignore[arg-type]
     yield service
     bootstrap.install(None)
-
-
-def answer(target: str, accept: str | None) -> tuple[int, dict[str, str], Any]:
-    event = proxy_event("GET", target, {"Accept": accept} if accept is not None else {})
-    response = handle(build_app(), event, LocalContext(function_name="api"))
-    headers = {name: values[-1] for name, values in response["multiValueHeaders"].items()}
-    return response["statusCode"], headers, response.get("body")
 
 
 def test_a_browser_opening_a_record_s_link_is_sent_to_its_page(records: OneRecord) -> None:

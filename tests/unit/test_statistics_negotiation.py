@@ -5,19 +5,13 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from types import SimpleNamespace
-from typing import Any
 
 import pytest
 
 from case_reviews import bootstrap
-from case_reviews.api.app import build_app
-from case_reviews.api.front import handle
 from case_reviews.api.negotiation import prefers_html
 from case_reviews.domain.statistics import Statistics, StatisticsQuery
-from infra.local.api_gateway import proxy_event
-from infra.local.lambda_runtime import LocalContext
-
-BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8"
+from tests.unit.api_requests import BROWSER, answer
 
 
 @pytest.mark.parametrize(
@@ -64,13 +58,6 @@ def learning() -> Iterator[CountingLearning]:
     bootstrap.install(SimpleNamespace(learning=service, settings=settings))  # type: ignore[arg-type]
     yield service
     bootstrap.install(None)
-
-
-def answer(target: str, accept: str | None) -> tuple[int, dict[str, str], Any]:
-    event = proxy_event("GET", target, {"Accept": accept} if accept is not None else {})
-    response = handle(build_app(), event, LocalContext(function_name="api"))
-    headers = {name: values[-1] for name, values in response["multiValueHeaders"].items()}
-    return response["statusCode"], headers, response.get("body")
 
 
 def test_a_browser_is_sent_to_the_statistics_page_with_the_same_query(learning: CountingLearning) -> None:

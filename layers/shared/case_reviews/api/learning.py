@@ -14,8 +14,8 @@ from case_reviews import bootstrap
 from case_reviews.api.links import public_base_url
 from case_reviews.api.models.learning import SimilarView, StatisticsView, similar_view, statistics_view
 from case_reviews.api.negotiation import (
-    VARY_ACCEPT,
     VARY_DESCRIPTION,
+    json_varying_with_accept,
     prefers_html,
     see_page,
     see_page_documented,
@@ -89,13 +89,7 @@ def statistics(
         review_types=tuple(review_type or ()),
         themes=tuple(theme or ()),
     )
-    view = statistics_view(bootstrap.services().learning.statistics(query))
-    return Response(
-        status_code=HTTPStatus.OK.value,
-        content_type="application/json",
-        body=view.model_dump(mode="json"),
-        headers=VARY_ACCEPT,
-    )
+    return json_varying_with_accept(statistics_view(bootstrap.services().learning.statistics(query)))
 
 
 @router.get(

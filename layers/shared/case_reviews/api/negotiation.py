@@ -8,6 +8,7 @@ from http import HTTPStatus
 from typing import Any
 
 from aws_lambda_powertools.event_handler import Response
+from pydantic import BaseModel
 
 # A media range's weight parameter: 0 to 1, with at most three decimals.
 _WEIGHT = re.compile(r"^q=([01](?:\.\d{0,3})?)$", re.IGNORECASE)
@@ -62,6 +63,16 @@ def prefers_html(accept: str | None) -> bool:
 VARY_ACCEPT = {"Vary": "Accept"}
 # How the OpenAPI document describes that header.
 VARY_DESCRIPTION = "Accept: the answer depends on it"
+
+
+def json_varying_with_accept(view: BaseModel) -> Response[Any]:
+    """200 with the view as JSON, from a route that sends a browser to a page instead (`see_page`)."""
+    return Response(
+        status_code=HTTPStatus.OK.value,
+        content_type="application/json",
+        body=view.model_dump(mode="json"),
+        headers=VARY_ACCEPT,
+    )
 
 
 def see_page(page: str) -> Response[None]:

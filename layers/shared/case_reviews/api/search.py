@@ -28,7 +28,13 @@ from case_reviews.api.models.records import (
     theme_list,
     year_view,
 )
-from case_reviews.api.negotiation import VARY_ACCEPT, VARY_DESCRIPTION, prefers_html, see_page, see_page_documented
+from case_reviews.api.negotiation import (
+    VARY_DESCRIPTION,
+    json_varying_with_accept,
+    prefers_html,
+    see_page,
+    see_page_documented,
+)
 from case_reviews.api.problems import documented
 from case_reviews.domain.dates import PublicationDate
 from case_reviews.domain.errors import InvalidRequest
@@ -266,13 +272,7 @@ def get_review(
         return see_page(record_page_link(public_base_url(event), reference))
     # The record first: an unknown reference is a 404 whatever else the request says.
     found = services.search.record(reference)
-    view = record_view(found, public_base_url(event))
-    return Response(
-        status_code=HTTPStatus.OK.value,
-        content_type="application/json",
-        body=view.model_dump(mode="json"),
-        headers=VARY_ACCEPT,
-    )
+    return json_varying_with_accept(record_view(found, public_base_url(event)))
 
 
 @router.get(
