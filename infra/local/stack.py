@@ -228,17 +228,21 @@ class FunctionHosts:
             )
         return self
 
-    def wait_ready(self, timeout_s: float) -> None:
-        """Until every host has its function imported and polls its queue; RuntimeError if one ends or is late."""
+    def wait_ready(self, timeout_s: float, stop: threading.Event) -> bool:
+        """Until every host has its function imported and polls its queue (True), or the stack is told to stop
+        meanwhile (False); RuntimeError if a host ends first or is late."""
         deadline = time.monotonic() + timeout_s
         waiting = set(self.functions)
         while waiting:
             waiting = {function for function in waiting if not ready_file(self.setup_file, function).exists()}
+            if stop.is_set():  # Ctrl-C reaches the hosts too: their ending is then no failure
+                return False
             if (ended := self.ended()) is not None:
                 raise RuntimeError(f"the {ended} function's process ended before it was ready")
             if waiting and time.monotonic() > deadline:
                 raise RuntimeError(f"not ready within {timeout_s:.0f} s: {', '.join(sorted(waiting))}")
             time.sleep(0.05)
+        return True
 
     def ended(self) -> str | None:
         """A function whose host has ended, if any."""
@@ -521,7 +525,9 @@ def main(argv: list[str] | None = None) -> int:
         for thread in threads:
             thread.start()
         try:
-            hosts.wait_ready(FUNCTIONS_READY_TIMEOUT_S)
+            if not hosts.wait_ready(FUNCTIONS_READY_TIMEOUT_S, stop):
+                print("stopping…", flush=True)
+                return 0
         except RuntimeError as problem:
             print(f"the functions did not start: {problem}", file=sys.stderr)
             return 1
@@ -559,7 +565,7 @@ def main(argv: list[str] | None = None) -> int:
             if not moto.is_running():
                 print("the embedded AWS stopped; shutting down", file=sys.stderr)
                 return 1
-            if (ended := hosts.ended()) is not None:
+            if (ended := hosts.ended()) is not None and not stop.is_set():
                 print(f"the {ended} function's process ended; shutting down", file=sys.stderr)
                 return 1
         print("stopping…", flush=True)

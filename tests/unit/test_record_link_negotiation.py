@@ -54,3 +54,12 @@ def test_a_program_gets_the_record_as_json_varying_by_accept(records: OneRecord,
     assert headers["Vary"] == "Accept"
     assert json.loads(body)["reference"] == "CR-2016-0001"
     assert records.asked == ["CR-2016-0001"]
+
+
+def test_the_page_a_browser_is_sent_to_keeps_the_reference_one_segment_of_its_path(records: OneRecord) -> None:
+    # Given a browser asking for a reference with characters that mean something in an address (sent encoded)
+    # When it asks GET /reviews/CR%3F%23%C3%96 (the reference "CR?#Ö")
+    status, headers, _ = answer("/reviews/CR%3F%23%C3%96", BROWSER)
+    # Then the page's address carries the reference encoded again, as one path segment
+    assert status == 303
+    assert headers["Location"] == "https://reviews.example.org/v1/record/CR%3F%23%C3%96"

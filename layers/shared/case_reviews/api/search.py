@@ -7,7 +7,7 @@ from collections.abc import Collection, Mapping
 from functools import cache
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Annotated, Any, get_args, get_origin, get_type_hints
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import parse_qsl, quote, urlencode
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
@@ -269,7 +269,8 @@ def get_review(
         return export_response(services.learning.record_export(reference, format, public_base_url(event)))
     # The record's permanent link (in citations, exports, the feed, emails) opened in a browser: its page.
     if prefers_html(event.headers.get("accept")):
-        return see_page(record_page_link(public_base_url(event), reference))
+        # Quoted: a reference is only limited in length, and must stay one path segment of the page's address.
+        return see_page(record_page_link(public_base_url(event), quote(reference, safe="")))
     # The record first: an unknown reference is a 404 whatever else the request says.
     found = services.search.record(reference)
     return json_varying_with_accept(record_view(found, public_base_url(event)))
