@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
 
-from case_reviews import bootstrap
-from tests.unit.api_requests import BROWSER, answer
+from tests.unit.api_requests import BROWSER, answer, serving
 from tests.unit.factories import a_record
 
 
@@ -28,10 +26,8 @@ class OneRecord:
 @pytest.fixture
 def records() -> Iterator[OneRecord]:
     service = OneRecord()
-    settings = SimpleNamespace(api=SimpleNamespace(public_base_url="https://reviews.example.org/v1"))
-    bootstrap.install(SimpleNamespace(search=service, settings=settings))  # type: ignore[arg-type]
-    yield service
-    bootstrap.install(None)
+    with serving(search=service):
+        yield service
 
 
 def test_a_browser_opening_a_record_s_link_is_sent_to_its_page(records: OneRecord) -> None:

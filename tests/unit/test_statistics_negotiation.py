@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from types import SimpleNamespace
 
 import pytest
 
-from case_reviews import bootstrap
 from case_reviews.api.negotiation import prefers_html
 from case_reviews.domain.statistics import Statistics, StatisticsQuery
-from tests.unit.api_requests import BROWSER, answer
+from tests.unit.api_requests import BROWSER, answer, serving
 
 
 @pytest.mark.parametrize(
@@ -54,10 +52,8 @@ class CountingLearning:
 @pytest.fixture
 def learning() -> Iterator[CountingLearning]:
     service = CountingLearning()
-    settings = SimpleNamespace(api=SimpleNamespace(public_base_url="https://reviews.example.org/v1"))
-    bootstrap.install(SimpleNamespace(learning=service, settings=settings))  # type: ignore[arg-type]
-    yield service
-    bootstrap.install(None)
+    with serving(learning=service):
+        yield service
 
 
 def test_a_browser_is_sent_to_the_statistics_page_with_the_same_query(learning: CountingLearning) -> None:
