@@ -18,29 +18,34 @@ def test_an_outcome_announced_again_sends_no_second_email_and_makes_no_second_do
     aws, search, pipeline, board_key
 ):
     # Given a report catalogued, indexed and acknowledged
-    _, key = board_key
+    board_id, key = board_key
     submission_id = deposit(key, make_pdf("Learning about neglect."))
     pipeline.drain()
     reference = submission_status(key, submission_id)["reference"]
     assert len(sent_emails()) == 1
 
-    # When the catalogue announces the same outcome again, as a new event (as it does on a late redelivery)
-    client("events").put_events(
-        Entries=[
-            {
-                "EventBusName": aws.names.event_bus,
-                "Source": "case-reviews.catalogue",
-                "DetailType": "ReportCatalogued",
-                "Detail": json.dumps({"reference": reference, "submission_id": submission_id}),
-            }
-        ]
-    )
-    received = pipeline.drain()
+    # When the catalogue announces the same outcome again, as a new event (as it does on a late redelivery),
+    # and once more as an announcement made before it carried the board (one in flight across a deploy)
+    for detail in (
+        {"reference": reference, "submission_id": submission_id, "board_id": board_id},
+        {"reference": reference, "submission_id": submission_id},
+    ):
+        client("events").put_events(
+            Entries=[
+                {
+                    "EventBusName": aws.names.event_bus,
+                    "Source": "case-reviews.catalogue",
+                    "DetailType": "ReportCatalogued",
+                    "Detail": json.dumps(detail),
+                }
+            ]
+        )
+        received = pipeline.drain()
 
-    # Then both functions got it, yet there is still one email and one index document
-    assert (received["index"], received["acknowledge"]) == (1, 1)
-    assert len(sent_emails()) == 1
-    assert bootstrap.services().search_index.client.count(index=search)["count"] == 1
+        # Then both functions got it, yet there is still one email and one index document
+        assert (received["index"], received["acknowledge"]) == (1, 1)
+        assert len(sent_emails()) == 1
+        assert bootstrap.services().search_index.client.count(index=search)["count"] == 1
 
 
 def test_a_duplicate_upload_sends_one_email_naming_the_existing_record_however_often_it_is_announced(

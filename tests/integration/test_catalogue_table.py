@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -18,7 +18,8 @@ from tests.integration.helpers import sample_metadata
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
 
 
-def open_submission(submission_id: str) -> Submission:
+def a_submission(submission_id: str, **fields: object) -> Submission:
+    """A Northshire submission being processed (or as `fields` say), not stored."""
     submission = Submission(
         submission_id=submission_id,
         board_id="northshire",
@@ -28,6 +29,11 @@ def open_submission(submission_id: str) -> Submission:
         created_at=NOW,
         updated_at=NOW,
     )
+    return submission.model_copy(update=fields)
+
+
+def open_submission(submission_id: str) -> Submission:
+    submission = a_submission(submission_id)
     bootstrap.services().submissions_store.create_submission(submission)
     return submission
 
@@ -138,3 +144,26 @@ def test_revoking_keys_on_the_table_refuses_them_and_leaves_other_boards_alone(a
     assert credentials.get_credential(hash_key(old)).revoked
     assert credentials.get_credential(hash_key(new)).revoked
     assert boards.authenticate(f"Bearer {other}") == southshire
+
+
+def test_a_board_s_catalogued_references_are_read_across_pages_newest_first_and_only_its_own(aws) -> None:
+    # Given 130 submissions of the board (more than one page of 100), every tenth rejected, and another
+    # board's catalogued submission
+    store = bootstrap.services().submissions_store
+    for number in range(1, 131):
+        rejected = number % 10 == 0
+        store.create_submission(
+            a_submission(
+                f"s-{number}",
+                status=SubmissionStatus.REJECTED if rejected else SubmissionStatus.CATALOGUED,
+                reference=None if rejected else f"CR-2016-{number:04d}",
+                created_at=NOW + timedelta(minutes=number),
+            )
+        )
+    store.create_submission(
+        a_submission("s-other", board_id="southshire", status=SubmissionStatus.CATALOGUED, reference="CR-2016-0999")
+    )
+    # When the board's catalogued references are read
+    references = store.catalogued_references("northshire")
+    # Then they are its 117 catalogued ones, newest first, and nothing of the rejected or the other board's
+    assert references == [f"CR-2016-{number:04d}" for number in range(130, 0, -1) if number % 10]

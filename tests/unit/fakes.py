@@ -73,7 +73,6 @@ class InMemorySubmissionStore:
     def __init__(self) -> None:
         self.submissions: dict[str, Submission] = {}
         # How many pages of a board's submissions were read (listing them costs one query a page).
-        self.pages_read = 0
 
     def create_submission(self, submission: Submission) -> None:
         assert submission.submission_id not in self.submissions
@@ -91,8 +90,14 @@ class InMemorySubmissionStore:
         )
         start = int(after["next"]) if after else 0
         following = start + limit
-        self.pages_read += 1
         return own[start:following], {"next": str(following)} if following < len(own) else None
+
+    def catalogued_references(self, board_id: str) -> list[str]:
+        own = sorted(
+            (s for s in self.submissions.values() if s.board_id == board_id), key=lambda s: s.created_at, reverse=True
+        )
+        catalogued = (s.reference for s in own if s.status is SubmissionStatus.CATALOGUED and s.reference)
+        return list(dict.fromkeys(catalogued))
 
     def start_processing(self, submission_id: str, now: datetime) -> Submission:
         current = self.submissions.get(submission_id)

@@ -93,7 +93,7 @@ class Acknowledging:
         )
         fields = {"board_id": BOARD.board_id, "board_name": NAME, "rights_holder": NAME, **record}
         self.put(a_record(reference=reference, submission_id=submission_id, **fields))
-        return ReportCatalogued(reference=reference, submission_id=submission_id)
+        return ReportCatalogued(reference=reference, submission_id=submission_id, board_id=BOARD.board_id)
 
     def historic(self, reference: str, publisher: str, **record: object) -> None:
         """A catalogue-only record imported under `publisher` (no board, no submission)."""
@@ -141,7 +141,10 @@ def listed(text: str) -> list[str]:
     return re.findall(r"^  (CR-\d{4}-\d{4})  ", text.split("from your board:")[1], flags=re.MULTILINE)
 
 
-def test_the_holdings_add_the_records_published_under_the_board_s_name_or_aliases_each_once(acknowledging) -> None:
+@pytest.mark.parametrize("names_the_board", [True, False], ids=["announced-with-its-board", "announced-before-boards"])
+def test_the_holdings_add_the_records_published_under_the_board_s_name_or_aliases_each_once(
+    acknowledging, names_the_board
+) -> None:
     # Given two deposits of the board (one anonymous), a historic record under its name and one under its alias
     # (one of them given an electronic copy by staff since), and 101 more historic records under the alias (more
     # than one page of a search)
@@ -155,8 +158,11 @@ def test_the_holdings_add_the_records_published_under_the_board_s_name_or_aliase
     # catalogue names the board (it is not one of the board's deposits, and nothing public ties it to the board)
     acknowledging.historic("CR-2001-0001", "Southshire Safeguarding Partnership")
     acknowledging.historic("CR-2002-0001", NAME, anonymous=True)
-    # When the board's newest deposit is acknowledged (catalogued, and not yet in the index)
+    # When the board's newest deposit is acknowledged (catalogued, and not yet in the index), announced with its
+    # board or as an announcement made before the board was carried (whose board is read from its record)
     event = acknowledging.deposited(3, title="Serious Case Review: Child M")
+    if not names_the_board:
+        event = event.model_copy(update={"board_id": None})
     acknowledging.index.records.pop()
     read_from_the_catalogue: list[list[str]] = []
     store_get_records = acknowledging.records.get_records

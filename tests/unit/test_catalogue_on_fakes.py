@@ -40,7 +40,7 @@ def test_a_checked_upload_becomes_a_record_with_its_copy_and_is_announced(deposi
     assert set(deposits.files.objects) == {f"reports/{reference}.pdf", f"text/{reference}.txt"}
     # And it is announced once, with its first audit entry
     assert deposits.announced() == [
-        (DetailType.REPORT_CATALOGUED, {"reference": reference, "submission_id": "s-1"}),
+        (DetailType.REPORT_CATALOGUED, {"reference": reference, "submission_id": "s-1", "board_id": BOARD.board_id}),
     ]
     assert [entry.action for entry in deposits.records.audit_trail(reference)] == ["deposited"]
 

@@ -10,7 +10,7 @@ from case_reviews.adapters.clock import SetClock
 from case_reviews.domain.errors import ChangedMeanwhile, NotFound, RulingRefused
 from case_reviews.domain.events import DetailType
 from case_reviews.domain.vocabulary import SubmissionStatus
-from tests.unit.deposits_on_fakes import Deposits
+from tests.unit.deposits_on_fakes import BOARD, Deposits
 
 STAFF = "librarian"
 
@@ -54,7 +54,9 @@ def test_approving_publishes_the_held_copy_and_announces_it(deposits) -> None:
         record.electronic_copy.model_dump(include=set(type(held.hold.checked).model_fields))
         == held.hold.checked.model_dump()
     )
-    assert deposits.announced() == [(DetailType.REPORT_CATALOGUED, {"reference": reference, "submission_id": "s-1"})]
+    assert deposits.announced() == [
+        (DetailType.REPORT_CATALOGUED, {"reference": reference, "submission_id": "s-1", "board_id": BOARD.board_id})
+    ]
     # And it no longer waits
     assert [submission.submission_id for submission in deposits.review.waiting()] == ["s-2"]
 

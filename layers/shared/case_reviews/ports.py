@@ -69,6 +69,10 @@ class SubmissionStore(Protocol):
         """One page of a board's own submissions, newest first, and an opaque position to go on from."""
         ...
 
+    def catalogued_references(self, board_id: str) -> list[str]:
+        """The references of the board's catalogued submissions, newest first, each once."""
+        ...
+
     def start_processing(self, submission_id: str, now: datetime) -> Submission:
         """Move an open submission to processing; a closed one comes back unchanged; LookupError if none."""
         ...

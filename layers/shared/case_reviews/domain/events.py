@@ -20,69 +20,86 @@ class DetailType(StrEnum):
     EXPIRY_SUMMARY_DUE = "ExpirySummaryDue"
 
 
-class ReportCatalogued(BaseModel):
+class Detail(BaseModel):
+    """An event's detail. Its consumers do what it asks once per occasion: the detail itself, unless it says
+    otherwise."""
+
+    model_config = ConfigDict(defer_build=True, frozen=True)
+
+    def occasion(self) -> BaseModel:
+        """What makes two deliveries (or announcements) of this detail one, for its consumers' idempotency."""
+        return self
+
+
+class ReportCatalogued(Detail):
+    """A deposit became a catalogue record: the index adds it, the board is acknowledged."""
+
+    reference: str
+    submission_id: str
+    # The depositing board, so that the acknowledgement reads the board's holdings at once rather than after
+    # the record. None in an announcement made before it was carried.
+    board_id: str | None = None
+
+    def occasion(self) -> BaseModel:
+        """What makes two announcements one: the record and its submission, not the board (an announcement
+        made before the board was carried, and one made again since, are the same announcement)."""
+        return CatalogueAnnouncement(reference=self.reference, submission_id=self.submission_id)
+
+
+class CatalogueAnnouncement(BaseModel):
+    """The identity of a ReportCatalogued announcement: its fields as they were first announced, so that its
+    idempotency key is the one it always had."""
+
     model_config = ConfigDict(defer_build=True, frozen=True)
 
     reference: str
     submission_id: str
 
 
-class SubmissionRejected(BaseModel):
-    model_config = ConfigDict(defer_build=True, frozen=True)
-
+class SubmissionRejected(Detail):
     submission_id: str
     reason: str
 
 
-class SubmissionDuplicate(BaseModel):
+class SubmissionDuplicate(Detail):
     """The upload is a file the library already holds: the board is told the existing record's reference."""
-
-    model_config = ConfigDict(defer_build=True, frozen=True)
 
     submission_id: str
     reference: str
 
 
-class ElectronicCopyRemoved(BaseModel):
+class ElectronicCopyRemoved(Detail):
     """The five-year rule (or a ruling) removed a record's file: the index drops its text and link."""
-
-    model_config = ConfigDict(defer_build=True, frozen=True)
 
     reference: str
     removed_on: date
 
 
-class RecordChanged(BaseModel):
+class RecordChanged(Detail):
     """Staff changed a record (a legal hold, its release, a new availability date): the index re-reads it."""
-
-    model_config = ConfigDict(defer_build=True, frozen=True)
 
     reference: str
     version: int
 
 
-class ExpiryApproaching(BaseModel):
+class ExpiryApproaching(Detail):
     """A copy's last available day is 30 days away or less (the retention run announces it once per date):
     the board's contact is warned. A new date (an extension) is a new warning."""
-
-    model_config = ConfigDict(defer_build=True, frozen=True)
 
     reference: str
     available_until: date
 
 
-class ExpirySummaryDue(BaseModel):
+class ExpirySummaryDue(Detail):
     """The retention run of `as_of` found copies whose last available day is from `as_of` to `until` (both
     included, the next 30 days): staff get that day's list of them."""
-
-    model_config = ConfigDict(defer_build=True, frozen=True)
 
     as_of: date
     until: date
 
 
 # The detail each event carries.
-DETAILS: dict[DetailType, type[BaseModel]] = {
+DETAILS: dict[DetailType, type[Detail]] = {
     DetailType.REPORT_CATALOGUED: ReportCatalogued,
     DetailType.SUBMISSION_REJECTED: SubmissionRejected,
     DetailType.SUBMISSION_DUPLICATE: SubmissionDuplicate,

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 from pydantic import BaseModel
 
-from case_reviews.domain.boards import Submission
+from case_reviews.domain.boards import Board, Submission
 from case_reviews.domain.dates import day_in_words
 from case_reviews.domain.errors import ServiceUnavailable
 from case_reviews.domain.events import (
+    Detail,
     ExpiryApproaching,
     ExpirySummaryDue,
     ReportCatalogued,
@@ -22,7 +24,6 @@ from case_reviews.domain.events import (
 from case_reviews.domain.exports import record_page_link
 from case_reviews.domain.records import CatalogueRecord, rights_statement
 from case_reviews.domain.search import SearchHit, SearchQuery, SortOrder
-from case_reviews.domain.vocabulary import SubmissionStatus
 from case_reviews.observability import logger
 from case_reviews.ports import (
     BoardStore,
@@ -35,13 +36,24 @@ from case_reviews.ports import (
     SubmissionStore,
 )
 
-# How many of a board's submissions one read of its listing returns, when listing what the library holds.
-_SUBMISSIONS_PAGE = 100
 # How many records published under one of the board's names one search returns (the search's largest page).
 _SEARCH_PAGE = 100
 # An acknowledgement's reads that do not wait on one another go side by side, each a round trip of its own:
-# the submission beside the record, then the board's deposits beside its board and the searches by its names.
-_READS_AT_ONCE = 4
+# the submission, the record, the board and its deposits beside the claim, then the searches by the board's names.
+_READS_AT_ONCE = 6
+
+
+@dataclass(frozen=True)
+class _BoardReads:
+    """A board's reads for its acknowledgement, under way: the board, and its deposits' references."""
+
+    board: Future[Board | None]
+    deposits: Future[list[str]]
+
+
+def _reading_nothing_ahead(send: Callable[[Any], str]) -> Callable[[Any, Executor], Callable[[], str]]:
+    """A notification whose reads all wait for its claim."""
+    return lambda detail, _reads: lambda: send(detail)
 
 
 class MissingForAcknowledgement(Exception):
@@ -88,20 +100,24 @@ class AcknowledgementService:
         self.library_email = library_email
         # Where the daily list of copies about to be removed goes; None: no list is sent.
         self.staff_email = staff_email
-        # Each kind of notification, by the event detail that asks for it: one email per detail, ever
-        # (a copy's warning once per last available day; staff's list once per day).
-        self._kinds: dict[type[BaseModel], tuple[str, Callable[[Any], str]]] = {
-            ReportCatalogued: ("catalogued", self._acknowledge),
-            SubmissionRejected: ("rejected", self._explain_rejection),
-            SubmissionDuplicate: ("duplicate", self._explain_duplicate),
-            ExpiryApproaching: ("expiring", self._warn_of_expiry),
-            ExpirySummaryDue: ("summary", self._summarise_expiry),
+        # Each kind of notification, by the event detail that asks for it: one email per occasion, ever
+        # (a copy's warning once per last available day; staff's list once per day). Each starts what its
+        # email reads and returns the sending.
+        self._kinds: dict[type[Detail], tuple[str, Callable[[Any, Executor], Callable[[], str]]]] = {
+            ReportCatalogued: ("catalogued", self._start_acknowledgement),
+            SubmissionRejected: ("rejected", _reading_nothing_ahead(self._explain_rejection)),
+            SubmissionDuplicate: ("duplicate", _reading_nothing_ahead(self._explain_duplicate)),
+            ExpiryApproaching: ("expiring", _reading_nothing_ahead(self._warn_of_expiry)),
+            ExpirySummaryDue: ("summary", _reading_nothing_ahead(self._summarise_expiry)),
         }
 
-    def notify(self, detail: BaseModel) -> Notified:
+    def notify(self, detail: Detail) -> Notified:
         """Send the email an event asks for, once however often the event is delivered."""
-        kind, send = self._kinds[type(detail)]
-        message_id = self.once(f"acknowledge.{kind}", detail, lambda: send(detail), returns=str)
+        kind, start = self._kinds[type(detail)]
+        with ThreadPoolExecutor(max_workers=_READS_AT_ONCE, thread_name_prefix="acknowledgement-read") as reads:
+            # The email's reads go out beside its claim: they change nothing, so a repeat only wastes them.
+            send = start(detail, reads)
+            message_id = self.once(f"acknowledge.{kind}", detail.occasion(), send, returns=str)
         return Notified(kind=kind, message_id=message_id)
 
     def _send(self, to: str | Sequence[str], kind: str, values: dict[str, Any]) -> str:
@@ -117,29 +133,48 @@ class AcknowledgementService:
     def _record_url(self, reference: str) -> str:
         return record_page_link(self.public_base_url, reference)
 
-    def _acknowledge(self, event: ReportCatalogued) -> str:
+    def _start_acknowledgement(self, event: ReportCatalogued, reads: Executor) -> Callable[[], str]:
+        """Start the acknowledgement's reads: the submission and the record, and the board's (itself and its
+        deposits) when the announcement names it; an older one names it in the record, read first."""
+        submission_read = reads.submit(self._submission, event.submission_id)
+        record_read = reads.submit(self.records.get_record, event.reference)
+        board_reads = self._start_board_reads(event.board_id, reads) if event.board_id else None
+        return lambda: self._acknowledge(event, reads, submission_read, record_read, board_reads)
+
+    def _start_board_reads(self, board_id: str, reads: Executor) -> _BoardReads:
+        return _BoardReads(
+            board=reads.submit(self.boards.get_board, board_id),
+            deposits=reads.submit(self.submissions.catalogued_references, board_id),
+        )
+
+    def _acknowledge(
+        self,
+        event: ReportCatalogued,
+        reads: Executor,
+        submission_read: Future[Submission],
+        record_read: Future[CatalogueRecord | None],
+        board_reads: _BoardReads | None,
+    ) -> str:
         """Thank the depositor; give the reference, the link, the rights and the last available day; list what the
         library holds from the board; and ask for the board's other reports."""
-        with ThreadPoolExecutor(max_workers=_READS_AT_ONCE, thread_name_prefix="acknowledgement-read") as reads:
-            submission_read = reads.submit(self._submission, event.submission_id)
-            record = self.records.get_record(event.reference)
-            if record is None:
-                raise MissingForAcknowledgement(event.reference)
-            board_id = record.board_id or submission_read.result().board_id
-            deposits_read = reads.submit(self._deposit_references, board_id)
-            board = self.boards.get_board(board_id)
-            names = (board.name, *board.aliases) if board else (record.board_name or "",)
-            published_reads = [
-                reads.submit(lambda name: list(self._published_under(name)), name)
-                for name in dict.fromkeys(name for name in names if name)
-            ]
-            submission = submission_read.result()
-            published = self._found(published_reads)
-            # The deposits the searches found (by the board's name) are not read again: only the others (its
-            # anonymous ones, any the index does not hold yet) are read from the catalogue.
-            known = {record.reference, *(hit.reference for hit in published)}
-            deposited = self.records.get_records([ref for ref in deposits_read.result() if ref not in known])
-            holdings = self._held_from_board(record, deposited, published)
+        record = record_read.result()
+        if record is None:
+            raise MissingForAcknowledgement(event.reference)
+        if board_reads is None:
+            board_reads = self._start_board_reads(record.board_id or submission_read.result().board_id, reads)
+        board = board_reads.board.result()
+        names = (board.name, *board.aliases) if board else (record.board_name or "",)
+        published_reads = [
+            reads.submit(lambda name: list(self._published_under(name)), name)
+            for name in dict.fromkeys(name for name in names if name)
+        ]
+        submission = submission_read.result()
+        published = self._found(published_reads)
+        # The deposits the searches found (by the board's name) are not read again: only the others (its
+        # anonymous ones, any the index does not hold yet) are read from the catalogue.
+        known = {record.reference, *(hit.reference for hit in published)}
+        deposited = self.records.get_records([ref for ref in board_reads.deposits.result() if ref not in known])
+        holdings = self._held_from_board(record, deposited, published)
         copy = record.electronic_copy
         board_name = record.board_name or (board.name if board else "your board")
         # The holder the record names (a deposit's board unless the board named another). The board is told it
@@ -178,19 +213,6 @@ class AcknowledgementService:
         held.update({record.reference: record for record in deposited})
         held[just_catalogued.reference] = just_catalogued
         return sorted(held.values(), key=lambda record: (record.publication_date.value, record.reference))
-
-    def _deposit_references(self, board_id: str) -> list[str]:
-        """The references of the board's catalogued submissions, each once. The table lists a board's submissions
-        (its own partition of gsi1) but not its records, so this reads the board's submissions (a few pages at
-        most: a board deposits a handful of reports a year); the records they became are read in batches."""
-        references: list[str] = []
-        after: dict[str, str] | None = None
-        while True:
-            page, after = self.submissions.board_submissions(board_id, _SUBMISSIONS_PAGE, after)
-            references += [s.reference for s in page if s.status is SubmissionStatus.CATALOGUED and s.reference]
-            if after is None:
-                break
-        return list(dict.fromkeys(references))
 
     @staticmethod
     def _found(searches: list[Future[list[SearchHit]]]) -> list[SearchHit]:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
 
 from pydantic import BaseModel
 
-from case_reviews.domain.boards import Submission
+from case_reviews.domain.boards import Board, Submission
 from case_reviews.domain.errors import DuplicateContent, UploadRejected
 from case_reviews.domain.events import DetailType, ReportCatalogued, SubmissionDuplicate, SubmissionRejected
 from case_reviews.domain.files import (
@@ -119,7 +120,10 @@ class CatalogueService:
                 key=upload.key, submission_id=submission_id, status=submission.status, reason=submission.reason
             )
 
-        with tempfile.TemporaryDirectory(prefix="upload-", dir=self.workdir) as workdir:
+        with (
+            tempfile.TemporaryDirectory(prefix="upload-", dir=self.workdir) as workdir,
+            ThreadPoolExecutor(max_workers=2, thread_name_prefix="catalogue-read") as reads,
+        ):
             try:
                 # The size the notification gives first: an oversize object is refused before a byte of it is
                 # read (and the download stops one byte past the limit, whatever the object has become since).
@@ -127,30 +131,39 @@ class CatalogueService:
                 downloaded = self.store.download(upload.key, Path(workdir) / "upload.pdf", self.max_bytes)
                 if downloaded is None:
                     raise UploadNotYetVisible(upload.key)
+                # While the isolated parser reads the file, the catalogue is asked whether it holds the file
+                # already (by the upload's checksum, not the stored copy's: a board sends the same file again)
+                # and what it knows of the board.
+                existing_read = reads.submit(self.records.reference_for_content, downloaded.sha256)
+                board_read = reads.submit(self.boards.get_board, submission.board_id)
                 inspected = checked_inspection(
                     self.inspector, downloaded, Path(workdir), self.max_bytes, submission.metadata.anonymous
                 )
             except UploadRejected as rejection:
                 return self._reject(submission, upload.key, str(rejection), now)
-            return self._catalogue(submission, upload.key, downloaded.sha256, inspected, now)
+            existing = existing_read.result()
+            if existing:
+                return self._duplicate(submission, upload.key, existing, now)
+            return self._catalogue(submission, upload.key, downloaded.sha256, inspected, board_read.result(), now)
 
     def _catalogue(
-        self, submission: Submission, key: str, sha256: str, inspected: InspectedPdf, now: datetime
+        self,
+        submission: Submission,
+        key: str,
+        sha256: str,
+        inspected: InspectedPdf,
+        board: Board | None,
+        now: datetime,
     ) -> CatalogueOutcome:
         """Store the copy and its text under the deposit's reference, then publish it, or hold it for staff
         when the library's check finds a reason (domain/review.py): the record never exists without its
-        file, and a held deposit has no record until staff approve it."""
-        # The upload's checksum (not the stored copy's) finds duplicates: a board sends the same file again.
-        existing = self.records.reference_for_content(sha256)
-        if existing:
-            return self._duplicate(submission, key, existing, now)
-
+        file, and a held deposit has no record until staff approve it. `board`: the submission's board as
+        read during the inspection (None: not on file)."""
         year = submission.metadata.publication_date.value.year
         reference = self.submissions.assign_reference(submission, year)
         self.store.write_copy(report_key(reference), inspected.stored_path, text_key(reference), inspected.text_path)
         checked = checked_copy(inspected, sha256)
 
-        board = self.boards.get_board(submission.board_id)
         findings = findings_for(
             submission.metadata,
             board,
@@ -223,7 +236,11 @@ class CatalogueService:
         if submission.status is SubmissionStatus.CATALOGUED and submission.reference:
             self.events.publish(
                 DetailType.REPORT_CATALOGUED,
-                ReportCatalogued(reference=submission.reference, submission_id=submission.submission_id),
+                ReportCatalogued(
+                    reference=submission.reference,
+                    submission_id=submission.submission_id,
+                    board_id=submission.board_id,
+                ),
             )
         elif submission.status is SubmissionStatus.REJECTED:
             self.events.publish(

@@ -42,7 +42,8 @@ class DepositPublication:
             self.store.delete(text_key(reference))
             raise
         self.events.publish(
-            DetailType.REPORT_CATALOGUED, ReportCatalogued(reference=reference, submission_id=submission.submission_id)
+            DetailType.REPORT_CATALOGUED,
+            ReportCatalogued(reference=reference, submission_id=submission.submission_id, board_id=submission.board_id),
         )
         logger.info(
             "Report catalogued",

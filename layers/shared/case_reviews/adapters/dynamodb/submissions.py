@@ -17,6 +17,8 @@ from case_reviews.domain.vocabulary import SubmissionStatus
 # "Still open" in a condition: awaiting its upload, or being processed.
 _IS_OPEN = "#status IN (:awaiting, :processing)"
 _OPEN_VALUES = {":awaiting": keys.OPEN_STATUSES[0], ":processing": keys.OPEN_STATUSES[1]}
+# How many of a board's submissions one read of their references returns.
+_REFERENCES_PAGE = 100
 
 
 def allocate(table: Table, year: int, count: int) -> list[str]:
@@ -63,6 +65,30 @@ class DynamoSubmissionStore:
             after=after,
         )
         return [submission_from(item) for item in found], ({k: str(v) for k, v in last.items()} if last else None)
+
+    def catalogued_references(self, board_id: str) -> list[str]:
+        """The references of the board's catalogued submissions, newest first, each once. Only each
+        submission's status and reference are read (a few pages at most: a board deposits a handful of
+        reports a year), not the whole submission: the acknowledgement lists them beside each deposit."""
+        references: list[str] = []
+        after: dict[str, Any] | None = None
+        while True:
+            found, after = self.table.query_page(
+                keys.BOARDS_INDEX,
+                "gsi1pk",
+                keys.board_partition(board_id),
+                sort_name="gsi1sk",
+                prefix="SUBMISSION#",
+                limit=_REFERENCES_PAGE,
+                after=after,
+                attributes=("status", "reference"),
+            )
+            catalogued = SubmissionStatus.CATALOGUED.value
+            references += [
+                item["reference"] for item in found if item.get("status") == catalogued and "reference" in item
+            ]
+            if after is None:
+                return list(dict.fromkeys(references))
 
     def start_processing(self, submission_id: str, now: datetime) -> Submission:
         """Move an open submission to `processing`; a final one comes back unchanged (a redelivery)."""

@@ -174,18 +174,25 @@ class Table:
         limit: int,
         after: Mapping[str, str] | None = None,
         newest_first: bool = True,
+        attributes: Sequence[str] = (),
     ) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
         """One page of an index partition's items whose sort key has `prefix`, and the key to go on from
-        (None after the last page)."""
+        (None after the last page). `attributes`: only these of each item (all when empty)."""
+        names = {"#key": key_name, "#sort": sort_name}
         request: dict[str, Any] = {
             "TableName": self.name,
             "IndexName": index,
             "KeyConditionExpression": "#key = :key AND begins_with(#sort, :prefix)",
-            "ExpressionAttributeNames": {"#key": key_name, "#sort": sort_name},
             "ExpressionAttributeValues": to_attributes({":key": key_value, ":prefix": prefix}),
             "ScanIndexForward": not newest_first,
             "Limit": limit,
         }
+        if attributes:
+            # Every name through a placeholder: several attribute names (status, reference) are reserved words.
+            projected = {f"#projected{number}": name for number, name in enumerate(attributes)}
+            names |= projected
+            request["ProjectionExpression"] = ", ".join(projected)
+        request["ExpressionAttributeNames"] = names
         if after:
             request["ExclusiveStartKey"] = to_attributes(after)
         response = self.client.query(**request)
