@@ -114,6 +114,10 @@ class ApiFront(ThreadingHTTPServer):
 class _ApiRequestHandler(BaseHTTPRequestHandler):
     server: ApiFront
     protocol_version = "HTTP/1.1"
+    # An answer goes out as two writes (head, then body). With Nagle's algorithm the body waits for the
+    # client's ACK of the head, which a keep-alive client delays (about 40 ms on Linux): every answer
+    # after the first few on a connection took 40 ms more than it needed. API Gateway has no such wait.
+    disable_nagle_algorithm = True
 
     def _proxy(self) -> None:
         started = time.perf_counter()

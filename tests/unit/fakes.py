@@ -577,6 +577,9 @@ class InMemoryFileStore:
     def read_text(self, key: str) -> str:
         return self.objects[key][-1].decode("utf-8")
 
+    def read_text_if_present(self, key: str) -> str | None:
+        return self.read_text(key) if self.objects.get(key) else None
+
     def write_pdf_file(self, key: str, path: Path) -> None:
         self.put(key, path.read_bytes())
 

@@ -36,7 +36,9 @@ def search() -> InMemorySearchIndex:
 
 
 def test_a_record_is_indexed_with_its_text_only_while_the_library_holds_its_copy(catalogue, search) -> None:
-    # Given a record with a copy, one whose copy was removed, and a catalogue-only one
+    # Given a record with a copy, one whose copy was removed (its text still in the bucket, as between a
+    # removal's record write and its deletes), and a catalogue-only one
+    catalogue.files.objects["text/CR-2016-0002.txt"] = [b"the words of a removed copy"]
     indexing = IndexingService(catalogue.records, catalogue.files, search)
     # When each is indexed
     written = [indexing.index_record(reference) for reference in ("CR-2016-0001", "CR-2016-0002", "CR-1998-0001")]
@@ -44,6 +46,16 @@ def test_a_record_is_indexed_with_its_text_only_while_the_library_holds_its_copy
     assert written == [True, True, True]
     bodies = {reference: body for reference, (_, body) in search.documents.items()}
     assert bodies == {"CR-2016-0001": "the words of CR-2016-0001", "CR-2016-0002": None, "CR-1998-0001": None}
+
+
+def test_a_copy_whose_text_is_not_there_yet_fails_so_that_it_is_indexed_again(catalogue, search) -> None:
+    # Given a record with a copy whose text the bucket does not hold (yet)
+    del catalogue.files.objects["text/CR-2016-0001.txt"]
+    # When it is indexed
+    # Then it fails, and no document without its text is written
+    with pytest.raises(KeyError):
+        IndexingService(catalogue.records, catalogue.files, search).index_record("CR-2016-0001")
+    assert search.documents == {}
 
 
 def test_an_older_version_does_not_overwrite_a_newer_document(catalogue, search) -> None:

@@ -21,6 +21,8 @@ from case_reviews.domain.files import (
 _DELETE_BATCH = 1000
 _DOWNLOAD_CHUNK = 1024 * 1024
 _HEAD_BYTES = 1024
+# The error codes S3 answers for an object that is not there (GetObject, HeadObject, CopyObject).
+_MISSING = frozenset({"404", "NoSuchKey", "NotFound"})
 
 
 class S3FileStore:
@@ -62,7 +64,7 @@ class S3FileStore:
         try:
             body = self.client.get_object(Bucket=self.bucket, Key=key)["Body"]
         except ClientError as error:
-            if error.response.get("Error", {}).get("Code") in {"404", "NoSuchKey", "NotFound"}:
+            if error.response.get("Error", {}).get("Code") in _MISSING:
                 return None
             raise
         digest = hashlib.sha256()
@@ -93,7 +95,7 @@ class S3FileStore:
                 MetadataDirective="COPY",
             )
         except ClientError as error:
-            if error.response.get("Error", {}).get("Code") in {"404", "NoSuchKey", "NotFound"}:
+            if error.response.get("Error", {}).get("Code") in _MISSING:
                 return False
             raise
         self.delete(key)
@@ -101,6 +103,14 @@ class S3FileStore:
 
     def read_text(self, key: str) -> str:
         return self.read(key).decode("utf-8")
+
+    def read_text_if_present(self, key: str) -> str | None:
+        try:
+            return self.read_text(key)
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") in _MISSING:
+                return None
+            raise
 
     def write_pdf(self, key: str, data: bytes) -> None:
         self.client.put_object(Bucket=self.bucket, Key=key, Body=data, ContentType=PDF_CONTENT_TYPE)

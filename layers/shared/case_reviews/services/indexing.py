@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
+from case_reviews.domain.files import text_key
 from case_reviews.domain.records import CatalogueRecord
 from case_reviews.observability import logger
 from case_reviews.ports import FileStore, RecordStore, SearchIndex
@@ -21,10 +24,18 @@ class IndexingService:
 
     def index_record(self, reference: str) -> bool:
         """Upsert the record's document; returns False when a newer version was already indexed."""
-        record = self.records.get_record(reference)
-        if record is None:
-            raise RecordNotFound(reference)
-        written = self.index.put(record, full_text(record, self.store))
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="index-read") as reads:
+            # The text is read beside the record, from where every copy's text is kept; it is used only if the
+            # record says the library still holds its copy, with its text there.
+            text_read = reads.submit(self.store.read_text_if_present, text_key(reference))
+            record = self.records.get_record(reference)
+            if record is None:
+                raise RecordNotFound(reference)
+            copy = record.electronic_copy
+            held_text = record.has_copy and copy is not None and copy.text_key == text_key(reference)
+            text = text_read.result() if held_text else None
+        # Any other copy's text is read from where the record says (and a missing one fails, to be retried).
+        written = self.index.put(record, text if text is not None else full_text(record, self.store))
         logger.info("Record indexed", extra={"reference": reference, "version": record.version, "written": written})
         return written
 
