@@ -70,6 +70,7 @@ class IndexedRecords:
 @dataclass
 class Acknowledging:
     service: AcknowledgementService
+    boards: InMemoryBoardStore
     submissions: InMemorySubmissionStore
     records: InMemoryRecordStore
     index: IndexedRecords
@@ -133,7 +134,7 @@ def acknowledging() -> Acknowledging:
         deposit_page_url="https://library.example/v1/deposit",
         library_email="enquiries@library.example",
     )
-    return Acknowledging(service, submissions, records, index, mailer)
+    return Acknowledging(service, boards, submissions, records, index, mailer)
 
 
 def listed(text: str) -> list[str]:
@@ -192,6 +193,22 @@ def test_the_holdings_add_the_records_published_under_the_board_s_name_or_aliase
         (ALIAS, (100,)),
         (NAME, ()),
     ]
+
+
+def test_a_board_no_longer_on_file_is_searched_by_the_name_its_record_gives(acknowledging) -> None:
+    # Given a deposit of a board that is no longer on file, a historic record under the name its record gives,
+    # and one under the board's former alias
+    acknowledging.historic("CR-1999-0001", NAME, publication_date=PublicationDate.parse("1999"))
+    acknowledging.historic("CR-2005-0001", ALIAS, publication_date=PublicationDate.parse("2005"))
+    event = acknowledging.deposited(1)
+    del acknowledging.boards.boards[BOARD.board_id]
+    # When the deposit is acknowledged
+    acknowledging.service.notify(event)
+    # Then the email lists the deposit and the record under the record's board name, and the search asked
+    # for that name alone (the alias is known only to the board's entry)
+    text, _ = acknowledging.sent()
+    assert listed(text) == ["CR-1999-0001", "CR-2016-0001"]
+    assert [query.board for query in acknowledging.index.queries] == [NAME]
 
 
 def test_with_the_search_index_down_the_acknowledgement_goes_out_listing_the_board_s_deposits(

@@ -39,16 +39,19 @@ from case_reviews.ports import (
 # How many records published under one of the board's names one search returns (the search's largest page).
 _SEARCH_PAGE = 100
 # An acknowledgement's reads that do not wait on one another go side by side, each a round trip of its own:
-# the submission, the record, the board and its deposits beside the claim, then the searches by the board's names.
-_READS_AT_ONCE = 6
+# the board, its deposits, the record and the submission beside the claim, and the searches by the board's
+# names (one task waiting for the board, then one per name) as soon as the board is read.
+_READS_AT_ONCE = 8
 
 
 @dataclass(frozen=True)
 class _BoardReads:
-    """A board's reads for its acknowledgement, under way: the board, and its deposits' references."""
+    """A board's reads for its acknowledgement, under way: the board, its deposits' references, and the
+    records published under its names (searched as soon as the board is read)."""
 
     board: Future[Board | None]
     deposits: Future[list[str]]
+    published: Future[list[SearchHit]]
 
 
 def _reading_nothing_ahead(send: Callable[[Any], str]) -> Callable[[Any, Executor], Callable[[], str]]:
@@ -134,18 +137,40 @@ class AcknowledgementService:
         return record_page_link(self.public_base_url, reference)
 
     def _start_acknowledgement(self, event: ReportCatalogued, reads: Executor) -> Callable[[], str]:
-        """Start the acknowledgement's reads: the submission and the record, and the board's (itself and its
-        deposits) when the announcement names it; an older one names it in the record, read first."""
-        submission_read = reads.submit(self._submission, event.submission_id)
+        """Start the acknowledgement's reads, all at once: the record, the board's when the announcement names it
+        (the board, its deposits' references, and the searches by its names, which wait for the board only),
+        and the submission. An older announcement's board reads wait for its record, which names the board."""
         record_read = reads.submit(self.records.get_record, event.reference)
-        board_reads = self._start_board_reads(event.board_id, reads) if event.board_id else None
+        board_reads = self._start_board_reads(event.board_id, record_read, reads) if event.board_id else None
+        submission_read = reads.submit(self._submission, event.submission_id)
         return lambda: self._acknowledge(event, reads, submission_read, record_read, board_reads)
 
-    def _start_board_reads(self, board_id: str, reads: Executor) -> _BoardReads:
+    def _start_board_reads(
+        self, board_id: str, record_read: Future[CatalogueRecord | None], reads: Executor
+    ) -> _BoardReads:
+        board_read = reads.submit(self.boards.get_board, board_id)
         return _BoardReads(
-            board=reads.submit(self.boards.get_board, board_id),
+            board=board_read,
             deposits=reads.submit(self.submissions.catalogued_references, board_id),
+            published=reads.submit(self._published_under_board, board_read, record_read, reads),
         )
+
+    def _published_under_board(
+        self, board_read: Future[Board | None], record_read: Future[CatalogueRecord | None], reads: Executor
+    ) -> list[SearchHit]:
+        """The records published under the board's name or its aliases (a board no longer on file: the name
+        its record gives), one search per name, side by side."""
+        board = board_read.result()
+        if board is not None:
+            names: tuple[str, ...] = (board.name, *board.aliases)
+        else:
+            record = record_read.result()
+            names = (record.board_name or "",) if record else ()
+        searches = [
+            reads.submit(lambda name: list(self._published_under(name)), name)
+            for name in dict.fromkeys(name for name in names if name)
+        ]
+        return self._found(searches)
 
     def _acknowledge(
         self,
@@ -161,15 +186,12 @@ class AcknowledgementService:
         if record is None:
             raise MissingForAcknowledgement(event.reference)
         if board_reads is None:
-            board_reads = self._start_board_reads(record.board_id or submission_read.result().board_id, reads)
+            board_reads = self._start_board_reads(
+                record.board_id or submission_read.result().board_id, record_read, reads
+            )
         board = board_reads.board.result()
-        names = (board.name, *board.aliases) if board else (record.board_name or "",)
-        published_reads = [
-            reads.submit(lambda name: list(self._published_under(name)), name)
-            for name in dict.fromkeys(name for name in names if name)
-        ]
+        published = board_reads.published.result()
         submission = submission_read.result()
-        published = self._found(published_reads)
         # The deposits the searches found (by the board's name) are not read again: only the others (its
         # anonymous ones, any the index does not hold yet) are read from the catalogue.
         known = {record.reference, *(hit.reference for hit in published)}
