@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -55,7 +56,14 @@ class DynamoSubmissionStore:
         if after is not None and after.get("gsi1pk") != keys.board_partition(board_id):
             # A position of another listing (or made up): never a way into another board's deposits.
             raise InvalidRequest("The cursor is not one this API issued for your deposits.", location="query.cursor")
-        found, last = self.table.query_page(
+        found, last = self._board_page(board_id, limit, after)
+        return [submission_from(item) for item in found], ({k: str(v) for k, v in last.items()} if last else None)
+
+    def _board_page(
+        self, board_id: str, limit: int, after: Mapping[str, Any] | None, attributes: tuple[str, ...] = ()
+    ) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+        """One page of the board's submission items (its partition of gsi1), newest first."""
+        return self.table.query_page(
             keys.BOARDS_INDEX,
             "gsi1pk",
             keys.board_partition(board_id),
@@ -63,8 +71,8 @@ class DynamoSubmissionStore:
             prefix="SUBMISSION#",
             limit=limit,
             after=after,
+            attributes=attributes,
         )
-        return [submission_from(item) for item in found], ({k: str(v) for k, v in last.items()} if last else None)
 
     def catalogued_references(self, board_id: str) -> list[str]:
         """The references of the board's catalogued submissions, newest first, each once. Only each
@@ -73,16 +81,7 @@ class DynamoSubmissionStore:
         references: list[str] = []
         after: dict[str, Any] | None = None
         while True:
-            found, after = self.table.query_page(
-                keys.BOARDS_INDEX,
-                "gsi1pk",
-                keys.board_partition(board_id),
-                sort_name="gsi1sk",
-                prefix="SUBMISSION#",
-                limit=_REFERENCES_PAGE,
-                after=after,
-                attributes=("status", "reference"),
-            )
+            found, after = self._board_page(board_id, _REFERENCES_PAGE, after, attributes=("status", "reference"))
             catalogued = SubmissionStatus.CATALOGUED.value
             references += [
                 item["reference"] for item in found if item.get("status") == catalogued and "reference" in item

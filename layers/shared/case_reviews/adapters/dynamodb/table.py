@@ -172,7 +172,7 @@ class Table:
         sort_name: str,
         prefix: str,
         limit: int,
-        after: Mapping[str, str] | None = None,
+        after: Mapping[str, Any] | None = None,
         newest_first: bool = True,
         attributes: Sequence[str] = (),
     ) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
