@@ -50,10 +50,11 @@ if TYPE_CHECKING:
 DEFAULT_OUTPUT = ROOT / "bench" / "results" / "latest.json"
 MIN_UPLOADS = 20
 DEPOSIT_TIMEOUT_S = 60.0
-# How often each deposit is looked for. A search through the API costs the stack and OpenSearch about 10 ms
-# of CPU: at 20 a second the probe takes a fifth of this two-CPU machine from the deposit it times (at 40, a
-# third; until the API front sent its answers without Nagle's delay, each took 40 ms more, so the probe never
-# asked more often than this). Reading SES's send count is cheap and polled twice as often.
+# How often each deposit is looked for. A search through the API costs the stack and OpenSearch about 15 ms of
+# CPU (240 ms a second at 16 searches a second, measured): at 40 a second, a 25 ms probe would take about a
+# third of this two-CPU machine from the deposit it times. Until the API front sent its answers without
+# Nagle's delay, each took 40 ms more, so the probe never asked more often than this anyway. Reading SES's
+# send count is cheap and is polled twice as often.
 SEARCH_POLL_S = 0.05
 EMAIL_POLL_S = 0.025
 # The search index's refresh_interval (layers/shared/case_reviews/resources/opensearch/reviews.json).

@@ -10,7 +10,6 @@ from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingErro
 from fpdf import FPDF
 
 from case_reviews import bootstrap
-from case_reviews.adapters.s3 import S3FileStore
 from functions.catalogue import app as catalogue
 from infra.local.lambda_runtime import LocalContext
 from tests.integration.conftest import client, sent_emails, wire
@@ -166,13 +165,3 @@ def test_a_notification_whose_object_cannot_be_read_is_retried_and_the_deposit_s
 
     # Then the batch failed (the queue redelivers it), and the deposit is neither rejected nor catalogued
     assert submission_status(key, submission_id)["status"] == "processing"
-
-
-def test_the_bucket_gives_a_text_that_is_there_and_none_for_one_that_is_not(aws) -> None:
-    # Given a stored text, and a key with nothing under it
-    client("s3").put_object(Bucket=aws.names.bucket, Key="text/CR-2016-0001.txt", Body="Learning about neglect.")
-    files = S3FileStore(client("s3"), aws.names.bucket)
-    # When each is read as a text that may be missing
-    # Then the first is its words and the second is None (a removed copy's text, say), not an error
-    assert files.read_text_if_present("text/CR-2016-0001.txt") == "Learning about neglect."
-    assert files.read_text_if_present("text/CR-2016-0002.txt") is None

@@ -72,7 +72,6 @@ class InMemorySubmissionStore:
 
     def __init__(self) -> None:
         self.submissions: dict[str, Submission] = {}
-        # How many pages of a board's submissions were read (listing them costs one query a page).
 
     def create_submission(self, submission: Submission) -> None:
         assert submission.submission_id not in self.submissions
@@ -576,9 +575,6 @@ class InMemoryFileStore:
 
     def read_text(self, key: str) -> str:
         return self.objects[key][-1].decode("utf-8")
-
-    def read_text_if_present(self, key: str) -> str | None:
-        return self.read_text(key) if self.objects.get(key) else None
 
     def write_pdf_file(self, key: str, path: Path) -> None:
         self.put(key, path.read_bytes())

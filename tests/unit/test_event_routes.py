@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
+from case_reviews.domain.events import DETAILS as DETAIL_MODELS
 from case_reviews.domain.events import EVENT_SOURCE, ROUTES, DetailType
 from case_reviews.messages import BoardNotificationRecord, CatalogueChangeRecord
 from tests.support.events import load_event
@@ -38,7 +39,7 @@ def test_template_rules_deliver_to_each_consumer_what_the_routing_table_says() -
 
 # A detail of each type, as the catalogue publishes it.
 DETAILS = {
-    DetailType.REPORT_CATALOGUED: {"reference": "CR-2016-0001", "submission_id": "s-1"},
+    DetailType.REPORT_CATALOGUED: {"reference": "CR-2016-0001", "submission_id": "s-1", "board_id": "northshire"},
     DetailType.SUBMISSION_REJECTED: {"submission_id": "s-1", "reason": "The file is not a PDF."},
     DetailType.SUBMISSION_DUPLICATE: {"submission_id": "s-1", "reference": "CR-2016-0001"},
     DetailType.COPY_REMOVED: {"reference": "CR-2016-0001", "removed_on": "2031-11-27"},
@@ -69,3 +70,25 @@ def test_each_consumer_reads_exactly_the_events_routed_to_it(detail_type: Detail
             read[consumer] = False
     # Then a consumer reads it exactly when the routing table routes it there
     assert read == {consumer: detail_type in ROUTES[consumer] for consumer in read}
+
+
+# What makes two deliveries of each detail one (its consumers' idempotency key). A field added to a detail
+# must not change it, or an event announced across a deploy would be handled twice: pinned here.
+OCCASIONS = {
+    DetailType.REPORT_CATALOGUED: {"reference", "submission_id"},
+    DetailType.SUBMISSION_REJECTED: {"submission_id", "reason"},
+    DetailType.SUBMISSION_DUPLICATE: {"submission_id", "reference"},
+    DetailType.COPY_REMOVED: {"reference", "removed_on"},
+    DetailType.RECORD_CHANGED: {"reference", "version"},
+    DetailType.EXPIRY_APPROACHING: {"reference", "available_until"},
+    DetailType.EXPIRY_SUMMARY_DUE: {"as_of", "until"},
+}
+
+
+@pytest.mark.parametrize("detail_type", list(DetailType))
+def test_each_detail_s_occasion_is_the_fields_it_was_first_announced_with(detail_type: DetailType) -> None:
+    # Given a detail of each type, as the catalogue publishes it
+    detail = DETAIL_MODELS[detail_type].model_validate(DETAILS[detail_type])
+    # When its occasion is taken
+    # Then it is made of the fields it was first announced with, and only those
+    assert set(detail.occasion().model_dump()) == OCCASIONS[detail_type]

@@ -104,14 +104,6 @@ class S3FileStore:
     def read_text(self, key: str) -> str:
         return self.read(key).decode("utf-8")
 
-    def read_text_if_present(self, key: str) -> str | None:
-        try:
-            return self.read_text(key)
-        except ClientError as error:
-            if error.response.get("Error", {}).get("Code") in _MISSING:
-                return None
-            raise
-
     def write_pdf(self, key: str, data: bytes) -> None:
         self.client.put_object(Bucket=self.bucket, Key=key, Body=data, ContentType=PDF_CONTENT_TYPE)
 

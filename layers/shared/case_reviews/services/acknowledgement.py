@@ -40,7 +40,8 @@ from case_reviews.ports import (
 _SEARCH_PAGE = 100
 # An acknowledgement's reads that do not wait on one another go side by side, each a round trip of its own:
 # the board, its deposits, the record and the submission beside the claim, and the searches by the board's
-# names (one task waiting for the board, then one per name) as soon as the board is read.
+# names (one task waiting for the board, then one per name) as soon as the board is read. That one waiting task
+# is why the pool needs at least two workers: the reads it waits for were queued before it, and run beside it.
 _READS_AT_ONCE = 8
 
 
@@ -118,7 +119,8 @@ class AcknowledgementService:
         """Send the email an event asks for, once however often the event is delivered."""
         kind, start = self._kinds[type(detail)]
         with ThreadPoolExecutor(max_workers=_READS_AT_ONCE, thread_name_prefix="acknowledgement-read") as reads:
-            # The email's reads go out beside its claim: they change nothing, so a repeat only wastes them.
+            # The email's reads go out beside its claim: they change nothing, so a repeat only wastes them (and
+            # waits for them as the pool closes; what they raise then is never read, since nothing is sent).
             send = start(detail, reads)
             message_id = self.once(f"acknowledge.{kind}", detail.occasion(), send, returns=str)
         return Notified(kind=kind, message_id=message_id)
@@ -138,8 +140,9 @@ class AcknowledgementService:
 
     def _start_acknowledgement(self, event: ReportCatalogued, reads: Executor) -> Callable[[], str]:
         """Start the acknowledgement's reads, all at once: the record, the board's when the announcement names it
-        (the board, its deposits' references, and the searches by its names, which wait for the board only),
-        and the submission. An older announcement's board reads wait for its record, which names the board."""
+        (the board, its deposits' references, and the searches by its names, which wait for the board, or for
+        the record when the board is no longer on file), and the submission. An older announcement's board
+        reads wait for its record, which names the board."""
         record_read = reads.submit(self.records.get_record, event.reference)
         board_reads = self._start_board_reads(event.board_id, record_read, reads) if event.board_id else None
         submission_read = reads.submit(self._submission, event.submission_id)

@@ -25,17 +25,21 @@ class IndexingService:
     def index_record(self, reference: str) -> bool:
         """Upsert the record's document; returns False when a newer version was already indexed."""
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="index-read") as reads:
-            # The text is read beside the record, from where every copy's text is kept; it is used only if the
-            # record says the library still holds its copy, with its text there.
-            text_read = reads.submit(self.store.read_text_if_present, text_key(reference))
+            # The text is read beside the record, from where every copy's text is kept. It is used only if the
+            # record says the library still holds its copy (a removed copy's read fails unseen); a copy held
+            # without its text fails here, to be indexed again.
+            text_read = reads.submit(self.store.read_text, text_key(reference))
             record = self.records.get_record(reference)
             if record is None:
                 raise RecordNotFound(reference)
             copy = record.electronic_copy
-            held_text = record.has_copy and copy is not None and copy.text_key == text_key(reference)
-            text = text_read.result() if held_text else None
-        # Any other copy's text is read from where the record says (and a missing one fails, to be retried).
-        written = self.index.put(record, text if text is not None else full_text(record, self.store))
+            if not (record.has_copy and copy and copy.text_key):
+                text = None
+            elif copy.text_key == text_key(reference):
+                text = text_read.result()
+            else:
+                text = full_text(record, self.store)
+        written = self.index.put(record, text)
         logger.info("Record indexed", extra={"reference": reference, "version": record.version, "written": written})
         return written
 

@@ -78,13 +78,13 @@ class DynamoSubmissionStore:
         """The references of the board's catalogued submissions, newest first, each once. Only each
         submission's status and reference are read (a few pages at most: a board deposits a handful of
         reports a year), not the whole submission: the acknowledgement lists them beside each deposit."""
+        catalogued = SubmissionStatus.CATALOGUED.value
         references: list[str] = []
         after: dict[str, Any] | None = None
         while True:
             found, after = self._board_page(board_id, _REFERENCES_PAGE, after, attributes=("status", "reference"))
-            catalogued = SubmissionStatus.CATALOGUED.value
             references += [
-                item["reference"] for item in found if item.get("status") == catalogued and "reference" in item
+                item["reference"] for item in found if item.get("status") == catalogued and item.get("reference")
             ]
             if after is None:
                 return list(dict.fromkeys(references))
