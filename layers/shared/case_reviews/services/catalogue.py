@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
 
@@ -95,16 +95,29 @@ class CatalogueService:
 
     def catalogue_upload(self, upload: UploadedObject) -> CatalogueOutcome:
         """Catalogue (or reject) one uploaded file, once however often its notification is delivered."""
-        return self.once("catalogue.upload", upload, lambda: self._catalogue_upload(upload), returns=CatalogueOutcome)
-
-    def _catalogue_upload(self, upload: UploadedObject) -> CatalogueOutcome:
         now = self.clock.now()
         submission_id = submission_id_from_key(upload.key)
-        if submission_id is None:
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="catalogue-open") as opening:
+            # The submission is opened for processing beside the claim: a conditional write that changes nothing
+            # on a submission already processing or closed, so a repeated delivery only repeats it.
+            opened = opening.submit(self.submissions.start_processing, submission_id, now) if submission_id else None
+            return self.once(
+                "catalogue.upload",
+                upload,
+                lambda: self._catalogue_upload(upload, opened, now),
+                returns=CatalogueOutcome,
+            )
+
+    def _catalogue_upload(
+        self, upload: UploadedObject, opened: Future[Submission] | None, now: datetime
+    ) -> CatalogueOutcome:
+        """`opened`: the submission moved to processing (None: the key is not an upload's)."""
+        submission_id = submission_id_from_key(upload.key)
+        if submission_id is None or opened is None:
             logger.warning("Ignoring an object outside the upload area", extra={"key": upload.key})
             return CatalogueOutcome(key=upload.key, reason="not an upload")
         try:
-            submission = self.submissions.start_processing(submission_id, now)
+            submission = opened.result()
         except LookupError:
             # Nobody asked to upload this: remove it rather than keep an unaccountable file.
             logger.warning("Deleting an upload without a submission", extra={"key": upload.key})
