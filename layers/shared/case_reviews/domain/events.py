@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict
+
+if TYPE_CHECKING:
+    from case_reviews.domain.boards import Submission
 
 EVENT_SOURCE = "case-reviews.catalogue"
 
@@ -39,6 +43,11 @@ class ReportCatalogued(Detail):
     # The depositing board, so that the acknowledgement reads the board's holdings at once rather than after
     # the record. None in an announcement made before it was carried.
     board_id: str | None = None
+
+    @classmethod
+    def of(cls, submission: Submission, reference: str) -> ReportCatalogued:
+        """The announcement of `submission` catalogued as `reference`."""
+        return cls(reference=reference, submission_id=submission.submission_id, board_id=submission.board_id)
 
     def occasion(self) -> BaseModel:
         """What makes two announcements one: the record and its submission, not the board (an announcement

@@ -104,15 +104,14 @@ class CatalogueService:
             return self.once(
                 "catalogue.upload",
                 upload,
-                lambda: self._catalogue_upload(upload, opened, now),
+                lambda: self._catalogue_upload(upload, submission_id, opened, now),
                 returns=CatalogueOutcome,
             )
 
     def _catalogue_upload(
-        self, upload: UploadedObject, opened: Future[Submission] | None, now: datetime
+        self, upload: UploadedObject, submission_id: str | None, opened: Future[Submission] | None, now: datetime
     ) -> CatalogueOutcome:
-        """`opened`: the submission moved to processing (None: the key is not an upload's)."""
-        submission_id = submission_id_from_key(upload.key)
+        """`opened`: the submission moved to processing (None, as `submission_id`: the key is not an upload's)."""
         if submission_id is None or opened is None:
             logger.warning("Ignoring an object outside the upload area", extra={"key": upload.key})
             return CatalogueOutcome(key=upload.key, reason="not an upload")
@@ -249,11 +248,7 @@ class CatalogueService:
         if submission.status is SubmissionStatus.CATALOGUED and submission.reference:
             self.events.publish(
                 DetailType.REPORT_CATALOGUED,
-                ReportCatalogued(
-                    reference=submission.reference,
-                    submission_id=submission.submission_id,
-                    board_id=submission.board_id,
-                ),
+                ReportCatalogued.of(submission, submission.reference),
             )
         elif submission.status is SubmissionStatus.REJECTED:
             self.events.publish(

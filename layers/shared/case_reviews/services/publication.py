@@ -43,7 +43,7 @@ class DepositPublication:
             raise
         self.events.publish(
             DetailType.REPORT_CATALOGUED,
-            ReportCatalogued(reference=reference, submission_id=submission.submission_id, board_id=submission.board_id),
+            ReportCatalogued.of(submission, reference),
         )
         logger.info(
             "Report catalogued",

@@ -53,9 +53,7 @@ class LibraryReview:
         if submission.status is SubmissionStatus.CATALOGUED and submission.reference:
             self.events.publish(
                 DetailType.REPORT_CATALOGUED,
-                ReportCatalogued(
-                    reference=submission.reference, submission_id=submission_id, board_id=submission.board_id
-                ),
+                ReportCatalogued.of(submission, submission.reference),
             )
             return submission
         submission = self._held(submission)
